@@ -1,0 +1,44 @@
+#pragma once
+// The helper's error vocabulary. The three canonical texts are protocol:
+// docker, docker-py, crane and others compare stdout against them literally
+// (see shared/docs/protocol.md §1.5), so they live here and nowhere else.
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace pat::cred {
+
+inline constexpr std::string_view k_not_found_message = "credentials not found in native keychain";
+inline constexpr std::string_view k_missing_server_url_message = "no credentials server URL";
+inline constexpr std::string_view k_missing_username_message = "no credentials username";
+
+enum class Errc {
+    not_found,              // no credential for the key (the only "soft" error)
+    missing_server_url,     // empty ServerURL / empty get-erase input
+    missing_username,       // empty Username on store
+    bad_input,              // malformed payload, wrong JSON types, bad argv
+    too_large,              // payload above the documented limit
+    keychain_locked,        // the collection/keyring is locked and we may not prompt
+    no_session_bus,         // no D-Bus session bus reachable
+    no_provider,            // the bus has no org.freedesktop.secrets
+    no_default_collection,  // provider has no default collection/alias
+    timeout,                // a keychain call passed its deadline
+    backend,                // any other keychain failure
+};
+
+struct Error {
+    Errc code;
+    std::string message;  // one line, never contains a secret
+};
+
+// The error with its canonical message for the three protocol errors.
+Error not_found();
+Error missing_server_url();
+Error missing_username();
+
+template <class T>
+using Result = pat::Result<T, Error>;
+
+}  // namespace pat::cred

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# with-keyring.sh CMD...: runs CMD inside a private D-Bus session with an
+# unlocked gnome-keyring (the real Secret Service) and a fresh anonymous
+# kernel session keyring. HOME and XDG_* point at a temp dir, so the user's
+# real keyrings and docker config are never touched.
+set -euo pipefail
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pat-keyring.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export HOME=$tmp/home XDG_DATA_HOME=$tmp/home/.local/share XDG_CONFIG_HOME=$tmp/home/.config
+export XDG_CACHE_HOME=$tmp/home/.cache XDG_RUNTIME_DIR=$tmp/run
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+export PAT_TEST_KEYRING_PASSWORD=${PAT_TEST_KEYRING_PASSWORD:-test-keyring-pw}
+export PAT_TEST_SECRET_SERVICE=1
+set +e
+dbus-run-session -- bash -c '
+  printf %s "$PAT_TEST_KEYRING_PASSWORD" |
+    gnome-keyring-daemon --unlock --replace --daemonize --components=secrets >/dev/null
+  exec keyctl session - "$@"' with-keyring "$@"
+rc=$?
+exit $rc
