@@ -1,0 +1,30 @@
+#pragma once
+// The Secret Service store (org.freedesktop.secrets over the D-Bus session
+// bus: gnome-keyring, KeePassXC, kwallet). Items use the upstream
+// docker-credential-secretservice schema so users can switch helpers without
+// logging in again (shared/docs/protocol.md §2.1).
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "credentials/credential_store.hpp"
+
+namespace pat::platform {
+
+struct SecretServiceOptions {
+    // Deadline for each D-Bus call; nothing waits longer, prompts included.
+    std::chrono::milliseconds call_timeout{3000};
+    // Collection alias to store into; empty = the "default" alias.
+    std::string collection;
+};
+
+// Whether the session bus is reachable and has an org.freedesktop.secrets
+// owner (or an activatable one). Used by automatic store selection; returns
+// quickly (bounded by call_timeout) and never prompts.
+bool secret_service_available(const SecretServiceOptions& options);
+
+std::unique_ptr<cred::CredentialStore> make_secret_service_store(
+    const SecretServiceOptions& options);
+
+}  // namespace pat::platform
