@@ -1,0 +1,132 @@
+#pragma once
+// Plain domain types shared by the service, the store and the HTTP layer.
+// No HTTP, JSON or database types here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+#include "patd/domain/scope.hpp"
+#include "patd/domain/time.hpp"
+
+namespace pat::patd {
+
+// What the service shows about an account (`patd user list`).
+struct AccountInfo {
+    std::string username;
+    Timestamp created_at;
+    bool two_factor_enabled = false;
+};
+
+enum class GeneratedBy { manual, automatic };
+// "manual" or "auto" (the accessToken JSON value).
+std::string_view to_string(GeneratedBy g);
+
+// The accessToken of the API, without the plaintext token (see CreatedToken).
+struct AccessTokenView {
+    std::string uuid;
+    std::string client_id;
+    std::string creator_ip;
+    std::string creator_ua;
+    Timestamp created_at;
+    std::optional<Timestamp> last_used;  // includes a pending coalesced value
+    GeneratedBy generated_by = GeneratedBy::manual;
+    bool is_active = true;
+    std::string token_label;
+    TokenScope scope = TokenScope::public_read;  // JSON: "scopes":[to_string(scope)]
+    std::optional<Timestamp> expires_at;
+};
+
+// The reply to create / desktop-generate: the only time `token` is shown.
+struct CreatedToken {
+    AccessTokenView view;
+    Secret token;
+};
+
+// Who called a token-management route, from authenticate_session().
+struct Principal {
+    std::int64_t account_id = 0;
+    std::string username;
+    // True when the session came from logging in with a PAT instead of the
+    // password; such sessions must not manage tokens (403).
+    bool is_pat_session = false;
+    std::string pat_uuid;  // the PAT behind a PAT session, else ""
+};
+
+// Where a request came from; recorded on tokens and used by rate limiting.
+struct ClientInfo {
+    std::string ip;          // remote address, no port
+    std::string user_agent;  // may be empty
+    std::string client_id;   // e.g. "docker", "HUB"; empty = default "patd"
+};
+
+// POST /v2/access-tokens.
+struct NewTokenRequest {
+    std::string token_label;
+    // The request's `scopes` array; exactly one valid scope is accepted.
+    std::vector<std::string> scopes;
+    std::optional<Timestamp> expires_at;
+};
+
+// PATCH /v2/access-tokens/{uuid}; unset fields stay unchanged.
+struct TokenPatch {
+    std::optional<std::string> token_label;
+    std::optional<bool> is_active;
+};
+
+struct PageRequest {
+    long long page = 1;        // >= 1
+    long long page_size = 10;  // 1..100
+};
+
+// GET /v2/access-tokens. `next`/`previous` URLs are built by the HTTP layer
+// from has_next/has_previous.
+struct TokenPage {
+    long long count = 0;         // all tokens of the account
+    long long active_count = 0;  // of those, is_active (expired ones included)
+    bool has_next = false;
+    bool has_previous = false;
+    std::vector<AccessTokenView> results;  // newest first
+};
+
+// Credentials presented at /token, login or the current routes.
+struct BasicCredentials {
+    std::string username;
+    Secret secret;  // a PAT or a password
+};
+
+// /token (GET or POST form).
+struct GrantRequest {
+    std::optional<BasicCredentials> credentials;  // nullopt = anonymous
+    ClientInfo client;
+    std::string service;
+    // Each element may hold one scope or several space-separated ones.
+    std::vector<std::string> scopes;
+};
+
+struct GrantedAccess {
+    std::string type;
+    std::string resource_class;  // "" = omit from the JWT
+    std::string name;
+    std::vector<std::string> actions;  // never empty
+    bool operator==(const GrantedAccess&) const = default;
+};
+
+// What to put in the registry JWT: `sub` and `access`.
+struct Grant {
+    std::string subject;  // "" for anonymous
+    std::vector<GrantedAccess> access;
+};
+
+// Counters for /metrics (monotonic since start).
+struct ServiceStats {
+    std::uint64_t last_used_writes = 0;  // patd_last_used_writes_total
+    std::uint64_t auth_failures = 0;     // bad credentials of any kind
+    std::uint64_t rate_limited = 0;      // requests refused with 429
+    std::uint64_t grants = 0;            // successful /token grants
+    std::uint64_t tokens_created = 0;
+};
+
+}  // namespace pat::patd
