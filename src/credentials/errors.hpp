@@ -25,6 +25,7 @@ enum class Errc {
     no_provider,            // the bus has no org.freedesktop.secrets
     no_default_collection,  // provider has no default collection/alias
     timeout,                // a keychain call passed its deadline
+    provider_vanished,      // the keychain service went away mid-request
     backend,                // any other keychain failure
 };
 

@@ -1,0 +1,45 @@
+#pragma once
+// Error mapping for the Secret Service store: GError domain/code (never
+// message text) -> the helper's Errc with a one-line, actionable message.
+// The texts are user-facing and pinned by tests (README "Error messages").
+
+#include <gio/gio.h>
+
+#include <chrono>
+
+#include "credentials/errors.hpp"
+
+namespace pat::platform::ss {
+
+// What the client was doing when a GError happened: the same code means
+// different things at different steps (e.g. ServiceUnknown before we found a
+// provider = there is none; after = it went away).
+enum class Stage {
+    connect,        // connecting to the session bus and saying Hello
+    find_provider,  // asking the bus for (or activating) org.freedesktop.secrets
+    provider_call,  // any call to the provider once it was found
+    collection,     // resolving the collection to store into
+};
+
+// The Secret Service's own D-Bus errors (org.freedesktop.Secret.Error.*),
+// registered with GDBus as a GError domain so they are matched by code.
+enum class SecretErrorCode { is_locked = 0, no_session = 1, no_such_object = 2 };
+GQuark secret_error_quark();
+
+// An object that no longer exists (an item deleted between two calls).
+bool is_missing_object(const GError& error);
+
+// The one mapping function: GError (domain, code) at `stage` -> cred::Error.
+// `timeout` is the per-call deadline, quoted in the timeout message.
+cred::Error map_gerror(const GError& error, Stage stage, std::chrono::milliseconds timeout);
+
+// The messages, for the paths that detect a condition without a GError.
+cred::Error no_session_bus_unset();
+cred::Error no_session_bus_unreachable();
+cred::Error no_provider();
+cred::Error keychain_locked();
+cred::Error no_default_collection();
+cred::Error deadline_passed(std::chrono::milliseconds timeout);
+cred::Error provider_vanished();
+
+}  // namespace pat::platform::ss

@@ -1,0 +1,78 @@
+#pragma once
+// The org.freedesktop.Secret.Service API, spoken directly over GDBus (no
+// libsecret on the hot path: libsecret negotiates an encrypted DH session on
+// every lookup, see docs/secret-service.md). Every method maps failures to
+// cred::Error through map_gerror().
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+#include "credentials/errors.hpp"
+#include "dbus_client.hpp"
+#include "errors.hpp"
+
+namespace pat::platform::ss {
+
+using Attributes = std::map<std::string, std::string>;
+
+// SearchItems' answer: item object paths, split by lock state.
+struct SearchResult {
+    std::vector<std::string> unlocked;
+    std::vector<std::string> locked;
+};
+
+// The non-secret properties of an item that the store needs.
+struct ItemInfo {
+    std::string path;
+    Attributes attributes;
+    std::uint64_t created = 0;
+    std::uint64_t modified = 0;
+};
+
+class Service {
+  public:
+    // Connects and finds the provider (org.freedesktop.secrets); with
+    // `activate`, starts an activatable one (bounded by `timeout`). All later
+    // calls go to the provider's unique name, so a provider that restarts
+    // mid-run is reported as vanished instead of silently talking to a new one.
+    static cred::Result<Service> open(std::chrono::milliseconds timeout, bool activate);
+
+    // Whether the bus has an owner for, or can activate, org.freedesktop.secrets.
+    // Never activates. False on any error (no bus, deadline).
+    static bool available(std::chrono::milliseconds timeout);
+
+    // Items whose attributes include all of `attributes`.
+    cred::Result<SearchResult> search(const Attributes& attributes);
+    // Properties of each path (pipelined Properties.GetAll), in order.
+    cred::Result<std::vector<ItemInfo>> item_infos(const std::vector<std::string>& paths);
+    // Properties and secret of each path, in one pipelined batch.
+    cred::Result<std::vector<std::pair<ItemInfo, Secret>>> load_items(
+        const std::vector<std::string>& paths);
+
+    // The collection to store into: the alias (empty = "default"), else the
+    // "login" collection; errors: no_default_collection, keychain_locked.
+    cred::Result<std::string> writable_collection(const std::string& alias);
+    // CreateItem with replace=true; returns the item's path. Never prompts.
+    cred::Result<std::string> create_item(const std::string& collection, const std::string& label,
+                                          const Attributes& attributes, const Secret& secret);
+    // Deletes every path (pipelined). Never prompts.
+    cred::Result<void> delete_items(const std::vector<std::string>& paths);
+
+  private:
+    Service(std::unique_ptr<DbusClient> bus, std::string owner);
+    cred::Result<void> ensure_session();
+    MethodCall provider_call(std::string path, const char* interface, const char* method,
+                             GVariant* parameters, const char* reply_type) const;
+    cred::Error map(const GError& error, Stage stage = Stage::provider_call) const;
+
+    std::unique_ptr<DbusClient> m_bus;
+    std::string m_owner;    // the provider's unique bus name
+    std::string m_session;  // "plain" session path, opened on first need
+};
+
+}  // namespace pat::platform::ss

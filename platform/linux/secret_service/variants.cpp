@@ -1,0 +1,66 @@
+#include "variants.hpp"
+
+namespace pat::platform::ss {
+
+GVariant* attributes_to_variant(const Attributes& attributes) {
+    GVariantBuilder builder;
+    g_variant_builder_init(&builder, G_VARIANT_TYPE("a{ss}"));
+    for (const auto& [name, value] : attributes) {
+        g_variant_builder_add(&builder, "{ss}", name.c_str(), value.c_str());
+    }
+    return g_variant_builder_end(&builder);
+}
+
+Attributes attributes_from_variant(GVariant* dict) {
+    Attributes attributes;
+    GVariantIter iter;
+    g_variant_iter_init(&iter, dict);
+    const gchar* name = nullptr;
+    const gchar* value = nullptr;
+    while (g_variant_iter_next(&iter, "{&s&s}", &name, &value)) attributes.emplace(name, value);
+    return attributes;
+}
+
+std::vector<std::string> object_paths(GVariant* array) {
+    std::vector<std::string> paths;
+    paths.reserve(g_variant_n_children(array));
+    GVariantIter iter;
+    g_variant_iter_init(&iter, array);
+    const gchar* path = nullptr;
+    while (g_variant_iter_next(&iter, "&o", &path)) paths.emplace_back(path);
+    return paths;
+}
+
+ItemInfo item_info_from(std::string path, GVariant* properties) {
+    ItemInfo info;
+    info.path = std::move(path);
+    if (VariantPtr attrs{
+            g_variant_lookup_value(properties, "Attributes", G_VARIANT_TYPE("a{ss}"))}) {
+        info.attributes = attributes_from_variant(attrs.get());
+    }
+    if (VariantPtr v{g_variant_lookup_value(properties, "Created", G_VARIANT_TYPE_UINT64)}) {
+        info.created = g_variant_get_uint64(v.get());
+    }
+    if (VariantPtr v{g_variant_lookup_value(properties, "Modified", G_VARIANT_TYPE_UINT64)}) {
+        info.modified = g_variant_get_uint64(v.get());
+    }
+    return info;
+}
+
+GVariant* plain_secret_struct(const std::string& session, const Secret& secret) {
+    const std::string_view bytes = secret.reveal();
+    GVariant* value = g_variant_new_from_data(G_VARIANT_TYPE_BYTESTRING, bytes.data(), bytes.size(),
+                                              TRUE, nullptr, nullptr);
+    GVariant* parameters =
+        g_variant_new_from_data(G_VARIANT_TYPE_BYTESTRING, nullptr, 0, TRUE, nullptr, nullptr);
+    return g_variant_new("(o@ay@ays)", session.c_str(), parameters, value, "text/plain");
+}
+
+Secret secret_from_struct(GVariant* secret_struct) {
+    VariantPtr value(g_variant_get_child_value(secret_struct, 2));
+    gsize size = 0;
+    const void* data = g_variant_get_fixed_array(value.get(), &size, 1);
+    return Secret::copy_of(std::string_view(static_cast<const char*>(data), size));
+}
+
+}  // namespace pat::platform::ss

@@ -1,0 +1,28 @@
+#pragma once
+// Conversions between the Secret Service's D-Bus types and ours.
+
+#include <gio/gio.h>
+
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+#include "service.hpp"
+
+namespace pat::platform::ss {
+
+// a{ss} from a map (floating reference).
+GVariant* attributes_to_variant(const Attributes& attributes);
+// A map from an a{ss} value.
+Attributes attributes_from_variant(GVariant* dict);
+// The strings of an ao value.
+std::vector<std::string> object_paths(GVariant* array);
+// An ItemInfo from Properties.GetAll's a{sv} for org.freedesktop.Secret.Item.
+ItemInfo item_info_from(std::string path, GVariant* properties);
+// The (oayays) secret struct for a plain session. The value bytes are not
+// copied: the variant points into `secret`, which must outlive it.
+GVariant* plain_secret_struct(const std::string& session, const Secret& secret);
+// The value bytes of a (oayays) secret struct.
+Secret secret_from_struct(GVariant* secret_struct);
+
+}  // namespace pat::platform::ss

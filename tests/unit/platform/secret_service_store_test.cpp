@@ -1,0 +1,171 @@
+// The Secret Service store against the real gnome-keyring started by
+// tests/lib/with-keyring.sh. Keys carry a random suffix: the keyring is shared
+// with tests running in parallel.
+#include "linux/secret_service_store.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "linux/secret_service/service.hpp"
+
+using pat::Secret;
+using pat::cred::Credentials;
+using pat::cred::Errc;
+
+namespace {
+
+std::string unique_key(const std::string& base) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    return base + "-" + std::to_string(rng());
+}
+
+Credentials creds(const std::string& key, const std::string& user, std::string_view secret) {
+    return Credentials{key, user, Secret::copy_of(secret)};
+}
+
+std::unique_ptr<pat::cred::CredentialStore> store() {
+    return pat::platform::make_secret_service_store({});
+}
+
+pat::platform::ss::Service service() {
+    auto s = pat::platform::ss::Service::open(std::chrono::milliseconds(3000), false);
+    REQUIRE(s.ok());
+    return std::move(s).value();
+}
+
+pat::platform::ss::Attributes upstream_attributes(const std::string& key, const std::string& user) {
+    return {{"xdg:schema", "io.docker.Credentials"},
+            {"label", "Docker Credentials"},
+            {"server", key},
+            {"username", user},
+            {"docker_cli", "1"}};
+}
+
+std::size_t items_for(const std::string& key) {
+    auto found = service().search(
+        {{"xdg:schema", "io.docker.Credentials"}, {"server", key}, {"docker_cli", "1"}});
+    REQUIRE(found.ok());
+    return found.value().unlocked.size() + found.value().locked.size();
+}
+
+}  // namespace
+
+TEST_CASE("Secret Service: store then get returns the credential", "[secret-service]") {
+    const auto key = unique_key("registry.example.com");
+    REQUIRE(store()->add(creds(key, "alice", "s3cret")).ok());
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().server_url == key);
+    CHECK(got.value().username == "alice");
+    CHECK(got.value().secret.reveal() == "s3cret");
+    REQUIRE(store()->erase(key).ok());
+}
+
+TEST_CASE("Secret Service: secrets are binary-safe and may be empty", "[secret-service]") {
+    const auto key = unique_key("binary.example.com");
+    const std::string binary("p\0ä\xff\n", 6);
+    REQUIRE(store()->add(creds(key, "<token>", binary)).ok());
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().username == "<token>");
+    CHECK(got.value().secret.reveal() == binary);
+    REQUIRE(store()->add(creds(key, "bob", "")).ok());
+    got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().secret.empty());
+    REQUIRE(store()->erase(key).ok());
+}
+
+TEST_CASE("Secret Service: a missing key is not found", "[secret-service]") {
+    auto got = store()->get(unique_key("missing.example.com"));
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == Errc::not_found);
+    CHECK(got.error().message == "credentials not found in native keychain");
+}
+
+TEST_CASE("Secret Service: store replaces, even when the username changes", "[secret-service]") {
+    const auto key = unique_key("replace.example.com");
+    REQUIRE(store()->add(creds(key, "alice", "one")).ok());
+    REQUIRE(store()->add(creds(key, "alice", "two")).ok());
+    CHECK(items_for(key) == 1);
+    REQUIRE(store()->add(creds(key, "bob", "three")).ok());
+    CHECK(items_for(key) == 1);
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().username == "bob");
+    CHECK(got.value().secret.reveal() == "three");
+    auto listed = store()->list();
+    REQUIRE(listed.ok());
+    CHECK(listed.value().at(key) == "bob");
+    REQUIRE(store()->erase(key).ok());
+}
+
+TEST_CASE("Secret Service: erase removes every item and succeeds on nothing", "[secret-service]") {
+    const auto key = unique_key("erase.example.com");
+    const auto other = unique_key("keep.example.com");
+    // Upstream leaves one item per username behind; make two that way.
+    auto s = service();
+    auto collection = s.writable_collection("");
+    REQUIRE(collection.ok());
+    for (const char* user : {"alice", "bob"}) {
+        REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, user),
+                              Secret::copy_of("x"))
+                    .ok());
+    }
+    REQUIRE(store()->add(creds(other, "carol", "keep")).ok());
+    CHECK(items_for(key) == 2);
+    REQUIRE(store()->erase(key).ok());
+    CHECK(items_for(key) == 0);
+    CHECK(store()->get(key).error().code == Errc::not_found);
+    CHECK(store()->erase(key).ok());
+    CHECK(store()->get(other).ok());
+    REQUIRE(store()->erase(other).ok());
+}
+
+TEST_CASE("Secret Service: with upstream duplicates, get takes the newest, store collapses",
+          "[secret-service]") {
+    const auto key = unique_key("dupes.example.com");
+    auto s = service();
+    auto collection = s.writable_collection("");
+    REQUIRE(collection.ok());
+    REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, "old"),
+                          Secret::copy_of("1"))
+                .ok());
+    REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, "new"),
+                          Secret::copy_of("2"))
+                .ok());
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK((got.value().username == "new" || got.value().username == "old"));
+    REQUIRE(store()->add(creds(key, "final", "3")).ok());
+    CHECK(items_for(key) == 1);
+    CHECK(store()->get(key).value().username == "final");
+    REQUIRE(store()->erase(key).ok());
+}
+
+TEST_CASE("Secret Service: list keys come from the server attribute, foreign items are not listed",
+          "[secret-service]") {
+    const auto key = unique_key("https://list.example.com/v1/");
+    const auto foreign = unique_key("foreign");
+    REQUIRE(store()->add(creds(key, "alice", "pw")).ok());
+    auto s = service();
+    auto collection = s.writable_collection("");
+    REQUIRE(collection.ok());
+    // What `secret-tool store label 'Docker Credentials' server X username Y`
+    // writes: the upstream attributes but no schema.
+    auto foreign_item = s.create_item(
+        collection.value(), "x",
+        {{"label", "Docker Credentials"}, {"server", foreign}, {"username", "mallory"}},
+        Secret::copy_of("nope"));
+    REQUIRE(foreign_item.ok());
+    auto listed = store()->list();
+    REQUIRE(listed.ok());
+    CHECK(listed.value().count(key) == 1);
+    CHECK(listed.value().at(key) == "alice");
+    CHECK(listed.value().count(foreign) == 0);
+    CHECK(listed.value().count("Registry credentials for " + key) == 0);
+    for (const auto& [server, user] : listed.value()) CHECK(store()->get(server).ok());
+    CHECK(store()->get(foreign).error().code == Errc::not_found);
+    REQUIRE(store()->erase(key).ok());
+    REQUIRE(s.delete_items({foreign_item.value()}).ok());
+}
