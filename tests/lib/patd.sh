@@ -1,9 +1,10 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are set for the sourcing script
 # Shell helpers for tests that drive a real patd (source this file).
 # Needs curl and jq. Every wait is bounded; the caller's EXIT trap must call
-# patd_cleanup (it stops everything started here).
+# patd_cleanup (it stops every patd started here). Registry, docker config and
+# image helpers live in registry.sh (pat_*).
 #
-#   patd_free_port                       print a free TCP port on 127.0.0.1
 #   patd_start BIN DATA_DIR LOG [ARGS..] start `patd serve` on 127.0.0.1:0; sets PATD_PID PATD_PORT PATD_URL
 #   patd_stop [SIG]                      stop it (bounded; SIGKILL after 10 s)
 #   patd_cli BIN DATA_DIR ARGS..         run a patd subcommand on DATA_DIR
@@ -15,10 +16,6 @@
 #   patd_wait_http URL CODES [SECS]      wait until URL answers with one of CODES
 
 PATD_STARTED_PIDS=()
-
-patd_free_port() {
-  python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
-}
 
 patd_wait_http() { # URL "200 401" [secs]
   local url=$1 codes=$2 secs=${3:-15} code i
@@ -111,66 +108,7 @@ patd_metric() { # NAME
     awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
 }
 
-# ---- registry side (until tests/lib/registry.sh offers the same) -------------
-
-# patd_registry_start DIR PATD_URL SERVICE ISSUER CERT_PEM: Debian docker-registry
-# on a free 127.0.0.1 port trusting patd, deletes enabled. Sets REG_PID REG_PORT
-# REG_HOST; config and log live in DIR.
-patd_registry_start() {
-  local dir=$1 realm=$2/token service=$3 issuer=$4 cert=$5
-  mkdir -p "$dir/storage"
-  REG_PORT=$(patd_free_port)
-  cat >"$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: info
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $dir/storage
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$REG_PORT
-  secret: patd-test-http-secret
-auth:
-  token:
-    realm: $realm
-    service: $service
-    issuer: $issuer
-    rootcertbundle: $cert
-YAML
-  docker-registry serve "$dir/config.yml" </dev/null >"$dir/registry.log" 2>&1 &
-  REG_PID=$!
-  PATD_STARTED_PIDS+=("$REG_PID")
-  REG_HOST=127.0.0.1:$REG_PORT
-  patd_wait_http "http://$REG_HOST/v2/" "401" 20 || { tail -n 20 "$dir/registry.log" >&2; return 1; }
-}
-
-# patd_build_image LAYOUT_DIR TAG: a one-layer OCI image built with umoci (rootless).
-patd_build_image() {
-  local layout=$1 tag=$2 bundle
-  bundle=$(mktemp -d)
-  umoci init --layout "$layout" &&
-    umoci new --image "$layout:$tag" &&
-    umoci unpack --rootless --image "$layout:$tag" "$bundle/b" >/dev/null &&
-    printf 'hello from %s\n' "$tag" >"$bundle/b/rootfs/hello.txt" &&
-    umoci repack --image "$layout:$tag" "$bundle/b" >/dev/null &&
-    umoci config --image "$layout:$tag" --config.cmd /hello.txt >/dev/null
-  local rc=$?
-  rm -rf "$bundle"
-  return $rc
-}
-
-# patd_docker_config DIR: an explicit docker config.json with no credsStore and no
-# helper (credentials stay in the file), so the CLI never auto-detects a store.
-patd_docker_config() {
-  mkdir -p "$1"
-  printf '{"auths":{"placeholder.invalid":{}}}\n' >"$1/config.json"
-}
-
-# patd_cleanup: stop every process started by these helpers.
+# patd_cleanup: stop every patd started by these helpers.
 patd_cleanup() {
   local pid i
   for pid in "${PATD_STARTED_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done

@@ -16,11 +16,15 @@ for t in docker-registry skopeo umoci docker curl jq python3; do
 done
 # shellcheck source=../lib/patd.sh
 source "$here/../lib/patd.sh"
+# shellcheck source=../lib/registry.sh
+source "$here/../lib/registry.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/patd-registry.XXXXXX")
-trap 'patd_cleanup; rm -rf "$tmp"' EXIT
+trap 'pat_registry_stop; patd_cleanup; rm -rf "$tmp"' EXIT
 export DOCKER_CONFIG=$tmp/docker REGISTRY_AUTH_FILE=$tmp/containers-auth.json
-patd_docker_config "$DOCKER_CONFIG"
+# explicit config, no credsStore: a non-empty auths keeps the CLI from
+# auto-detecting a store, so credentials stay in this file
+pat_docker_config "$DOCKER_CONFIG" '{"auths":{"placeholder.invalid":{}}}' || exit 1
 
 fails=0
 SECRETS=()
@@ -47,8 +51,11 @@ patd_start "$bin" "$data" "$log" --service "$SERVICE" --issuer "$ISSUER" \
   --public-namespace library --auth-fail-limit 100000 || exit 1
 patd_cli "$bin" "$data" cert >"$tmp/cert.pem" || { echo "patd cert failed"; exit 1; }
 grep -q 'BEGIN CERTIFICATE' "$tmp/cert.pem" || { echo "patd cert printed no certificate"; exit 1; }
-patd_registry_start "$tmp/registry" "$PATD_URL" "$SERVICE" "$ISSUER" "$tmp/cert.pem" || exit 1
-patd_build_image "$tmp/oci" base >"$tmp/out" 2>&1 || { cat "$tmp/out"; echo "umoci failed"; exit 1; }
+pat_registry_start "$tmp/registry" \
+  "$(pat_token_auth "$PATD_URL/token" "$SERVICE" "$ISSUER" "$tmp/cert.pem")" || exit 1
+REG_HOST=127.0.0.1:$PAT_REGISTRY_PORT
+pat_umoci_image "$tmp/oci" base "hello from patd tests" >"$tmp/out" 2>&1 ||
+  { cat "$tmp/out"; echo "umoci failed"; exit 1; }
 echo "# patd $PATD_URL, registry $REG_HOST"
 
 # accounts: alice and bob (plain), library (owns the public namespace), carol (2FA)
@@ -100,12 +107,12 @@ echo "# docker login"
 new_pat alice repo:read
 A_READ=$PAT
 expect_ok "docker login with a PAT" dlogin alice "$A_READ"
-grep -q "Login Succeeded" "$tmp/out" && ok "CLI says Login Succeeded" || fail "no 'Login Succeeded'"
+if grep -q "Login Succeeded" "$tmp/out"; then ok "CLI says Login Succeeded"; else fail "no Login Succeeded"; fi
 expect_eq "config.json records the registry" \
   "$(jq -r --arg h "$REG_HOST" '.auths | has($h)' "$DOCKER_CONFIG/config.json")" true
 dlogout
 expect_fail "docker login with a wrong PAT" dlogin alice "${A_READ:0:${#A_READ}-1}x"
-grep -q "unauthorized" "$tmp/out" && ok "wrong PAT: unauthorized" || fail "wrong PAT: no 'unauthorized'"
+if grep -q "unauthorized" "$tmp/out"; then ok "wrong PAT: unauthorized"; else fail "wrong PAT: no unauthorized"; fi
 expect_fail "docker login with alice's PAT as bob" dlogin bob "$A_READ"
 
 new_pat alice repo:write
