@@ -23,10 +23,46 @@ constexpr const char* k_creds_label = "Docker Credentials";
 // Upstream >= 0.9's display label; list never reads it back.
 constexpr std::string_view k_display_label_prefix = "Registry credentials for ";
 
-// The attributes that identify every item for one key, as libsecret matches
-// them for upstream's schema (it adds xdg:schema itself).
-Attributes key_attributes(std::string_view server) {
-    return {{"xdg:schema", k_schema}, {"server", std::string(server)}, {"docker_cli", "1"}};
+// What we search for. Not xdg:schema: gnome-keyring reports a keyring that
+// was loaded locked from disk with xdg:schema=org.freedesktop.Secret.Generic
+// and only hashed attributes, so a schema search would miss its items and we
+// would answer "not found" for a locked credential. The schema is checked on
+// the unlocked items instead (is_ours).
+Attributes key_query(std::string_view server) {
+    return {{"server", std::string(server)}, {"docker_cli", "1"}};
+}
+
+// Every item upstream's libsecret schema matches (and foreign items do not).
+bool is_ours(const ItemInfo& info) {
+    auto it = info.attributes.find("xdg:schema");
+    return it != info.attributes.end() && it->second == k_schema;
+}
+
+// The upstream items found by `query`: the unlocked ones with their
+// properties, and whether any locked item matched.
+struct Matches {
+    std::vector<ItemInfo> unlocked;
+    bool any_locked = false;
+};
+
+cred::Result<Matches> find(ss::Service& service, const Attributes& query) {
+    auto found = service.search(query);
+    if (!found) return fail(std::move(found).error());
+    auto infos = service.item_infos(found.value().unlocked);
+    if (!infos) return fail(std::move(infos).error());
+    Matches matches{{}, !found.value().locked.empty()};
+    for (auto& info : infos.value()) {
+        if (is_ours(info)) matches.unlocked.push_back(std::move(info));
+    }
+    return matches;
+}
+
+std::vector<std::string> paths_of(const std::vector<ItemInfo>& infos, const std::string& except) {
+    std::vector<std::string> paths;
+    for (const auto& info : infos) {
+        if (info.path != except) paths.push_back(info.path);
+    }
+    return paths;
 }
 
 std::string attribute(const ItemInfo& info, const char* name) {
@@ -50,24 +86,22 @@ class SecretServiceStore final : public cred::CredentialStore {
         ss::Service& s = *service.value();
         auto collection = s.writable_collection(m_options.collection);
         if (!collection) return fail(std::move(collection).error());
-        Attributes attributes = key_attributes(credentials.server_url);
-        attributes.emplace("label", k_creds_label);
-        attributes.emplace("username", credentials.username);
+        Attributes attributes{{"xdg:schema", k_schema},
+                              {"label", k_creds_label},
+                              {"server", credentials.server_url},
+                              {"username", credentials.username},
+                              {"docker_cli", "1"}};
         const std::string label = std::string(k_display_label_prefix) + credentials.server_url;
-        // Create (or replace in place, same attributes) first, then remove the
+        // Create (or replace in place: same attributes) first, then remove the
         // others: a failure at any point leaves a working credential behind.
         auto item = s.create_item(collection.value(), label, attributes, credentials.secret);
         if (!item) return fail(std::move(item).error());
-        auto found = s.search(key_attributes(credentials.server_url));
+        auto found = find(s, key_query(credentials.server_url));
         if (!found) return fail(std::move(found).error());
-        std::vector<std::string> others;
-        for (auto& path : found.value().unlocked) {
-            if (path != item.value()) others.push_back(std::move(path));
-        }
-        if (!found.value().locked.empty()) {
+        if (found.value().any_locked) {
             log::warn("stored; older items for this server in a locked keyring were left alone");
         }
-        if (auto erased = s.delete_items(others); !erased) {
+        if (auto erased = s.delete_items(paths_of(found.value().unlocked, item.value())); !erased) {
             cred::Error error = std::move(erased).error();
             error.message =
                 "stored, but an older item for this server was not removed: " + error.message;
@@ -79,14 +113,17 @@ class SecretServiceStore final : public cred::CredentialStore {
     cred::Result<cred::Credentials> get(std::string_view server_url) override {
         auto service = open();
         if (!service) return fail(std::move(service).error());
-        auto found = service.value()->search(key_attributes(server_url));
+        ss::Service& s = *service.value();
+        auto found = s.search(key_query(server_url));
         if (!found) return fail(std::move(found).error());
-        auto items = service.value()->load_items(found.value().unlocked);
+        auto items = s.load_items(found.value().unlocked);
         if (!items) return fail(std::move(items).error());
         auto& loaded = items.value();
+        std::erase_if(loaded, [](const auto& item) { return !is_ours(item.first); });
         if (loaded.empty()) {
             // Never "not found" for a credential we merely cannot read.
             if (!found.value().locked.empty()) return fail(ss::keychain_locked());
+            if (auto locked = default_locked(s); !locked) return fail(std::move(locked).error());
             return fail(cred::not_found());
         }
         auto best =
@@ -99,23 +136,25 @@ class SecretServiceStore final : public cred::CredentialStore {
     cred::Result<void> erase(std::string_view server_url) override {
         auto service = open();
         if (!service) return fail(std::move(service).error());
-        auto found = service.value()->search(key_attributes(server_url));
+        auto found = find(*service.value(), key_query(server_url));
         if (!found) return fail(std::move(found).error());
-        if (!found.value().locked.empty()) return fail(ss::keychain_locked());
-        return service.value()->delete_items(found.value().unlocked);
+        if (found.value().any_locked) return fail(ss::keychain_locked());
+        if (found.value().unlocked.empty()) return default_locked(*service.value());
+        return service.value()->delete_items(paths_of(found.value().unlocked, {}));
     }
 
     cred::Result<std::map<std::string, std::string>> list() override {
         auto service = open();
         if (!service) return fail(std::move(service).error());
-        auto found = service.value()->search({{"xdg:schema", k_schema}, {"docker_cli", "1"}});
+        auto found = find(*service.value(), {{"label", k_creds_label}, {"docker_cli", "1"}});
         if (!found) return fail(std::move(found).error());
         // A partial list would make docker drop the missing credentials silently.
-        if (!found.value().locked.empty()) return fail(ss::keychain_locked());
-        auto infos = service.value()->item_infos(found.value().unlocked);
-        if (!infos) return fail(std::move(infos).error());
+        if (found.value().any_locked) return fail(ss::keychain_locked());
+        if (auto locked = default_locked(*service.value()); !locked) {
+            return fail(std::move(locked).error());
+        }
         std::map<std::string, const ItemInfo*> newest;
-        for (const ItemInfo& info : infos.value()) {
+        for (const ItemInfo& info : found.value().unlocked) {
             auto server = info.attributes.find("server");
             if (server == info.attributes.end()) continue;
             auto [it, inserted] = newest.emplace(server->second, &info);
@@ -128,6 +167,17 @@ class SecretServiceStore final : public cred::CredentialStore {
     }
 
   private:
+    // Fails with keychain_locked when the collection we store into is locked:
+    // a provider may hide a locked collection's items from SearchItems, so an
+    // empty answer is only "nothing there" when that collection is open.
+    cred::Result<void> default_locked(ss::Service& service) {
+        auto collection = service.writable_collection(m_options.collection);
+        if (!collection && collection.error().code == cred::Errc::keychain_locked) {
+            return fail(std::move(collection).error());
+        }
+        return {};
+    }
+
     // Connects on first use; one connection serves every later call.
     cred::Result<ss::Service*> open() {
         if (!m_service) {
