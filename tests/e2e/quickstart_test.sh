@@ -18,6 +18,8 @@ command -v jq >/dev/null || { echo "SKIP: jq is not installed" >&2; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pat-quickstart.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export HOME=$tmp/home DOCKER_CONFIG=$tmp/docker PAT_PREFIX=$tmp/prefix
+# the patd side (services, account) is covered by tests/patd/quickstart_test.sh
+export PAT_QUICKSTART_SERVICE=0
 mkdir -p "$HOME" "$DOCKER_CONFIG"
 bin=$PAT_PREFIX/bin/docker-credential-pat
 config=$DOCKER_CONFIG/config.json
