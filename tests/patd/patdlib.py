@@ -320,7 +320,8 @@ class ServerCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Patd(BUILD_DIR, ["--auth-fail-limit", str(cls.fail_limit), *cls.server_args()])
+        cls.p = Patd(BUILD_DIR, ["--log-level", "debug", "--auth-fail-limit", str(cls.fail_limit),
+                                 *cls.server_args()])
         try:
             cls.p.start()
         except Exception:

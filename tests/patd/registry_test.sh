@@ -48,7 +48,7 @@ ISSUER=patd-registry-test
 data=$tmp/patd
 log=$tmp/patd.stderr
 patd_start "$bin" "$data" "$log" --service "$SERVICE" --issuer "$ISSUER" \
-  --public-namespace library --auth-fail-limit 100000 || exit 1
+  --public-namespace library --auth-fail-limit 100000 --log-level debug || exit 1
 patd_cli "$bin" "$data" cert >"$tmp/cert.pem" || { echo "patd cert failed"; exit 1; }
 grep -q 'BEGIN CERTIFICATE' "$tmp/cert.pem" || { echo "patd cert printed no certificate"; exit 1; }
 pat_registry_start "$tmp/registry" \
