@@ -81,10 +81,6 @@ ServiceStats TokenService::stats() const {
 void TokenService::flush_due() {}
 void TokenService::flush() {}
 
-SResult<std::unique_ptr<Repository>> open_repository(std::string_view) {
-    return fail(nyi());
-}
-
 std::string_view to_string(GeneratedBy g) {
     return g == GeneratedBy::manual ? "manual" : "auto";
 }

@@ -16,17 +16,13 @@
 
 #include "common/clock.hpp"
 #include "common/secret.hpp"
+#include "patd/crypto/password.hpp"
 #include "patd/crypto/random.hpp"
 #include "patd/domain/error.hpp"
 #include "patd/domain/types.hpp"
 #include "patd/store/repository.hpp"
 
 namespace pat::patd {
-
-// Password hashing cost (libsodium crypto_pwhash Argon2id limits).
-// interactive = OPSLIMIT/MEMLIMIT_INTERACTIVE (64 MiB, ~0.1 s per hash);
-// minimum = the smallest allowed, for unit tests only.
-enum class PasswordCost { interactive, minimum };
 
 struct RateLimitOptions {
     int max_failures = 10;             // failures allowed within `window`

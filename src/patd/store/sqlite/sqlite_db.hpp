@@ -1,0 +1,134 @@
+#pragma once
+// Thin RAII layer over the SQLite C API: connections, cached prepared
+// statements, transactions and a small connection pool. Failures throw
+// SqliteError; the repository turns them into patd Errors at its boundary,
+// so no SQLite type leaks out of store/sqlite/.
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pat::patd::sqlite {
+
+class SqliteError : public std::runtime_error {
+  public:
+    SqliteError(int code, const std::string& what) : std::runtime_error(what), m_code(code) {}
+    // The extended result code, e.g. SQLITE_CONSTRAINT_UNIQUE.
+    int code() const { return m_code; }
+    bool is_unique_violation() const {
+        return m_code == SQLITE_CONSTRAINT_UNIQUE || m_code == SQLITE_CONSTRAINT_PRIMARYKEY;
+    }
+
+  private:
+    int m_code;
+};
+
+struct DbCloser {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+using StmtHandle = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// A borrowed, cached statement; resets itself and clears its bindings when
+// it goes out of scope. Parameter indexes start at 1, columns at 0.
+class Statement {
+  public:
+    explicit Statement(sqlite3_stmt* stmt) : m_stmt(stmt) {}
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::optional<std::int64_t> value);
+    Statement& bind_blob(int index, std::string_view bytes);
+    // Steps once: true = a row is ready, false = done. Throws on error.
+    bool step();
+    // Runs to completion (for statements without rows).
+    void run();
+
+    std::int64_t int_at(int column) const;
+    std::optional<std::int64_t> optional_int_at(int column) const;
+    std::string text_at(int column) const;
+    std::string blob_at(int column) const;
+
+  private:
+    void check(int rc);
+    sqlite3_stmt* m_stmt;
+};
+
+class Connection {
+  public:
+    // Opens `path` (or a URI with `uri`), sets WAL, synchronous=NORMAL,
+    // foreign_keys=ON and a busy timeout.
+    Connection(const std::string& path, bool uri);
+    // The cached statement for `sql` (prepared on first use with
+    // SQLITE_PREPARE_PERSISTENT). `sql` must be a string literal.
+    Statement prepare(const char* sql);
+    // Runs one or more statements without parameters.
+    void exec(const char* sql);
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+
+  private:
+    DbHandle m_db;
+    std::map<const char*, StmtHandle> m_cache;
+};
+
+// BEGIN (IMMEDIATE for writers) ... COMMIT; rolls back when not committed.
+class Transaction {
+  public:
+    Transaction(Connection& connection, bool immediate);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+  private:
+    Connection& m_connection;
+    bool m_done = false;
+};
+
+// A fixed set of connections handed out one per call. SQLite in WAL mode
+// lets readers run in parallel with one writer; writers wait on the busy
+// timeout. A connection is used by one thread at a time.
+class ConnectionPool {
+  public:
+    ConnectionPool(const std::string& path, bool uri, std::size_t size);
+
+    class Lease {
+      public:
+        Lease(ConnectionPool& pool, std::unique_ptr<Connection> c)
+            : m_pool(pool), m_c(std::move(c)) {}
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        ~Lease() { m_pool.give_back(std::move(m_c)); }
+        Connection& operator*() { return *m_c; }
+        Connection* operator->() { return m_c.get(); }
+
+      private:
+        ConnectionPool& m_pool;
+        std::unique_ptr<Connection> m_c;
+    };
+    Lease acquire();
+
+  private:
+    void give_back(std::unique_ptr<Connection> c);
+    std::mutex m_mutex;
+    std::condition_variable m_available;
+    std::vector<std::unique_ptr<Connection>> m_idle;
+};
+
+}  // namespace pat::patd::sqlite

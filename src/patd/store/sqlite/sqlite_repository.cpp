@@ -1,0 +1,238 @@
+#include "patd/store/sqlite/sqlite_repository.hpp"
+
+#include "common/log.hpp"
+#include "patd/store/sqlite/migrations.hpp"
+#include "patd/store/sqlite/sqlite_db.hpp"
+#include "patd/store/sqlite/sqlite_rows.hpp"
+
+namespace pat::patd {
+
+namespace {
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::SqliteError;
+using sqlite::Transaction;
+
+// Runs `body` with a pooled connection; turns SQLite failures into Errors.
+template <class T, class F>
+SResult<T> with_connection(ConnectionPool& pool, F&& body) {
+    try {
+        auto lease = pool.acquire();
+        return body(*lease);
+    } catch (const SqliteError& e) {
+        if (e.is_unique_violation()) return fail(conflict("already exists"));
+        log::error(std::string("database: ") + e.what());
+        if (e.code() == SQLITE_BUSY || (e.code() & 0xFF) == SQLITE_BUSY)
+            return fail(unavailable("the database is busy"));
+        return fail(internal_error("database error"));
+    }
+}
+
+class SqliteRepository final : public Repository {
+  public:
+    SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
+        : m_pool(path, uri, pool_size) {
+        auto lease = m_pool.acquire();
+        sqlite::migrate(*lease);
+    }
+
+    SResult<AccountRecord> create_account(const AccountRecord& a) override {
+        return with_connection<AccountRecord>(m_pool, [&](Connection& c) {
+            c.prepare(
+                 "INSERT INTO accounts (username, password_hash, created_at, totp_enabled, "
+                 "totp_secret, totp_last_step) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(1, a.username)
+                .bind(2, a.password_hash)
+                .bind(3, std::int64_t{to_micros(a.created_at)})
+                .bind(4, std::int64_t{a.totp_enabled})
+                .bind_blob(5, a.totp_secret_sealed)
+                .bind(6, a.totp_last_step)
+                .run();
+            AccountRecord out = a;
+            out.id = c.last_insert_rowid();
+            return out;
+        });
+    }
+
+    SResult<std::optional<AccountRecord>> find_account(std::string_view username) override {
+        return with_connection<std::optional<AccountRecord>>(m_pool, [&](Connection& c) {
+            auto s = c.prepare(PATD_SELECT_ACCOUNT " WHERE username = ?");
+            s.bind(1, username);
+            return s.step() ? std::optional(sqlite::account_from(s)) : std::nullopt;
+        });
+    }
+
+    SResult<std::optional<AccountRecord>> find_account_by_id(std::int64_t id) override {
+        return with_connection<std::optional<AccountRecord>>(m_pool, [&](Connection& c) {
+            auto s = c.prepare(PATD_SELECT_ACCOUNT " WHERE id = ?");
+            s.bind(1, id);
+            return s.step() ? std::optional(sqlite::account_from(s)) : std::nullopt;
+        });
+    }
+
+    SResult<std::vector<AccountRecord>> list_accounts() override {
+        return with_connection<std::vector<AccountRecord>>(m_pool, [&](Connection& c) {
+            auto s = c.prepare(PATD_SELECT_ACCOUNT " ORDER BY username");
+            std::vector<AccountRecord> out;
+            while (s.step()) out.push_back(sqlite::account_from(s));
+            return out;
+        });
+    }
+
+    SResult<void> set_password_hash(std::int64_t id, const std::string& hash) override {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            c.prepare("UPDATE accounts SET password_hash = ? WHERE id = ?")
+                .bind(1, hash)
+                .bind(2, id)
+                .run();
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
+    SResult<void> set_totp(std::int64_t id, bool enabled, const std::string& sealed) override {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            c.prepare(
+                 "UPDATE accounts SET totp_enabled = ?, totp_secret = ?, totp_last_step = 0 "
+                 "WHERE id = ?")
+                .bind(1, std::int64_t{enabled})
+                .bind_blob(2, sealed)
+                .bind(3, id)
+                .run();
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
+    SResult<bool> consume_totp_step(std::int64_t id, std::int64_t step) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            c.prepare("UPDATE accounts SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
+                .bind(1, step)
+                .bind(2, id)
+                .bind(3, step)
+                .run();
+            return c.changes() == 1;
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> find_token_by_digest(std::string_view digest) override {
+        return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+            auto s = c.prepare(PATD_SELECT_TOKEN " WHERE digest = ?");
+            s.bind_blob(1, digest);
+            return s.step() ? std::optional(sqlite::token_from(s)) : std::nullopt;
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
+                                                   std::string_view uuid) override {
+        return with_connection<std::optional<TokenRecord>>(
+            m_pool, [&](Connection& c) { return sqlite::find_token(c, account_id, uuid); });
+    }
+
+    SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
+                                      long long limit) override {
+        return with_connection<TokenListing>(m_pool, [&](Connection& c) {
+            Transaction tx(c, false);  // counts and rows from one snapshot
+            TokenListing out;
+            {
+                auto s = c.prepare(
+                    "SELECT COUNT(*), COALESCE(SUM(is_active), 0) FROM tokens WHERE account_id = "
+                    "?");
+                s.bind(1, account_id);
+                if (s.step()) {
+                    out.count = s.int_at(0);
+                    out.active_count = s.int_at(1);
+                }
+            }
+            auto s = c.prepare(PATD_SELECT_TOKEN
+                               " WHERE account_id = ? ORDER BY created_at DESC, id DESC "
+                               "LIMIT ? OFFSET ?");
+            s.bind(1, account_id).bind(2, std::int64_t{limit}).bind(3, std::int64_t{offset});
+            while (s.step()) out.rows.push_back(sqlite::token_from(s));
+            tx.commit();
+            return out;
+        });
+    }
+
+    SResult<TokenRecord> insert_token(const TokenRecord& t, std::optional<int> max_auto) override {
+        return with_connection<TokenRecord>(m_pool, [&](Connection& c) {
+            Transaction tx(c, true);
+            TokenRecord out = sqlite::insert_token(c, t);
+            if (max_auto && t.generated_by == GeneratedBy::automatic)
+                sqlite::evict_auto_tokens(c, t.account_id, *max_auto);
+            tx.commit();
+            return out;
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> update_token(std::int64_t account_id, std::string_view uuid,
+                                                     const TokenPatch& patch) override {
+        return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+            Transaction tx(c, true);
+            if (patch.token_label)
+                c.prepare("UPDATE tokens SET label = ? WHERE account_id = ? AND uuid = ?")
+                    .bind(1, *patch.token_label)
+                    .bind(2, account_id)
+                    .bind(3, uuid)
+                    .run();
+            if (patch.is_active)
+                c.prepare("UPDATE tokens SET is_active = ? WHERE account_id = ? AND uuid = ?")
+                    .bind(1, std::int64_t{*patch.is_active})
+                    .bind(2, account_id)
+                    .bind(3, uuid)
+                    .run();
+            auto out = sqlite::find_token(c, account_id, uuid);
+            tx.commit();
+            return out;
+        });
+    }
+
+    SResult<bool> delete_token(std::int64_t account_id, std::string_view uuid) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            c.prepare("DELETE FROM tokens WHERE account_id = ? AND uuid = ?")
+                .bind(1, account_id)
+                .bind(2, uuid)
+                .run();
+            return c.changes() == 1;
+        });
+    }
+
+    SResult<void> update_last_used(
+        const std::vector<std::pair<std::int64_t, Timestamp>>& entries) override {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            Transaction tx(c, true);
+            for (const auto& [id, used_at] : entries)
+                c.prepare(
+                     "UPDATE tokens SET last_used = MAX(COALESCE(last_used, ?1), ?1) WHERE id = ?2")
+                    .bind(1, std::int64_t{to_micros(used_at)})
+                    .bind(2, id)
+                    .run();
+            tx.commit();
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
+    SResult<void> ping() override {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            c.prepare("SELECT 1").run();
+            return std::monostate{};
+        });
+        if (!r) return fail(unavailable("the database does not answer"));
+        return {};
+    }
+
+  private:
+    ConnectionPool m_pool;
+};
+}  // namespace
+
+std::unique_ptr<Repository> make_sqlite_repository(const std::string& path, std::size_t pool_size) {
+    if (path == ":memory:") return std::make_unique<SqliteRepository>(":memory:", false, 1);
+    return std::make_unique<SqliteRepository>(path, false, pool_size == 0 ? 1 : pool_size);
+}
+
+}  // namespace pat::patd

@@ -1,0 +1,34 @@
+#pragma once
+// Row <-> record mapping and the multi-statement token operations of the
+// SQLite store.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "patd/store/repository.hpp"
+#include "patd/store/sqlite/sqlite_db.hpp"
+
+// Macros, not constants, so that "SELECT ... " "WHERE ..." concatenates into
+// one string literal (statements are cached by literal address).
+#define PATD_SELECT_ACCOUNT                                                       \
+    "SELECT id, username, password_hash, created_at, totp_enabled, totp_secret, " \
+    "totp_last_step FROM accounts"
+#define PATD_SELECT_TOKEN                                                                     \
+    "SELECT id, uuid, account_id, digest, label, scope, is_active, generated_by, client_id, " \
+    "creator_ip, creator_ua, created_at, expires_at, last_used FROM tokens"
+
+namespace pat::patd::sqlite {
+
+// The current row of a PATD_SELECT_ACCOUNT / PATD_SELECT_TOKEN statement.
+AccountRecord account_from(const Statement& s);
+TokenRecord token_from(const Statement& s);
+
+std::optional<TokenRecord> find_token(Connection& c, std::int64_t account_id,
+                                      std::string_view uuid);
+// Inserts and returns the record with its new id (inside the caller's transaction).
+TokenRecord insert_token(Connection& c, const TokenRecord& t);
+// Deletes the oldest auto-generated tokens of the account beyond `keep`.
+void evict_auto_tokens(Connection& c, std::int64_t account_id, int keep);
+
+}  // namespace pat::patd::sqlite
