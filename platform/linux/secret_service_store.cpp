@@ -73,7 +73,9 @@ std::string attribute(const ItemInfo& info, const char* name) {
 // When upstream left several items for one key (one per username), the most
 // recently modified wins, deterministically; ours keeps only one.
 bool newer(const ItemInfo& a, const ItemInfo& b) {
-    return std::tie(a.modified, a.created, a.path) > std::tie(b.modified, b.created, b.path);
+    const auto a_len = a.path.size(), b_len = b.path.size();  // ".../10" after ".../9"
+    return std::tie(a.modified, a.created, a_len, a.path) >
+           std::tie(b.modified, b.created, b_len, b.path);
 }
 
 class SecretServiceStore final : public cred::CredentialStore {
