@@ -1,85 +1,126 @@
-// TEMPORARY: the interface is fixed, the logic lands in following commits.
-// Every method answers internal "not implemented yet" for now.
+// TokenService: construction, shared helpers and operations. The routes'
+// logic lives in accounts.cpp, sessions.cpp, token_admin.cpp, pat_auth.cpp
+// and registry_grant.cpp.
 #include "patd/service/token_service.hpp"
+
+#include <cstdio>
+
+#include "patd/service/service_impl.hpp"
 
 namespace pat::patd {
 
-struct TokenService::Impl {
-    std::unique_ptr<Repository> repository;
-    Secret pepper;
-    ServiceOptions options;
-};
+TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, ServiceOptions opts,
+                         const Clock& c, RandomSource& r)
+    : repository(std::move(repo)),
+      keys(std::move(pepper)),
+      options(std::move(opts)),
+      clock(c),
+      random(r),
+      limiter(options.rate_limit, c),
+      last_used(*repository, c, options.last_used_interval) {}
 
-namespace {
-Error nyi() {
-    return internal_error("not implemented yet");
+std::string TokenService::Impl::new_uuid() {
+    std::uint8_t b[16];
+    random.fill(b);
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
+    char out[37];
+    std::snprintf(out, sizeof out,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+    return out;
 }
-}  // namespace
 
-TokenService::TokenService(std::unique_ptr<Repository> repository, Secret pepper,
-                           ServiceOptions options, const Clock&, RandomSource&)
-    : m_impl(new Impl{std::move(repository), std::move(pepper), std::move(options)}) {}
-TokenService::~TokenService() = default;
+AccessTokenView TokenService::Impl::view_of(const TokenRecord& t) const {
+    AccessTokenView v;
+    v.uuid = t.uuid;
+    v.client_id = t.client_id;
+    v.creator_ip = t.creator_ip;
+    v.creator_ua = t.creator_ua;
+    v.created_at = t.created_at;
+    v.last_used = t.last_used;
+    if (const auto p = last_used.pending(t.id); p && (!v.last_used || *v.last_used < *p))
+        v.last_used = p;
+    v.generated_by = t.generated_by;
+    v.is_active = t.is_active;
+    v.token_label = t.label;
+    v.scope = t.scope;
+    v.expires_at = t.expires_at;
+    return v;
+}
 
-SResult<AccountInfo> TokenService::create_account(std::string_view, const Secret&) {
-    return fail(nyi());
+bool TokenService::Impl::looks_like_pat(std::string_view secret) const {
+    return !options.token_prefix.empty() && secret.starts_with(options.token_prefix);
 }
-SResult<std::vector<AccountInfo>> TokenService::list_accounts() {
-    return fail(nyi());
-}
-SResult<Secret> TokenService::enable_2fa(std::string_view) {
-    return fail(nyi());
-}
-SResult<void> TokenService::disable_2fa(std::string_view) {
-    return fail(nyi());
-}
-SResult<Secret> TokenService::login(std::string_view, const Secret&, const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<Secret> TokenService::login_2fa(std::string_view, std::string_view, const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<Principal> TokenService::authenticate_session(std::string_view) {
-    return fail(nyi());
-}
-SResult<TokenPage> TokenService::list_tokens(const Principal&, PageRequest) {
-    return fail(nyi());
-}
-SResult<CreatedToken> TokenService::create_token(const Principal&, const NewTokenRequest&,
-                                                 const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<CreatedToken> TokenService::desktop_generate(const Principal&, const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<AccessTokenView> TokenService::get_token(const Principal&, std::string_view) {
-    return fail(nyi());
-}
-SResult<AccessTokenView> TokenService::patch_token(const Principal&, std::string_view,
-                                                   const TokenPatch&) {
-    return fail(nyi());
-}
-SResult<void> TokenService::delete_token(const Principal&, std::string_view) {
-    return fail(nyi());
-}
-SResult<AccessTokenView> TokenService::current(const BasicCredentials&, const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<void> TokenService::record_usage(const BasicCredentials&, std::optional<Timestamp>,
-                                         const ClientInfo&) {
-    return fail(nyi());
-}
-SResult<Grant> TokenService::registry_grant(const GrantRequest&) {
-    return fail(nyi());
-}
-SResult<void> TokenService::health() {
-    return fail(nyi());
-}
-ServiceStats TokenService::stats() const {
+
+SResult<void> TokenService::Impl::check_rate(const ClientInfo& client, std::string_view username) {
+    if (const auto wait = limiter.check(client.ip, username)) {
+        ++rate_limited_count;
+        return fail(rate_limited(*wait));
+    }
     return {};
 }
-void TokenService::flush_due() {}
-void TokenService::flush() {}
+
+Error TokenService::Impl::failed(const ClientInfo& client, std::string_view username, Error error) {
+    ++auth_failures;
+    limiter.record_failure(client.ip, username);
+    return error;
+}
+
+SResult<void> require_password_session(const Principal& who) {
+    if (who.is_pat_session) return fail(forbidden_pat_session());
+    return {};
+}
+
+long long utf8_length(std::string_view s) {
+    long long n = 0;
+    for (std::size_t i = 0; i < s.size(); ++n) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80           ? 1
+                          : (c >> 5) == 0x6  ? 2
+                          : (c >> 4) == 0xE  ? 3
+                          : (c >> 3) == 0x1E ? 4
+                                             : 0;
+        if (len == 0 || i + len > s.size()) return -1;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return -1;
+        i += len;
+    }
+    return n;
+}
+
+TokenService::TokenService(std::unique_ptr<Repository> repository, Secret pepper,
+                           ServiceOptions options, const Clock& clock, RandomSource& random)
+    : m_impl(std::make_unique<Impl>(std::move(repository), std::move(pepper), std::move(options),
+                                    clock, random)) {}
+
+TokenService::~TokenService() {
+    // Nothing the server confirmed may be lost: write pending last-used values.
+    m_impl->last_used.flush();
+}
+
+SResult<void> TokenService::health() {
+    return m_impl->repository->ping();
+}
+
+ServiceStats TokenService::stats() const {
+    ServiceStats s;
+    s.last_used_writes = m_impl->last_used.writes();
+    s.auth_failures = m_impl->auth_failures.load();
+    s.rate_limited = m_impl->rate_limited_count.load();
+    s.grants = m_impl->grants.load();
+    s.tokens_created = m_impl->tokens_created.load();
+    return s;
+}
+
+void TokenService::flush_due() {
+    m_impl->last_used.flush_due();
+}
+
+void TokenService::flush() {
+    m_impl->last_used.flush();
+}
 
 std::string_view to_string(GeneratedBy g) {
     return g == GeneratedBy::manual ? "manual" : "auto";

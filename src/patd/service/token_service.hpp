@@ -20,15 +20,10 @@
 #include "patd/crypto/random.hpp"
 #include "patd/domain/error.hpp"
 #include "patd/domain/types.hpp"
+#include "patd/service/rate_limiter.hpp"
 #include "patd/store/repository.hpp"
 
 namespace pat::patd {
-
-struct RateLimitOptions {
-    int max_failures = 10;             // failures allowed within `window`
-    std::chrono::seconds window{300};  // counting window
-    std::chrono::seconds ban{300};     // 429 for this long once exceeded
-};
 
 struct ServiceOptions {
     std::string token_prefix = "dckr_pat_";
@@ -117,8 +112,11 @@ class TokenService {
     // Writes every pending last-used value (call on SIGTERM/SIGINT before exit).
     void flush();
 
-  private:
+    // Opaque state (service_impl.hpp), public only so the per-area source
+    // files can name it.
     struct Impl;
+
+  private:
     std::unique_ptr<Impl> m_impl;
 };
 

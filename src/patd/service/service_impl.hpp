@@ -1,0 +1,76 @@
+#pragma once
+// Internal state of TokenService shared by its per-area source files
+// (accounts.cpp, sessions.cpp, token_admin.cpp, pat_auth.cpp,
+// registry_grant.cpp). Not part of the public interface.
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "patd/crypto/keys.hpp"
+#include "patd/service/last_used.hpp"
+#include "patd/service/rate_limiter.hpp"
+#include "patd/service/token_service.hpp"
+
+namespace pat::patd {
+
+// A PAT that authenticated, with its owner.
+struct AuthenticatedPat {
+    AccountRecord account;
+    TokenRecord token;
+};
+
+struct TokenService::Impl {
+    Impl(std::unique_ptr<Repository> repo, Secret pepper, ServiceOptions opts, const Clock& c,
+         RandomSource& r);
+
+    std::unique_ptr<Repository> repository;
+    Keys keys;
+    ServiceOptions options;
+    const Clock& clock;
+    RandomSource& random;
+    RateLimiter limiter;
+    LastUsedCoalescer last_used;
+
+    std::atomic<std::uint64_t> auth_failures{0};
+    std::atomic<std::uint64_t> rate_limited_count{0};
+    std::atomic<std::uint64_t> grants{0};
+    std::atomic<std::uint64_t> tokens_created{0};
+
+    Timestamp now() const { return to_timestamp(clock.now()); }
+    // A random RFC 4122 version 4 UUID.
+    std::string new_uuid();
+    // The API view of a stored token, with a pending last-used value merged in.
+    AccessTokenView view_of(const TokenRecord& token) const;
+    // True when `secret` is meant as a PAT (it carries the token prefix).
+    bool looks_like_pat(std::string_view secret) const;
+
+    // rate_limited when the ip or account is banned (and counts it).
+    SResult<void> check_rate(const ClientInfo& client, std::string_view username);
+    // Counts a failed authentication and returns `error` for chaining.
+    Error failed(const ClientInfo& client, std::string_view username, Error error);
+
+    // Checks username + PAT: well-formed (before any database work), known,
+    // owned by `username`, active, not expired. Errors are unauthorized with
+    // the reason; failures are NOT counted here (callers decide).
+    SResult<AuthenticatedPat> authenticate_pat(std::string_view username, std::string_view token);
+    // authenticate_pat behind the rate limiter, counting failures (the
+    // routes a PAT calls with Basic auth).
+    SResult<AuthenticatedPat> authenticate_pat_request(const BasicCredentials& credentials,
+                                                       const ClientInfo& client);
+    // Checks username + password (Argon2id; a dummy hash is verified for
+    // unknown users so timing does not reveal which names exist).
+    SResult<AccountRecord> authenticate_password(std::string_view username,
+                                                 std::string_view password);
+
+  private:
+    std::once_flag m_dummy_once;
+    std::string m_dummy_hash;
+};
+
+// Shared checks.
+SResult<void> require_password_session(const Principal& who);
+// Number of Unicode code points in valid UTF-8, or -1 when invalid.
+long long utf8_length(std::string_view text);
+
+}  // namespace pat::patd

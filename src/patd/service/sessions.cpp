@@ -1,0 +1,104 @@
+// POST /v2/users/login, POST /v2/users/2fa-login and session verification.
+#include "patd/crypto/hmac.hpp"
+#include "patd/crypto/session_token.hpp"
+#include "patd/crypto/totp.hpp"
+#include "patd/service/service_impl.hpp"
+
+namespace pat::patd {
+
+namespace {
+// Docker Hub's wording for a failed login.
+constexpr std::string_view k_bad_login = "Incorrect authentication credentials";
+
+std::string random_id(RandomSource& random) {
+    return base64url_encode(random.bytes(12));
+}
+
+std::string issue(TokenService::Impl& s, SessionKind kind, const AccountRecord& a,
+                  std::string pat_uuid) {
+    SessionClaims c;
+    c.kind = kind;
+    c.account_id = a.id;
+    c.username = a.username;
+    c.pat_uuid = std::move(pat_uuid);
+    c.issued_at = s.clock.now();
+    c.expires_at = c.issued_at +
+                   (kind == SessionKind::session ? s.options.session_ttl : s.options.login_2fa_ttl);
+    c.jti = random_id(s.random);
+    return sign_session(c, s.keys.session_key());
+}
+}  // namespace
+
+SResult<Secret> TokenService::login(std::string_view username, const Secret& secret,
+                                    const ClientInfo& client) {
+    Impl& s = *m_impl;
+    if (auto r = s.check_rate(client, username); !r) return fail(std::move(r).error());
+    if (s.looks_like_pat(secret.reveal())) {
+        // A PAT session: no second factor (that is what PATs are for), but
+        // token management is refused later.
+        auto pat = s.authenticate_pat(username, secret.reveal());
+        if (!pat) {
+            if (pat.error().code != ErrorCode::unauthorized) return fail(std::move(pat).error());
+            return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
+        }
+        return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
+    }
+    auto account = s.authenticate_password(username, secret.reveal());
+    if (!account) {
+        if (account.error().code != ErrorCode::unauthorized)
+            return fail(std::move(account).error());
+        return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
+    }
+    if (account->totp_enabled)
+        return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
+    return Secret(issue(s, SessionKind::session, *account, ""));
+}
+
+SResult<Secret> TokenService::login_2fa(std::string_view login_2fa_token, std::string_view code,
+                                        const ClientInfo& client) {
+    Impl& s = *m_impl;
+    if (auto r = s.check_rate(client, ""); !r) return fail(std::move(r).error());
+    const auto claims = verify_session(login_2fa_token, SessionKind::login_2fa,
+                                       s.keys.session_key(), s.clock.now());
+    if (!claims)
+        return fail(s.failed(client, "", unauthorized("invalid or expired login_2fa_token")));
+    if (auto r = s.check_rate(client, claims->username); !r) return fail(std::move(r).error());
+    auto found = s.repository->find_account_by_id(claims->account_id);
+    if (!found) return fail(std::move(found).error());
+    if (!found->has_value() || !(*found)->totp_enabled)
+        return fail(unauthorized("two-factor authentication is not enabled"));
+    const AccountRecord& a = **found;
+    Secret key;
+    if (!s.keys.open(a.totp_secret_sealed, key))
+        return fail(internal_error("the stored 2FA secret cannot be decrypted"));
+    const auto step = verify_totp(key.reveal(), code, s.clock.now());
+    if (!step) return fail(s.failed(client, a.username, unauthorized("invalid 2FA code")));
+    // Each code works once (RFC 6238 §5.2).
+    auto fresh = s.repository->consume_totp_step(a.id, *step);
+    if (!fresh) return fail(std::move(fresh).error());
+    if (!*fresh) return fail(s.failed(client, a.username, unauthorized("2FA code already used")));
+    return Secret(issue(s, SessionKind::session, a, ""));
+}
+
+SResult<Principal> TokenService::authenticate_session(std::string_view bearer) {
+    Impl& s = *m_impl;
+    const auto claims =
+        verify_session(bearer, SessionKind::session, s.keys.session_key(), s.clock.now());
+    if (!claims) return fail(unauthorized("invalid or expired session token"));
+    Principal p;
+    p.account_id = claims->account_id;
+    p.username = claims->username;
+    if (!claims->pat_uuid.empty()) {
+        // A PAT session lives only as long as its PAT is usable.
+        auto t = s.repository->find_token(claims->account_id, claims->pat_uuid);
+        if (!t) return fail(std::move(t).error());
+        if (!t->has_value() || !(*t)->is_active ||
+            ((*t)->expires_at && *(*t)->expires_at <= s.now()))
+            return fail(unauthorized("the token behind this session is no longer valid"));
+        p.is_pat_session = true;
+        p.pat_uuid = claims->pat_uuid;
+    }
+    return p;
+}
+
+}  // namespace pat::patd
