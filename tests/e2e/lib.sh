@@ -67,7 +67,9 @@ e2e_init() {
     *) fail "unknown keychain '$E2E_KEYCHAIN'" ;;
   esac
   # Our helper reads its store choice from here; upstream helpers ignore it.
-  export DOCKER_CREDENTIAL_PAT_STORE=$E2E_KEYCHAIN
+  # The kernel keyring store goes under the session keyring, which
+  # with-keyring.sh makes fresh for the run (the user keyring is shared).
+  export DOCKER_CREDENTIAL_PAT_STORE=$E2E_KEYCHAIN DOCKER_CREDENTIAL_PAT_KEYRING=session
 
   E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pat-e2e.XXXXXX")
   trap e2e_cleanup EXIT
@@ -126,7 +128,39 @@ for it in items:
 ' "$server"
       ;;
     keyring)
-      fail "e2e_keychain_items: kernel keyring reader not written yet"
+      # Our layout (platform/linux/kernel_keyring_*.hpp), read with keyctl: a
+      # keyring "docker-credential-pat" under the session keyring, a user key
+      # "cred:<server>" holding "DCP1", u32 username_len, u32 secret_len,
+      # u32 chunk_count, u64 generation (little endian), the username, then
+      # the secret inline or in keys "chunk:<generation %016x>:<i>".
+      python3 - "$server" <<'PY'
+import struct, subprocess, sys
+
+def keyctl(*args):
+    r = subprocess.run(["keyctl", *args], capture_output=True)
+    return r.stdout if r.returncode == 0 else None
+
+def search(ring, kind, desc):
+    out = keyctl("search", ring, kind, desc)
+    return out.decode().strip() if out else None
+
+ring = search("@s", "keyring", "docker-credential-pat")
+key = ring and search(ring, "user", "cred:" + sys.argv[1])
+if key:
+    data = keyctl("pipe", key)
+    if data is None or data[:4] != b"DCP1":
+        sys.exit("e2e_keychain_items: unreadable key cred:" + sys.argv[1])
+    user_len, secret_len, chunks, gen = struct.unpack_from("<IIIQ", data, 4)
+    user = data[24:24 + user_len]
+    if chunks == 0:
+        secret = data[24 + user_len:]
+    else:
+        secret = b"".join(keyctl("pipe", search(ring, "user", "chunk:%016x:%d" % (gen, i)))
+                          for i in range(chunks))
+    if len(secret) != secret_len:
+        sys.exit("e2e_keychain_items: secret length mismatch for cred:" + sys.argv[1])
+    print(user.decode() + "\t" + secret.decode())
+PY
       ;;
   esac
 }
