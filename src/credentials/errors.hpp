@@ -20,6 +20,7 @@ enum class Errc {
     missing_username,       // empty Username on store
     bad_input,              // malformed payload, wrong JSON types, bad argv
     too_large,              // payload above the documented limit
+    quota_exceeded,         // the keychain refuses more data (kernel key quota)
     keychain_locked,        // the collection/keyring is locked and we may not prompt
     no_session_bus,         // no D-Bus session bus reachable
     no_provider,            // the bus has no org.freedesktop.secrets

@@ -1,0 +1,40 @@
+#pragma once
+// The payload of a kernel keyring credential key, a small little-endian
+// binary record (keys are opaque to other tools anyway):
+//   "DCP1"  u32 username_len  u32 secret_len  u32 chunk_count  u64 generation
+//   username bytes, then — when chunk_count == 0 — the secret bytes.
+// With chunk_count > 0 the secret is the concatenation of the payloads of
+// the `chunk:<generation as 16 hex digits>:<i>` keys, i = 0 … chunk_count-1.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pat::platform::keyring_format {
+
+// The kernel's limit for one `user` key payload (user_defined.c).
+inline constexpr std::size_t k_max_key_payload = 32767;
+inline constexpr std::size_t k_header_size = 24;
+// Descriptions are at most 4095 bytes plus the terminating NUL.
+inline constexpr std::size_t k_max_description = 4095;
+inline constexpr std::string_view k_cred_prefix = "cred:";
+
+struct Head {
+    std::string username;
+    std::uint32_t secret_size = 0;
+    std::uint32_t chunk_count = 0;  // 0: the secret is inline
+    std::uint64_t generation = 0;   // names the chunks
+    std::string inline_secret;      // when chunk_count == 0
+};
+
+// Serialises a head. The result holds secret bytes: wipe it after use.
+std::string encode_head(const Head& head);
+
+// Parses a head; nullopt for anything that is not a well-formed record.
+std::optional<Head> decode_head(std::string_view payload);
+
+// `chunk:<16 hex digits>:<index>`.
+std::string chunk_description(std::uint64_t generation, std::uint32_t index);
+
+}  // namespace pat::platform::keyring_format

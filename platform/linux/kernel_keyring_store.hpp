@@ -1,0 +1,50 @@
+#pragma once
+// The Linux kernel keyring store (keyutils): for machines without a Secret
+// Service (servers, SSH sessions, CI, WSL). Secrets live in kernel memory
+// only — never on disk, never in swap — and vanish at reboot.
+//
+// Layout: a dedicated keyring named `docker-credential-pat`, linked into the
+// user keyring (@u, seen by every process of the user) or, when configured,
+// the session keyring (@s). Inside it, one `user` key per credential, named
+// `cred:<server key>`, holding username + secret (kernel_keyring_format.hpp).
+// A `user` key holds at most 32767 bytes, so larger secrets are split over
+// `chunk:<generation>:<n>` keys that the credential key points at.
+//
+// Every key and the keyring get explicit permissions (possessor and owning
+// user: view/read/write/search/link/setattr; group/other: nothing), because
+// a process whose session keyring does not link @u does not *possess* keys
+// reached through @u and the default permissions grant it only "view".
+// Keys are created in the (possessed) thread keyring, given permissions
+// there, and then moved into place; a replace moves the new key over the old
+// one in a single kernel operation, so a failed replace never loses the
+// previous credential.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "credentials/credential_store.hpp"
+#include "credentials/store_config.hpp"
+
+namespace pat::platform {
+
+inline constexpr std::string_view k_keyring_name = "docker-credential-pat";
+
+struct KeyringOptions {
+    cred::KeyringParent parent = cred::KeyringParent::user;
+};
+
+std::unique_ptr<cred::CredentialStore> make_kernel_keyring_store(const KeyringOptions& options);
+
+// Maps an errno from add_key/keyctl to the helper's error, never "not found":
+// EDQUOT names the quota (kernel.keys.maxbytes/maxkeys or the root_ variants)
+// with its current values; EPERM/EACCES/ENOSYS mention seccomp, which blocks
+// keyctl in default docker containers. `doing` completes "while …".
+cred::Error keyring_error(int err, std::string_view doing);
+
+// Why the kernel keyring cannot be used in this process (the keyctl syscalls
+// are missing or blocked), or nullopt when it works. For tests that skip.
+std::optional<std::string> kernel_keyring_unavailable_reason();
+
+}  // namespace pat::platform

@@ -1,0 +1,28 @@
+#pragma once
+// Builds the store the configuration asks for (README "Which keychain is
+// used"): `secretservice`, `keyring`, or `auto` — the Secret Service when the
+// session bus has one, else the kernel keyring. Without
+// DBUS_SESSION_BUS_ADDRESS, `auto` picks the keyring without touching D-Bus.
+
+#include <memory>
+
+#include "credentials/credential_store.hpp"
+#include "credentials/store_config.hpp"
+
+namespace pat::platform {
+
+enum class ChosenStore { secret_service, keyring };
+
+// Which store `config` selects in an environment; may ask D-Bus (bounded by
+// config.timeout) when config.store is automatic and a bus address is set.
+ChosenStore choose_store(const cred::StoreConfig& config, const cred::EnvLookup& env);
+
+std::unique_ptr<cred::CredentialStore> make_store(const cred::StoreConfig& config,
+                                                  const cred::EnvLookup& env);
+
+// Loads the configuration from `env` and the config file, then builds the
+// store. A bad setting is an error (one line), never a silent default.
+cred::Result<std::unique_ptr<cred::CredentialStore>> make_configured_store(
+    const cred::EnvLookup& env);
+
+}  // namespace pat::platform

@@ -1,0 +1,31 @@
+// docker-credential-pat: the Docker credential helper (shared/docs/protocol.md).
+// Thin main: harden the process, pick the configured store, run the action.
+#include <exception>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "common/log.hpp"
+#include "common/process.hpp"
+#include "credentials/cli.hpp"
+#include "credentials/protocol.hpp"
+#include "linux/store_factory.hpp"
+
+int main(int argc, char** argv) {
+    pat::harden_process();
+    std::ios::sync_with_stdio(false);
+    try {
+        const std::vector<std::string_view> args(argv + 1, argv + argc);
+        const auto env = pat::cred::process_environment();
+        const int rc = pat::cred::run_cli(
+            args, [&] { return pat::platform::make_configured_store(env); }, std::cin, std::cout);
+        std::cout.flush();
+        return std::cout ? rc : 1;
+    } catch (const std::exception& e) {
+        // Unexpected: keep stdout to one protocol line, details on stderr.
+        pat::log::error(e.what());
+        pat::cred::write_error(std::cout, "docker-credential-pat: internal error (see stderr)");
+        std::cout.flush();
+        return 1;
+    }
+}

@@ -1,0 +1,33 @@
+#include "credentials/memory_store.hpp"
+
+namespace pat::cred {
+
+Result<void> MemoryStore::add(const Credentials& credentials) {
+    if (m_next_add_error) {
+        Error error = std::move(*m_next_add_error);
+        m_next_add_error.reset();
+        return fail(std::move(error));
+    }
+    m_items.insert_or_assign(credentials.server_url,
+                             std::make_pair(credentials.username, credentials.secret.clone()));
+    return {};
+}
+
+Result<Credentials> MemoryStore::get(std::string_view server_url) {
+    auto it = m_items.find(server_url);
+    if (it == m_items.end()) return fail(not_found());
+    return Credentials{it->first, it->second.first, it->second.second.clone()};
+}
+
+Result<void> MemoryStore::erase(std::string_view server_url) {
+    if (auto it = m_items.find(server_url); it != m_items.end()) m_items.erase(it);
+    return {};
+}
+
+Result<std::map<std::string, std::string>> MemoryStore::list() {
+    std::map<std::string, std::string> out;
+    for (const auto& [key, item] : m_items) out.emplace(key, item.first);
+    return out;
+}
+
+}  // namespace pat::cred

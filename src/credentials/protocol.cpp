@@ -1,0 +1,136 @@
+#include "credentials/protocol.hpp"
+
+#include <array>
+#include <string>
+
+#include "common/version.hpp"
+#include "credentials/json_codec.hpp"
+#include "credentials/server_url.hpp"
+
+namespace pat::cred {
+namespace {
+
+// Reads stdin in 64 KiB chunks and stops one byte past the limit, so an
+// endless stream costs bounded memory and time.
+Result<std::string> read_bounded(std::istream& in) {
+    std::string data;
+    std::array<char, 64 * 1024> chunk{};
+    while (in) {
+        in.read(chunk.data(), chunk.size());
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (data.size() + got > k_max_stdin_bytes) {
+            wipe_string(data);
+            chunk.fill('\0');
+            return fail(Error{Errc::too_large, "payload too large: the helper reads at most " +
+                                                   std::to_string(k_max_stdin_bytes) +
+                                                   " bytes from stdin"});
+        }
+        data.append(chunk.data(), got);
+    }
+    chunk.fill('\0');
+    return data;
+}
+
+// The bytes of a payload, wiped when the action is done.
+struct WipedString {
+    std::string bytes;
+    ~WipedString() { wipe_string(bytes); }
+};
+
+int do_store(CredentialStore& store, std::istream& in, std::ostream& out) {
+    auto raw = read_bounded(in);
+    if (!raw) return write_error(out, raw.error().message);
+    WipedString payload{std::move(raw).value()};
+    auto creds = decode_credentials(payload.bytes);
+    if (!creds) return write_error(out, creds.error().message);
+    if (creds->server_url.empty()) return write_error(out, k_missing_server_url_message);
+    if (creds->username.empty()) return write_error(out, k_missing_username_message);
+    // Keychains keep keys and usernames as C strings; refuse rather than cut.
+    if (creds->server_url.find('\0') != std::string::npos) {
+        return write_error(out, "invalid server URL: it contains a NUL character (\\u0000)");
+    }
+    if (creds->username.find('\0') != std::string::npos) {
+        return write_error(out, "invalid username: it contains a NUL character (\\u0000)");
+    }
+    if (auto added = store.add(*creds); !added) return write_error(out, added.error().message);
+    return 0;
+}
+
+// The trimmed server URL of a `get`/`erase` request.
+Result<std::string> read_server_url(std::istream& in) {
+    auto raw = read_bounded(in);
+    if (!raw) return fail(std::move(raw).error());
+    std::string key(trim_server_url(*raw));
+    if (key.empty()) return fail(missing_server_url());
+    return key;
+}
+
+Result<Credentials> lookup(CredentialStore& store, const std::string& key) {
+    auto found = store.get(key);
+    if (found || found.error().code != Errc::not_found) return found;
+    for (const std::string& alias : fallback_keys(key)) {
+        auto hit = store.get(alias);
+        if (hit || hit.error().code != Errc::not_found) return hit;
+    }
+    return found;
+}
+
+int do_get(CredentialStore& store, std::istream& in, std::ostream& out) {
+    auto key = read_server_url(in);
+    if (!key) return write_error(out, key.error().message);
+    auto creds = lookup(store, *key);
+    if (!creds) return write_error(out, creds.error().message);
+    // The reply repeats the key that was asked for, not the stored one.
+    WipedString reply{encode_credentials(*key, creds->username, creds->secret)};
+    out.write(reply.bytes.data(), static_cast<std::streamsize>(reply.bytes.size()));
+    return 0;
+}
+
+int do_erase(CredentialStore& store, std::istream& in, std::ostream& out) {
+    auto key = read_server_url(in);
+    if (!key) return write_error(out, key.error().message);
+    if (auto erased = store.erase(*key); !erased) return write_error(out, erased.error().message);
+    return 0;
+}
+
+int do_list(CredentialStore& store, std::ostream& out) {
+    auto entries = store.list();
+    if (!entries) return write_error(out, entries.error().message);
+    out << encode_list(*entries);
+    return 0;
+}
+
+}  // namespace
+
+std::string version_line() {
+    return std::string(k_program_name) + " (" + k_package + ") " + k_version;
+}
+
+int write_error(std::ostream& out, std::string_view message) {
+    std::string line(message);
+    for (char& c : line) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    if (line.empty()) line = "unknown error";
+    out << line << '\n';
+    return 1;
+}
+
+int run_action(CredentialStore& store, std::string_view action, std::istream& in,
+               std::ostream& out) {
+    if (action == "store") return do_store(store, in, out);
+    if (action == "get") return do_get(store, in, out);
+    if (action == "erase") return do_erase(store, in, out);
+    if (action == "list") return do_list(store, out);
+    if (action == "version") {
+        out << version_line() << '\n';
+        return 0;
+    }
+    return write_error(out, unknown_action_message(action));
+}
+
+std::string unknown_action_message(std::string_view action) {
+    return std::string(k_program_name) + ": unknown action: " + std::string(action);
+}
+
+}  // namespace pat::cred
