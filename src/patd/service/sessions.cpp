@@ -41,6 +41,7 @@ SResult<Secret> TokenService::login(std::string_view username, const Secret& sec
             if (pat.error().code != ErrorCode::unauthorized) return fail(std::move(pat).error());
             return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
         }
+        s.last_used.record(pat->token.id, s.now());
         return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
     }
     auto account = s.authenticate_password(username, secret.reveal());

@@ -97,6 +97,7 @@ TEST_CASE("logging in with a PAT gives a PAT session tied to that PAT", "[servic
     const auto p = f.pat_session_of("alice", pat.token);
     CHECK(p.is_pat_session);
     CHECK(p.pat_uuid == pat.view.uuid);
+    CHECK(f.service->get_token(owner, pat.view.uuid)->last_used == f.now());
 
     // Someone else's name with alice's PAT does not log in.
     f.add_user("bob");

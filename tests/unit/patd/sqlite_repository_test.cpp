@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "patd/store/repository.hpp"
 
@@ -192,4 +193,31 @@ TEST_CASE("open_repository picks the backend by URL scheme", "[store]") {
     auto bad = open_repository("sqlite:///nonexistent-dir/x/y.db");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == ErrorCode::unavailable);
+}
+
+TEST_CASE("the file store serves concurrent writers and readers", "[store][threads]") {
+    TempDir dir;
+    auto repo = make_sqlite_repository((dir.path / "patd.db").string(), 4);
+    const auto id = repo->create_account(account("alice"))->id;
+    constexpr int k_threads = 8;
+    constexpr int k_per_thread = 40;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < k_per_thread; ++i) {
+                const std::string uuid = std::to_string(t) + "-" + std::to_string(i);
+                if (!repo->insert_token(token(id, uuid, k_t0 + seconds(i)), 5).ok()) ++failures;
+                auto found = repo->find_token_by_digest("digest-" + uuid);
+                if (!found.ok() || !found->has_value()) {
+                    ++failures;
+                    continue;
+                }
+                if (!repo->update_last_used({{(**found).id, k_t0}}).ok()) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(failures == 0);
+    CHECK(repo->list_tokens(id, 0, 1)->count == k_threads * k_per_thread);
 }
