@@ -116,7 +116,7 @@ class SecretServiceStore final : public cred::CredentialStore {
         auto service = open();
         if (!service) return fail(std::move(service).error());
         ss::Service& s = *service.value();
-        auto found = s.search(key_query(server_url));
+        auto found = s.search(key_query(server_url), true);
         if (!found) return fail(std::move(found).error());
         auto items = s.load_items(found.value().unlocked);
         if (!items) return fail(std::move(items).error());
@@ -155,12 +155,22 @@ class SecretServiceStore final : public cred::CredentialStore {
         if (auto locked = default_locked(*service.value()); !locked) {
             return fail(std::move(locked).error());
         }
-        std::map<std::string, const ItemInfo*> newest;
-        for (const ItemInfo& info : found.value().unlocked) {
+        std::map<std::string, std::vector<ItemInfo*>> by_server;
+        for (ItemInfo& info : found.value().unlocked) {
             auto server = info.attributes.find("server");
-            if (server == info.attributes.end()) continue;
-            auto [it, inserted] = newest.emplace(server->second, &info);
-            if (!inserted && newer(info, *it->second)) it->second = &info;
+            if (server != info.attributes.end()) by_server[server->second].push_back(&info);
+        }
+        std::vector<ItemInfo*> duplicates;  // upstream left one item per username
+        for (auto& [server, infos] : by_server) {
+            if (infos.size() > 1) duplicates.insert(duplicates.end(), infos.begin(), infos.end());
+        }
+        if (auto times = service.value()->load_times(duplicates); !times) {
+            return fail(std::move(times).error());
+        }
+        std::map<std::string, const ItemInfo*> newest;
+        for (auto& [server, infos] : by_server) {
+            newest[server] = *std::max_element(infos.begin(), infos.end(),
+                                               [](auto* a, auto* b) { return newer(*b, *a); });
         }
         std::map<std::string, std::string> result;
         for (const auto& [server, info] : newest)

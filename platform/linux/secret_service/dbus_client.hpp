@@ -40,8 +40,9 @@ class DbusClient {
     DbusClient(const DbusClient&) = delete;
     DbusClient& operator=(const DbusClient&) = delete;
 
-    // Sends every call at once and waits for all replies; each call has the
-    // per-call deadline. replies[i] answers calls[i].
+    // Sends every call at once and waits for all replies, at most the
+    // deadline (`timeout` from connect) after sending. replies[i] answers
+    // calls[i]; a call past the deadline fails with a timeout GError.
     std::vector<Reply> call_all(std::vector<MethodCall> calls);
     // One call with the deadline.
     Reply call(MethodCall call);

@@ -46,11 +46,15 @@ class Service {
     // Never activates. False on any error (no bus, deadline).
     static bool available(std::chrono::milliseconds timeout);
 
-    // Items whose attributes include all of `attributes`.
-    cred::Result<SearchResult> search(const Attributes& attributes);
-    // Properties of each path (pipelined Properties.GetAll), in order.
+    // Items whose attributes include all of `attributes`; with
+    // `open_session`, also opens the session in the same round trip.
+    cred::Result<SearchResult> search(const Attributes& attributes, bool open_session = false);
+    // The attributes of each path (pipelined), in order; items deleted
+    // meanwhile are left out. created/modified stay 0 (see load_times).
     cred::Result<std::vector<ItemInfo>> item_infos(const std::vector<std::string>& paths);
-    // Properties and secret of each path, in one pipelined batch.
+    // Fills created/modified of each item (pipelined).
+    cred::Result<void> load_times(const std::vector<ItemInfo*>& infos);
+    // Attributes and secret of each path, in one pipelined batch.
     cred::Result<std::vector<std::pair<ItemInfo, Secret>>> load_items(
         const std::vector<std::string>& paths);
 
@@ -66,6 +70,8 @@ class Service {
   private:
     Service(std::unique_ptr<DbusClient> bus, std::string owner);
     cred::Result<void> ensure_session();
+    MethodCall open_session_call() const;
+    MethodCall property_call(const std::string& path, const char* name) const;
     MethodCall provider_call(std::string path, const char* interface, const char* method,
                              GVariant* parameters, const char* reply_type) const;
     cred::Error map(const GError& error, Stage stage = Stage::provider_call) const;

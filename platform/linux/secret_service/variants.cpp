@@ -31,20 +31,30 @@ std::vector<std::string> object_paths(GVariant* array) {
     return paths;
 }
 
-ItemInfo item_info_from(std::string path, GVariant* properties) {
-    ItemInfo info;
-    info.path = std::move(path);
-    if (VariantPtr attrs{
-            g_variant_lookup_value(properties, "Attributes", G_VARIANT_TYPE("a{ss}"))}) {
-        info.attributes = attributes_from_variant(attrs.get());
-    }
-    if (VariantPtr v{g_variant_lookup_value(properties, "Created", G_VARIANT_TYPE_UINT64)}) {
-        info.created = g_variant_get_uint64(v.get());
-    }
-    if (VariantPtr v{g_variant_lookup_value(properties, "Modified", G_VARIANT_TYPE_UINT64)}) {
-        info.modified = g_variant_get_uint64(v.get());
-    }
-    return info;
+namespace {
+
+VariantPtr unbox(const VariantPtr& reply) {
+    VariantPtr boxed(g_variant_get_child_value(reply.get(), 0));
+    return VariantPtr(g_variant_get_variant(boxed.get()));
+}
+
+}  // namespace
+
+Attributes attributes_from_property(const VariantPtr& reply) {
+    VariantPtr value = unbox(reply);
+    if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE("a{ss}"))) return {};
+    return attributes_from_variant(value.get());
+}
+
+std::uint64_t uint64_from_property(const VariantPtr& reply) {
+    VariantPtr value = unbox(reply);
+    if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_UINT64)) return 0;
+    return g_variant_get_uint64(value.get());
+}
+
+std::string session_path(const VariantPtr& reply) {
+    VariantPtr path(g_variant_get_child_value(reply.get(), 1));
+    return g_variant_get_string(path.get(), nullptr);
 }
 
 GVariant* plain_secret_struct(const std::string& session, const Secret& secret) {

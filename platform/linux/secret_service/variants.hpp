@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,12 @@ GVariant* attributes_to_variant(const Attributes& attributes);
 Attributes attributes_from_variant(GVariant* dict);
 // The strings of an ao value.
 std::vector<std::string> object_paths(GVariant* array);
-// An ItemInfo from Properties.GetAll's a{sv} for org.freedesktop.Secret.Item.
-ItemInfo item_info_from(std::string path, GVariant* properties);
+// The a{ss} inside a Properties.Get reply "(v)" (empty if it is not a{ss}).
+Attributes attributes_from_property(const VariantPtr& reply);
+// The t inside a Properties.Get reply "(v)" (0 if it is not a uint64).
+std::uint64_t uint64_from_property(const VariantPtr& reply);
+// The session path in OpenSession's reply "(vo)".
+std::string session_path(const VariantPtr& reply);
 // The (oayays) secret struct for a plain session. The value bytes are not
 // copied: the variant points into `secret`, which must outlive it.
 GVariant* plain_secret_struct(const std::string& session, const Secret& secret);

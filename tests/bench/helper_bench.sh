@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# helper_bench.sh [BIN] [UPSTREAM]: a benchmark, not a test. Medians of our
+# helper (Secret Service store) and Debian's docker-credential-secretservice
+# side by side, in the same run, on the same private gnome-keyring: get hit,
+# get miss, store, erase, list with 1/100/1000 stored items, and peak RSS.
+#   BIN       default: <repo>/build/docker-credential-pat
+#   UPSTREAM  default: /usr/bin/docker-credential-secretservice
+#   PAT_BENCH_RUNS  runs per single-item operation (default 31)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=$(realpath "${1:-$root/build/docker-credential-pat}")
+upstream=${2:-/usr/bin/docker-credential-secretservice}
+for tool in "$bin" "$upstream" dbus-daemon gnome-keyring-daemon python3; do
+  command -v "$tool" >/dev/null || { echo "helper_bench: $tool is missing" >&2; exit 1; }
+done
+# shellcheck source=tests/lib/secret-service.sh
+. "$root/tests/lib/secret-service.sh"
+ss_init
+ss_start_bus
+ss_start_keyring unlocked
+export DOCKER_CREDENTIAL_PAT_STORE=secretservice
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
+echo "gnome-keyring $(dpkg-query -W -f='${Version}' gnome-keyring 2>/dev/null)," \
+  "libsecret $(dpkg-query -W -f='${Version}' libsecret-1-0 2>/dev/null)," \
+  "upstream helper $("$upstream" version 2>/dev/null)"
+
+python3 - "$bin" "$upstream" "${PAT_BENCH_RUNS:-31}" <<'PY'
+import json, os, statistics, subprocess, sys, time
+
+ours, theirs, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+helpers = {"ours": ours, "upstream": theirs}
+
+def run(binary, action, stdin=b""):
+    """One helper run: (seconds, peak RSS in KiB, exit code, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen([binary, action], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+    p.stdin.write(stdin)
+    p.stdin.close()
+    out = p.stdout.read()
+    p.stdout.close()
+    _, status, usage = os.wait4(p.pid, 0)  # this child's own rusage
+    elapsed = time.perf_counter() - t0
+    p.returncode = rc = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, rc, out
+
+def store(binary, key, user="bench", secret="s3cret-token-value"):
+    payload = json.dumps({"ServerURL": key, "Username": user, "Secret": secret},
+                         separators=(",", ":")).encode()
+    r = run(binary, "store", payload)
+    assert r[2] == 0, (binary, "store", r[3])
+    return r
+
+results, rss = {}, {}
+
+def measure(label, fn, n):
+    for name, binary in helpers.items():
+        times, peaks = [], []
+        for _ in range(n):
+            t, peak = fn(binary)
+            times.append(t)
+            peaks.append(peak)
+        results.setdefault(label, {})[name] = statistics.median(times) * 1000
+        rss.setdefault(label, {})[name] = max(peaks)
+
+def get_hit(binary):
+    t, peak, rc, out = run(binary, "get", b"bench.example.com")
+    assert rc == 0 and b"s3cret-token-value" in out, (binary, out)
+    return t, peak
+
+def get_miss(binary):
+    t, peak, rc, out = run(binary, "get", b"missing.example.com")
+    assert rc == 1 and out.strip() == b"credentials not found in native keychain", (binary, out)
+    return t, peak
+
+def do_store(binary):
+    t, peak, _, _ = store(binary, "store.example.com")
+    return t, peak
+
+def do_erase(binary):
+    store(ours, "erase.example.com")
+    t, peak, rc, out = run(binary, "erase", b"erase.example.com")
+    assert rc == 0, (binary, out)
+    return t, peak
+
+def list_of(count):
+    def fn(binary):
+        t, peak, rc, out = run(binary, "list")
+        assert rc == 0 and len(json.loads(out)) == count, (binary, count, out[:200])
+        return t, peak
+    return fn
+
+store(ours, "bench.example.com")
+measure("get hit", get_hit, runs)
+measure("get miss", get_miss, runs)
+measure("store", do_store, runs)
+measure("erase", do_erase, runs)
+run(ours, "erase", b"store.example.com")
+stored = 1  # bench.example.com
+for count, n in ((1, 21), (100, 11), (1000, 5)):
+    while stored < count:
+        store(ours, f"registry-{stored:04d}.example.com:5000")
+        stored += 1
+    measure(f"list, {count} items", list_of(count), n)
+
+print()
+print(f"| operation | ours (median ms) | upstream (median ms) | speed-up |")
+print(f"|---|---:|---:|---:|")
+for label, r in results.items():
+    print(f"| {label} | {r['ours']:.1f} | {r['upstream']:.1f} | {r['upstream'] / r['ours']:.1f}x |")
+print()
+print(f"| peak RSS | ours (KiB) | upstream (KiB) |")
+print(f"|---|---:|---:|")
+for label in ("get hit", "list, 1000 items"):
+    print(f"| {label} | {rss[label]['ours']} | {rss[label]['upstream']} |")
+print()
+goals = [
+    ("get hit >= 3x faster", results["get hit"]["upstream"] / results["get hit"]["ours"] >= 3),
+    ("list of 1000 >= 5x faster",
+     results["list, 1000 items"]["upstream"] / results["list, 1000 items"]["ours"] >= 5),
+    ("peak RSS below upstream's", all(rss[l]["ours"] < rss[l]["upstream"] for l in rss)),
+]
+for goal, met in goals:
+    print(f"goal: {goal}: {'met' if met else 'NOT met'}")
+PY
