@@ -1,11 +1,16 @@
 #include "dbus_client.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
-#include <functional>
+#include <cstring>
 #include <optional>
 
+#include "common/secret.hpp"
 #include "errors.hpp"
 
 namespace pat::platform::ss {
@@ -27,81 +32,54 @@ std::optional<std::string> session_bus_address() {
     return "unix:path=" + std::string(escaped.get());
 }
 
-// Makes `context` the thread-default one while alive, so that GDBus delivers
-// our async results (and its call timeouts) there.
-class ContextScope {
-  public:
-    explicit ContextScope(GMainContext* context) : m_context(context) {
-        g_main_context_push_thread_default(m_context);
+ErrorPtr io_error(GIOErrorEnum code, const char* text) {
+    return ErrorPtr(g_error_new_literal(G_IO_ERROR, code, text));
+}
+
+// SASL EXTERNAL with our uid, and BEGIN right away: the bus reads the lines
+// in order, so the first messages can follow in the same write.
+std::string auth_preamble() {
+    const std::string uid = std::to_string(getuid());
+    std::string hex;
+    for (unsigned char c : uid) {
+        static constexpr char k_digits[] = "0123456789abcdef";
+        hex += k_digits[c >> 4];
+        hex += k_digits[c & 0xf];
     }
-    ~ContextScope() { g_main_context_pop_thread_default(m_context); }
-    ContextScope(const ContextScope&) = delete;
-    ContextScope& operator=(const ContextScope&) = delete;
-
-  private:
-    GMainContext* m_context;
-};
-
-// Runs `context` until `done()` or `deadline`; returns done().
-bool iterate_until(GMainContext* context, const std::function<bool()>& done,
-                   Clock::time_point deadline) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    bool expired = left.count() <= 0;
-    GSource* timer = g_timeout_source_new(static_cast<guint>(std::max<long long>(left.count(), 0)));
-    g_source_set_callback(
-        timer,
-        [](gpointer flag) -> gboolean {
-            *static_cast<bool*>(flag) = true;
-            return G_SOURCE_REMOVE;
-        },
-        &expired, nullptr);
-    g_source_attach(timer, context);
-    while (!done() && !expired) g_main_context_iteration(context, TRUE);
-    g_source_destroy(timer);
-    g_source_unref(timer);
-    return done();
+    return std::string(1, '\0') + "AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n";
 }
 
-// Shared by the waiting side and the async callback, so that a callback that
-// arrives after we gave up never touches freed memory.
-struct PendingConnect {
-    GDBusConnection* connection = nullptr;
-    GError* error = nullptr;
-    bool done = false;
-};
-
-void on_connected(GObject*, GAsyncResult* result, gpointer data) {
-    auto* pending = static_cast<std::shared_ptr<PendingConnect>*>(data);
-    (*pending)->connection = g_dbus_connection_new_for_address_finish(result, &(*pending)->error);
-    (*pending)->done = true;
-    delete pending;
-}
-
-struct Batch {
-    std::vector<std::optional<Reply>> replies;
-    std::size_t outstanding = 0;
-};
-
-struct CallTag {
-    std::shared_ptr<Batch> batch;
-    std::size_t index;
-};
-
-void on_reply(GObject* source, GAsyncResult* result, gpointer data) {
-    std::unique_ptr<CallTag> tag(static_cast<CallTag*>(data));
-    GError* error = nullptr;
-    GVariant* value = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-    if (value != nullptr) {
-        tag->batch->replies[tag->index].emplace(VariantPtr(value));
-    } else {
-        tag->batch->replies[tag->index].emplace(pat::fail(ErrorPtr(error)));
+// Serialises one call; the blob may hold a secret, so it is wiped.
+bool append_call(std::string& out, const MethodCall& call, std::uint32_t serial, ErrorPtr& error) {
+    ObjectPtr<GDBusMessage> message(g_dbus_message_new_method_call(
+        call.destination.c_str(), call.path.c_str(), call.interface, call.method));
+    if (call.parameters != nullptr) g_dbus_message_set_body(message.get(), call.parameters);
+    g_dbus_message_set_flags(message.get(), G_DBUS_MESSAGE_FLAGS_NO_AUTO_START);
+    g_dbus_message_set_serial(message.get(), serial);
+    gsize size = 0;
+    GError* raw = nullptr;
+    guchar* blob = g_dbus_message_to_blob(message.get(), &size, G_DBUS_CAPABILITY_FLAGS_NONE, &raw);
+    if (blob == nullptr) {
+        error.reset(raw);
+        return false;
     }
-    --tag->batch->outstanding;
+    out.append(reinterpret_cast<const char*>(blob), size);
+    explicit_bzero(blob, size);
+    g_free(blob);
+    return true;
 }
 
-ErrorPtr timed_out_error() {
-    return ErrorPtr(g_error_new_literal(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "deadline passed"));
+// A METHOD_RETURN or ERROR message as a Reply, checking the signature.
+Reply to_reply(GDBusMessage* message, const char* reply_type) {
+    GError* raw = nullptr;
+    if (g_dbus_message_to_gerror(message, &raw)) return pat::fail(ErrorPtr(raw));
+    GVariant* body = g_dbus_message_get_body(message);
+    VariantPtr value(body != nullptr ? g_variant_ref(body)
+                                     : g_variant_ref_sink(g_variant_new("()")));
+    if (reply_type != nullptr && std::strcmp(g_variant_get_type_string(value.get()), reply_type)) {
+        return pat::fail(io_error(G_IO_ERROR_INVALID_DATA, "unexpected reply signature"));
+    }
+    return value;
 }
 
 }  // namespace
@@ -109,62 +87,59 @@ ErrorPtr timed_out_error() {
 cred::Result<std::unique_ptr<DbusClient>> DbusClient::connect(std::chrono::milliseconds timeout) {
     const auto address = session_bus_address();
     if (!address) return fail(no_session_bus_unset());
-
-    MainContextPtr context(g_main_context_new());
-    ContextScope scope(context.get());
-    ObjectPtr<GCancellable> cancellable(g_cancellable_new());
-    auto pending = std::make_shared<PendingConnect>();
-    g_dbus_connection_new_for_address(
-        address->c_str(),
-        static_cast<GDBusConnectionFlags>(G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-        nullptr, cancellable.get(), on_connected, new std::shared_ptr<PendingConnect>(pending));
-    if (!iterate_until(
-            context.get(), [&] { return pending->done; }, Clock::now() + timeout)) {
-        // The attempt keeps `pending` alive until its callback, if it ever comes.
-        g_cancellable_cancel(cancellable.get());
-        return fail(deadline_passed(timeout));
-    }
-    ErrorPtr error(pending->error);
-    if (pending->connection == nullptr) return fail(map_gerror(*error, Stage::connect, timeout));
-    return std::unique_ptr<DbusClient>(new DbusClient(
-        std::move(context), ObjectPtr<GDBusConnection>(pending->connection), timeout));
+    // Connecting a unix socket does not wait on the peer; only the handshake
+    // below can, and it runs under the deadline.
+    GError* raw = nullptr;
+    ObjectPtr<GIOStream> stream(
+        g_dbus_address_get_stream_sync(address->c_str(), nullptr, nullptr, &raw));
+    if (!stream) return fail(map_gerror(*ErrorPtr(raw), Stage::connect, timeout));
+    if (!G_IS_SOCKET_CONNECTION(stream.get())) return fail(no_session_bus_unreachable());
+    GSocket* socket = g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream.get()));
+    const int fd = g_socket_get_fd(socket);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    std::unique_ptr<DbusClient> client(new DbusClient(std::move(stream), fd, timeout));
+    client->m_preamble = auth_preamble();
+    client->m_hello_serial = client->m_next_serial++;
+    ErrorPtr error;
+    append_call(client->m_preamble,
+                {"org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello",
+                 nullptr, "(s)"},
+                client->m_hello_serial, error);
+    return client;
 }
 
-DbusClient::DbusClient(MainContextPtr context, ObjectPtr<GDBusConnection> connection,
-                       std::chrono::milliseconds timeout)
-    : m_context(std::move(context)), m_connection(std::move(connection)), m_timeout(timeout) {}
+DbusClient::DbusClient(ObjectPtr<GIOStream> stream, int fd, std::chrono::milliseconds timeout)
+    : m_stream(std::move(stream)), m_fd(fd), m_timeout(timeout) {}
 
-DbusClient::~DbusClient() = default;
+DbusClient::~DbusClient() {
+    wipe_string(m_in);
+}
 
 std::vector<Reply> DbusClient::call_all(std::vector<MethodCall> calls) {
-    ContextScope scope(m_context.get());
-    auto batch = std::make_shared<Batch>();
-    batch->replies.resize(calls.size());
-    batch->outstanding = calls.size();
-    ObjectPtr<GCancellable> cancellable(g_cancellable_new());
-    for (std::size_t i = 0; i < calls.size(); ++i) {
-        const MethodCall& c = calls[i];
-        // G_MAXINT = no GDBus timer per call: one deadline for the whole batch
-        // (all calls leave at once) is cheaper than 1000 timer sources.
-        g_dbus_connection_call(m_connection.get(), c.destination.c_str(), c.path.c_str(),
-                               c.interface, c.method, c.parameters,
-                               c.reply_type != nullptr ? G_VARIANT_TYPE(c.reply_type) : nullptr,
-                               G_DBUS_CALL_FLAGS_NO_AUTO_START, G_MAXINT, cancellable.get(),
-                               on_reply, new CallTag{batch, i});
-    }
-    const auto done = [&] { return batch->outstanding == 0; };
-    if (!iterate_until(m_context.get(), done, Clock::now() + m_timeout)) {
-        // Deadline: cancelled calls complete promptly with G_IO_ERROR_CANCELLED,
-        // which map_gerror reports as the deadline; a call that still has not
-        // completed after that gets G_IO_ERROR_TIMED_OUT below.
-        g_cancellable_cancel(cancellable.get());
-        iterate_until(m_context.get(), done, Clock::now() + std::chrono::milliseconds(200));
-    }
     std::vector<Reply> replies;
-    replies.reserve(calls.size());
-    for (auto& reply : batch->replies) {
-        replies.push_back(reply ? std::move(*reply) : Reply(pat::fail(timed_out_error())));
+    replies.reserve(calls.size());  // no reallocation: Pending points into it
+    std::vector<Pending> pending;
+    std::string out;
+    Reply hello(pat::fail(io_error(G_IO_ERROR_TIMED_OUT, "deadline passed")));
+    if (!m_preamble.empty()) {
+        out.swap(m_preamble);
+        pending.push_back({m_hello_serial, "(s)", &hello});
+    }
+    for (const MethodCall& call : calls) {
+        ErrorPtr error;
+        const std::uint32_t serial = m_next_serial++;
+        if (m_connect_error) {
+            replies.emplace_back(pat::fail(ErrorPtr(g_error_copy(m_connect_error.get()))));
+        } else if (append_call(out, call, serial, error)) {
+            replies.emplace_back(pat::fail(io_error(G_IO_ERROR_TIMED_OUT, "deadline passed")));
+            pending.push_back({serial, call.reply_type, &replies.back()});
+        } else {
+            replies.emplace_back(pat::fail(std::move(error)));
+        }
+    }
+    if (!pending.empty()) exchange(out, pending);
+    if (!pending.empty() && pending.front().slot == &hello && !hello) {
+        m_connect_error = std::move(hello).error();
     }
     return replies;
 }
@@ -173,6 +148,81 @@ Reply DbusClient::call(MethodCall call) {
     std::vector<MethodCall> calls;
     calls.push_back(std::move(call));
     return std::move(call_all(std::move(calls)).front());
+}
+
+void DbusClient::exchange(std::string& out, std::vector<Pending>& pending) {
+    const auto deadline = Clock::now() + m_timeout;
+    std::size_t written = 0;
+    std::size_t answered = 0;
+    char buffer[65536];
+    while (!m_closed && (answered < pending.size() || written < out.size())) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) break;  // the deadline: the rest keep their timeout error
+        pollfd p{m_fd, static_cast<short>(POLLIN | (written < out.size() ? POLLOUT : 0)), 0};
+        const int ready = poll(&p, 1, static_cast<int>(left.count()) + 1);
+        if (ready < 0 && errno != EINTR) m_closed = true;
+        if (ready <= 0) continue;
+        if ((p.revents & POLLOUT) != 0) {
+            const ssize_t n = send(m_fd, out.data() + written, out.size() - written, MSG_NOSIGNAL);
+            if (n > 0) written += static_cast<std::size_t>(n);
+            if (n < 0 && errno != EAGAIN && errno != EINTR) m_closed = true;
+        }
+        if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+            const ssize_t n = recv(m_fd, buffer, sizeof buffer, 0);
+            if (n > 0) m_in.append(buffer, static_cast<std::size_t>(n));
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) m_closed = true;
+            if (n > 0 && !consume(pending, answered)) m_closed = true;
+        }
+    }
+    explicit_bzero(buffer, sizeof buffer);
+    wipe_string(out);
+    if (!m_closed) return;
+    for (Pending& call : pending) {
+        if (call.slot->ok()) continue;
+        if (g_error_matches(call.slot->error().get(), G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+            *call.slot = Reply(pat::fail(io_error(G_IO_ERROR_CLOSED, "bus connection closed")));
+        }
+    }
+}
+
+bool DbusClient::consume(std::vector<Pending>& pending, std::size_t& answered) {
+    if (!m_authenticated) {
+        const auto end = m_in.find("\r\n");
+        if (end == std::string::npos) return true;  // wait for the rest of the line
+        if (m_in.compare(0, 3, "OK ") != 0) {
+            for (Pending& call : pending) {
+                *call.slot = Reply(pat::fail(
+                    io_error(G_IO_ERROR_PERMISSION_DENIED, "bus authentication rejected")));
+            }
+            answered = pending.size();
+            return false;
+        }
+        m_in.erase(0, end + 2);
+        m_authenticated = true;
+    }
+    while (m_in.size() >= 16) {
+        auto* data = reinterpret_cast<guchar*>(m_in.data());
+        const gssize size = g_dbus_message_bytes_needed(data, 16, nullptr);
+        if (size < 0) return false;
+        if (m_in.size() < static_cast<std::size_t>(size)) return true;
+        ObjectPtr<GDBusMessage> message(g_dbus_message_new_from_blob(
+            data, static_cast<gsize>(size), G_DBUS_CAPABILITY_FLAGS_NONE, nullptr));
+        m_in.erase(0, static_cast<std::size_t>(size));
+        if (!message) return false;
+        const auto type = g_dbus_message_get_message_type(message.get());
+        if (type != G_DBUS_MESSAGE_TYPE_METHOD_RETURN && type != G_DBUS_MESSAGE_TYPE_ERROR) {
+            continue;  // signals (NameAcquired) are not for us
+        }
+        const std::uint32_t serial = g_dbus_message_get_reply_serial(message.get());
+        for (Pending& call : pending) {
+            if (call.serial != serial) continue;
+            *call.slot = to_reply(message.get(), call.reply_type);
+            ++answered;
+            break;
+        }
+    }
+    return true;
 }
 
 }  // namespace pat::platform::ss

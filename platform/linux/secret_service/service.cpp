@@ -14,51 +14,44 @@ MethodCall bus_call(const char* method, GVariant* parameters, const char* reply_
     return {k_bus_name, k_bus_path, k_bus_interface, method, parameters, reply_type};
 }
 
-bool has_no_owner(const ErrorPtr& error) {
-    return g_error_matches(error.get(), G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
+bool has_no_owner(const GError& error) {
+    return g_error_matches(&error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER);
 }
 
-// The unique name owning org.freedesktop.secrets; with `activate`, starts an
-// activatable provider first when there is none (bounded by the call deadline).
-cred::Result<std::string> find_owner(DbusClient& bus, bool activate) {
-    Reply owner = bus.call(bus_call("GetNameOwner", g_variant_new("(s)", k_secrets_name), "(s)"));
-    if (!owner && activate && has_no_owner(owner.error())) {
-        Reply started = bus.call(
-            bus_call("StartServiceByName", g_variant_new("(su)", k_secrets_name, 0U), "(u)"));
-        if (!started) {
-            return fail(map_gerror(*started.error(), Stage::find_provider, bus.timeout()));
-        }
-        owner = bus.call(bus_call("GetNameOwner", g_variant_new("(s)", k_secrets_name), "(s)"));
-    }
-    if (!owner) return fail(map_gerror(*owner.error(), Stage::find_provider, bus.timeout()));
-    const gchar* name = nullptr;
-    g_variant_get(owner.value().get(), "(&s)", &name);
-    return std::string(name);
+MethodCall get_name_owner() {
+    return bus_call("GetNameOwner", g_variant_new("(s)", k_secrets_name), "(s)");
+}
+
+std::string string_child(const VariantPtr& tuple) {
+    const gchar* text = nullptr;
+    g_variant_get_child(tuple.get(), 0, "&s", &text);
+    return text;
 }
 
 }  // namespace
 
-Service::Service(std::unique_ptr<DbusClient> bus, std::string owner)
-    : m_bus(std::move(bus)), m_owner(std::move(owner)) {}
+Service::Service(std::unique_ptr<DbusClient> bus, bool activate)
+    : m_bus(std::move(bus)), m_activate(activate) {}
 
 cred::Result<Service> Service::open(std::chrono::milliseconds timeout, bool activate) {
     secret_error_quark();  // register the Secret error names before any reply arrives
     auto bus = DbusClient::connect(timeout);
     if (!bus) return fail(std::move(bus).error());
-    auto owner = find_owner(*bus.value(), activate);
-    if (!owner) return fail(std::move(owner).error());
-    return Service(std::move(bus).value(), std::move(owner).value());
+    return Service(std::move(bus).value(), activate);
 }
 
 bool Service::available(std::chrono::milliseconds timeout) {
     auto bus = DbusClient::connect(timeout);
     if (!bus) return false;
-    if (find_owner(*bus.value(), false)) return true;
-    Reply names = bus.value()->call(bus_call("ListActivatableNames", nullptr, "(as)"));
-    if (!names) return false;
-    VariantPtr list(g_variant_get_child_value(names.value().get(), 0));
+    std::vector<MethodCall> calls;
+    calls.push_back(get_name_owner());
+    calls.push_back(bus_call("ListActivatableNames", nullptr, "(as)"));
+    std::vector<Reply> replies = bus.value()->call_all(std::move(calls));
+    if (replies[0]) return true;
+    if (!replies[1]) return false;
+    VariantPtr names(g_variant_get_child_value(replies[1].value().get(), 0));
     GVariantIter iter;
-    g_variant_iter_init(&iter, list.get());
+    g_variant_iter_init(&iter, names.get());
     const gchar* name = nullptr;
     while (g_variant_iter_next(&iter, "&s", &name)) {
         if (std::string_view(name) == k_secrets_name) return true;
@@ -66,9 +59,63 @@ bool Service::available(std::chrono::milliseconds timeout) {
     return false;
 }
 
+cred::Result<std::vector<Reply>> Service::run(std::vector<MethodCall> calls) {
+    // Own the parameters, so that the batch can be sent again after activation.
+    std::vector<VariantPtr> parameters;
+    for (MethodCall& call : calls) {
+        if (call.parameters != nullptr)
+            parameters.emplace_back(g_variant_ref_sink(call.parameters));
+    }
+    const bool resolve = m_owner.empty();
+    std::vector<MethodCall> batch;
+    if (resolve) batch.push_back(get_name_owner());  // rides along with the first batch
+    batch.insert(batch.end(), calls.begin(), calls.end());
+    std::vector<Reply> replies = m_bus->call_all(std::move(batch));
+    if (const GError* error = m_bus->connect_error()) {
+        return fail(map_gerror(*error, Stage::connect, m_bus->timeout()));
+    }
+    if (!resolve) return replies;
+    Reply owner = std::move(replies.front());
+    replies.erase(replies.begin());
+    if (owner) {
+        m_owner = string_child(owner.value());
+        return replies;
+    }
+    if (!m_activate || !has_no_owner(*owner.error())) {
+        return fail(map_gerror(*owner.error(), Stage::find_provider, m_bus->timeout()));
+    }
+    // Nobody owns org.freedesktop.secrets: start the activatable provider
+    // (bounded by the deadline, unlike dbus-daemon's own 25 s), then resend.
+    Reply started = m_bus->call(
+        bus_call("StartServiceByName", g_variant_new("(su)", k_secrets_name, 0U), "(u)"));
+    if (!started) return fail(map_gerror(*started.error(), Stage::find_provider, m_bus->timeout()));
+    owner = m_bus->call(get_name_owner());
+    if (!owner) return fail(map_gerror(*owner.error(), Stage::find_provider, m_bus->timeout()));
+    m_owner = string_child(owner.value());
+    for (MethodCall& call : calls) call.destination = m_owner;
+    return m_bus->call_all(std::move(calls));
+}
+
+cred::Result<VariantPtr> Service::call_one(MethodCall call, Stage stage) {
+    std::vector<MethodCall> calls;
+    calls.push_back(std::move(call));
+    auto replies = run(std::move(calls));
+    if (!replies) return fail(std::move(replies).error());
+    Reply& reply = replies.value().front();
+    if (!reply) return fail(map(*reply.error(), stage));
+    return std::move(reply).value();
+}
+
 MethodCall Service::provider_call(std::string path, const char* interface, const char* method,
                                   GVariant* parameters, const char* reply_type) const {
-    return {m_owner, std::move(path), interface, method, parameters, reply_type};
+    // Before the first batch resolved the owner, the well-known name (with
+    // NO_AUTO_START, so a missing provider is an error, not an activation).
+    return {m_owner.empty() ? k_secrets_name : m_owner,
+            std::move(path),
+            interface,
+            method,
+            parameters,
+            reply_type};
 }
 
 cred::Error Service::map(const GError& error, Stage stage) const {
@@ -84,8 +131,8 @@ MethodCall Service::open_session_call() const {
 
 cred::Result<void> Service::ensure_session() {
     if (!m_session.empty()) return {};
-    Reply reply = m_bus->call(open_session_call());
-    if (!reply) return fail(map(*reply.error()));
+    auto reply = call_one(open_session_call());
+    if (!reply) return fail(std::move(reply).error());
     m_session = session_path(reply.value());
     return {};
 }
@@ -97,7 +144,9 @@ cred::Result<SearchResult> Service::search(const Attributes& attributes, bool op
                                   "(aoao)"));
     // A get will need the session on a hit: open it in the same round trip.
     if (open_session && m_session.empty()) calls.push_back(open_session_call());
-    std::vector<Reply> replies = m_bus->call_all(std::move(calls));
+    auto ran = run(std::move(calls));
+    if (!ran) return fail(std::move(ran).error());
+    std::vector<Reply>& replies = ran.value();
     if (!replies[0]) return fail(map(*replies[0].error()));
     if (replies.size() > 1) {
         if (!replies[1]) return fail(map(*replies[1].error()));
@@ -120,7 +169,9 @@ cred::Result<std::vector<ItemInfo>> Service::item_infos(const std::vector<std::s
     std::vector<MethodCall> calls;
     calls.reserve(paths.size());
     for (const auto& path : paths) calls.push_back(property_call(path, "Attributes"));
-    std::vector<Reply> replies = m_bus->call_all(std::move(calls));
+    auto ran = run(std::move(calls));
+    if (!ran) return fail(std::move(ran).error());
+    std::vector<Reply>& replies = ran.value();
     std::vector<ItemInfo> infos;
     infos.reserve(paths.size());
     for (std::size_t i = 0; i < paths.size(); ++i) {
@@ -140,7 +191,9 @@ cred::Result<void> Service::load_times(const std::vector<ItemInfo*>& infos) {
         calls.push_back(property_call(info->path, "Created"));
         calls.push_back(property_call(info->path, "Modified"));
     }
-    std::vector<Reply> replies = m_bus->call_all(std::move(calls));
+    auto ran = run(std::move(calls));
+    if (!ran) return fail(std::move(ran).error());
+    std::vector<Reply>& replies = ran.value();
     for (std::size_t i = 0; i < infos.size(); ++i) {
         for (std::size_t j : {2 * i, 2 * i + 1}) {
             if (!replies[j]) {
@@ -169,7 +222,9 @@ cred::Result<std::vector<std::pair<ItemInfo, Secret>>> Service::load_items(
                       g_variant_new("(@aoo)", g_variant_builder_end(&builder), m_session.c_str()),
                       "(a{o(oayays)})"));
     for (const auto& path : paths) calls.push_back(property_call(path, "Attributes"));
-    std::vector<Reply> replies = m_bus->call_all(std::move(calls));
+    auto ran = run(std::move(calls));
+    if (!ran) return fail(std::move(ran).error());
+    std::vector<Reply>& replies = ran.value();
     if (!replies[0]) return fail(map(*replies[0].error()));
     VariantPtr secrets(g_variant_get_child_value(replies[0].value().get(), 0));
     std::vector<std::pair<ItemInfo, Secret>> items;

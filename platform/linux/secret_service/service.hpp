@@ -36,10 +36,11 @@ struct ItemInfo {
 
 class Service {
   public:
-    // Connects and finds the provider (org.freedesktop.secrets); with
-    // `activate`, starts an activatable one (bounded by `timeout`). All later
-    // calls go to the provider's unique name, so a provider that restarts
-    // mid-run is reported as vanished instead of silently talking to a new one.
+    // Connects to the session bus. The provider (org.freedesktop.secrets) is
+    // looked up along with the first batch of calls; with `activate`, an
+    // activatable one is started then (bounded by `timeout`). Later calls go
+    // to the provider's unique name, so a provider that restarts mid-run is
+    // reported as vanished instead of silently talking to a new one.
     static cred::Result<Service> open(std::chrono::milliseconds timeout, bool activate);
 
     // Whether the bus has an owner for, or can activate, org.freedesktop.secrets.
@@ -68,7 +69,12 @@ class Service {
     cred::Result<void> delete_items(const std::vector<std::string>& paths);
 
   private:
-    Service(std::unique_ptr<DbusClient> bus, std::string owner);
+    Service(std::unique_ptr<DbusClient> bus, bool activate);
+    // Sends a batch; errors of the connection or of finding the provider are
+    // the Result's error, errors of single calls are in their Reply.
+    cred::Result<std::vector<Reply>> run(std::vector<MethodCall> calls);
+    // One call; any failure mapped at `stage`.
+    cred::Result<VariantPtr> call_one(MethodCall call, Stage stage = Stage::provider_call);
     cred::Result<void> ensure_session();
     MethodCall open_session_call() const;
     MethodCall property_call(const std::string& path, const char* name) const;
@@ -77,7 +83,8 @@ class Service {
     cred::Error map(const GError& error, Stage stage = Stage::provider_call) const;
 
     std::unique_ptr<DbusClient> m_bus;
-    std::string m_owner;    // the provider's unique bus name
+    bool m_activate;
+    std::string m_owner;    // the provider's unique bus name, once known
     std::string m_session;  // "plain" session path, opened on first need
 };
 

@@ -20,9 +20,10 @@ std::string object_path_child(const VariantPtr& tuple, gsize index) {
 
 cred::Result<std::string> Service::writable_collection(const std::string& alias) {
     const std::string name = alias.empty() ? "default" : alias;
-    Reply reply = m_bus->call(provider_call(k_service_path, k_service_interface, "ReadAlias",
-                                            g_variant_new("(s)", name.c_str()), "(o)"));
-    if (!reply) return fail(map(*reply.error(), Stage::collection));
+    auto reply = call_one(provider_call(k_service_path, k_service_interface, "ReadAlias",
+                                        g_variant_new("(s)", name.c_str()), "(o)"),
+                          Stage::collection);
+    if (!reply) return fail(std::move(reply).error());
     std::string path = object_path_child(reply.value(), 0);
     // No "default" alias (fresh gnome-keyring profile, some KeePassXC setups):
     // fall back to the login collection if it exists; never create one, that
@@ -31,10 +32,11 @@ cred::Result<std::string> Service::writable_collection(const std::string& alias)
         if (!alias.empty()) return fail(no_default_collection());
         path = k_login_collection;
     }
-    Reply locked =
-        m_bus->call(provider_call(path, k_properties_interface, "Get",
-                                  g_variant_new("(ss)", k_collection_interface, "Locked"), "(v)"));
-    if (!locked) return fail(map(*locked.error(), Stage::collection));
+    auto locked =
+        call_one(provider_call(path, k_properties_interface, "Get",
+                               g_variant_new("(ss)", k_collection_interface, "Locked"), "(v)"),
+                 Stage::collection);
+    if (!locked) return fail(std::move(locked).error());
     VariantPtr boxed(g_variant_get_child_value(locked.value().get(), 0));
     VariantPtr value(g_variant_get_variant(boxed.get()));
     if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_BOOLEAN)) {
@@ -57,9 +59,9 @@ cred::Result<std::string> Service::create_item(const std::string& collection,
                           attributes_to_variant(attributes));
     GVariant* parameters = g_variant_new("(@a{sv}@(oayays)b)", g_variant_builder_end(&properties),
                                          plain_secret_struct(m_session, secret), TRUE);
-    Reply reply = m_bus->call(
+    auto reply = call_one(
         provider_call(collection, k_collection_interface, "CreateItem", parameters, "(oo)"));
-    if (!reply) return fail(map(*reply.error()));
+    if (!reply) return fail(std::move(reply).error());
     if (object_path_child(reply.value(), 1) != k_no_prompt) return fail(keychain_locked());
     return object_path_child(reply.value(), 0);
 }
@@ -70,7 +72,9 @@ cred::Result<void> Service::delete_items(const std::vector<std::string>& paths) 
     for (const auto& path : paths) {
         calls.push_back(provider_call(path, k_item_interface, "Delete", nullptr, "(o)"));
     }
-    std::vector<Reply> replies = m_bus->call_all(std::move(calls));
+    auto ran = run(std::move(calls));
+    if (!ran) return fail(std::move(ran).error());
+    std::vector<Reply>& replies = ran.value();
     for (const Reply& reply : replies) {
         if (!reply) {
             if (is_missing_object(*reply.error())) continue;  // already deleted: fine
