@@ -1,0 +1,31 @@
+#pragma once
+// The subcommands behind cli::run, one file each, plus what they share.
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "patd/config/config.hpp"
+#include "patd/service/token_service.hpp"
+
+namespace pat::patd::cli {
+
+// `patd serve`: blocks until SIGTERM/SIGINT.
+int cmd_serve(config::Config& config);
+// `patd user add|2fa|list …` (`words` after "user").
+int cmd_user(config::Config& config, const std::vector<std::string>& words, bool password_stdin,
+             std::istream& in, std::ostream& out);
+// `patd cert`.
+int cmd_cert(config::Config& config, std::ostream& out);
+
+// Creates the data dir and pepper, opens the database (running migrations)
+// and builds the service with the configured options.
+Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Config& config);
+
+// Writes "patd: <text>\n" to stderr in one write, whatever the log level
+// (start-up facts the operator and tests rely on).
+void say(const std::string& text);
+
+}  // namespace pat::patd::cli

@@ -1,0 +1,126 @@
+// `patd serve`: data dir, keys, database, then the HTTP server until
+// SIGTERM/SIGINT; pending last-used values are flushed before exit.
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/log.hpp"
+#include "patd/cli/commands.hpp"
+#include "patd/config/data_dir.hpp"
+#include "patd/http/api.hpp"
+#include "patd/http/server.hpp"
+
+namespace pat::patd::cli {
+namespace {
+
+// Calls service.flush_due() every second until stopped, so last-used values
+// reach the database within about one interval even when traffic stops.
+class FlushTimer {
+  public:
+    explicit FlushTimer(TokenService& service)
+        : m_thread([this, &service] {
+              std::unique_lock lock(m_mutex);
+              while (!m_cv.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
+                  lock.unlock();
+                  service.flush_due();
+                  lock.lock();
+              }
+          }) {}
+    ~FlushTimer() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+void print_registry_snippet(const std::string& realm, const config::Config& config,
+                            const std::string& cert_path) {
+    say("registry config that trusts this patd (config.yml):\n"
+        "auth:\n"
+        "  token:\n"
+        "    realm: " +
+        realm +
+        "\n"
+        "    service: " +
+        config.service +
+        "\n"
+        "    issuer: " +
+        config.issuer +
+        "\n"
+        "    rootcertbundle: " +
+        cert_path);
+}
+
+}  // namespace
+
+int cmd_serve(config::Config& config) {
+    auto listen = config::parse_listen(config.listen);
+    if (!listen) {
+        say(listen.error());
+        return 2;
+    }
+    auto signing =
+        config::load_or_create_signing(config.data_dir, config.signing_key, config.signing_cert);
+    if (!signing) {
+        say(signing.error());
+        return 1;
+    }
+    auto signer = jwt::Es256Signer::from_pem(signing->material.key_pem, signing->material.cert_pem);
+    wipe_string(signing->material.key_pem);
+    if (!signer) {
+        say(signer.error());
+        return 1;
+    }
+    auto service = open_service(config);
+    if (!service) {
+        say(service.error());
+        return 1;
+    }
+
+    http::ApiOptions api_options{config.public_url, config.service, config.issuer,
+                                 config.token_ttl};
+    http::Api api(**service, *signer, api_options);
+    http::ServerOptions server_options;
+    server_options.host = listen->host;
+    server_options.port = listen->port;
+    server_options.threads = config.threads;
+    auto server = http::Server::bind(
+        server_options, [&api](http::Request& req) { return api.handle(req); },
+        [&api](int status, std::string_view ip) { return api.reject(status, ip); });
+    if (!server) {
+        say(server.error());
+        return 1;
+    }
+    const std::string address = (*server)->local_address();
+    std::string public_url = config.public_url.empty() ? "http://" + address : config.public_url;
+    while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+
+    say("data dir " + config.data_dir + "; database " + config.database);
+    say(std::string("signing key ") + signing->key_path +
+        (signing->generated ? " (generated)" : ""));
+    say("signing certificate " + signing->cert_path + " (also printed by `patd cert`)");
+    say("service " + config.service + ", issuer " + config.issuer + ", token ttl " +
+        std::to_string(config.token_ttl) + "s");
+    print_registry_snippet(public_url + "/token", config, signing->cert_path);
+    say("listening on " + address);
+    {
+        FlushTimer flush_timer(**service);
+        (*server)->run();
+    }
+    say("shutting down: flushing last-used values");
+    (*service)->flush();
+    say("stopped");
+    return 0;
+}
+
+}  // namespace pat::patd::cli

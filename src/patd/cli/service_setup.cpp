@@ -1,0 +1,20 @@
+#include "patd/cli/commands.hpp"
+#include "patd/config/data_dir.hpp"
+
+namespace pat::patd::cli {
+
+Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Config& config) {
+    if (auto dir = config::ensure_private_dir(config.data_dir); !dir) return fail(dir.error());
+    auto pepper = config::load_or_create_pepper(config.data_dir);
+    if (!pepper) return fail(pepper.error());
+    auto repository = open_repository(config.database);
+    if (!repository) return fail("cannot open database: " + repository.error().message);
+    ServiceOptions options;
+    options.public_namespaces = config.public_namespaces;
+    options.last_used_interval = std::chrono::seconds(config.last_used_interval);
+    options.rate_limit.max_failures = config.auth_fail_limit;
+    options.rate_limit.ban = std::chrono::seconds(config.auth_ban_seconds);
+    return std::make_unique<TokenService>(std::move(*repository), std::move(*pepper), options);
+}
+
+}  // namespace pat::patd::cli

@@ -1,0 +1,61 @@
+#pragma once
+// patd's settings: command-line flags, optionally a config file with the
+// same keys (`key = value` lines, INI syntax of Boost.Program_options; flags
+// win), and the defaults of token-service.md.
+
+#include <boost/program_options/options_description.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace pat::patd::config {
+
+struct Config {
+    std::string config_file;  // --config
+    std::string data_dir;     // --data-dir; "" = default_data_dir()
+    std::string database;     // --database; "" = sqlite://<data_dir>/patd.db
+    std::string log_level = "info";
+    std::string listen = "127.0.0.1:5001";
+    std::string service = "registry";
+    std::string issuer = "patd";
+    std::string public_url;    // "" = http://<listen>, and the Host header for replies
+    std::string signing_key;   // PEM path; "" = <data_dir>/signing-key.pem
+    std::string signing_cert;  // PEM path; "" = <data_dir>/signing-cert.pem
+    int token_ttl = 300;
+    int last_used_interval = 60;
+    std::vector<std::string> public_namespaces;
+    int auth_fail_limit = 10;
+    int auth_ban_seconds = 300;
+    int threads = 2;
+};
+
+// The options every command accepts (data dir, database, config, log level).
+boost::program_options::options_description common_options(Config& config);
+// The options of `patd serve`.
+boost::program_options::options_description serve_options(Config& config);
+
+// Parses `args` (without the command words) against `options`, then the
+// config file named by --config (if any) with the same options, and fills
+// `config`. `positional` receives the words that are not options. Fails
+// with a message for unknown options, bad values or an unreadable file.
+Result<void, std::string> parse(const std::vector<std::string>& args,
+                                const boost::program_options::options_description& options,
+                                Config& config, std::vector<std::string>& positional);
+
+// Resolves the defaults that depend on other settings (data dir, database,
+// key paths) and checks ranges (token ttl >= 60, threads 1..64, …).
+Result<void, std::string> finalize(Config& config);
+
+// $XDG_DATA_HOME/patd, else $HOME/.local/share/patd.
+std::string default_data_dir();
+
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+// "127.0.0.1:5001", "[::1]:0", "localhost:5001" -> host and port.
+Result<ListenAddress, std::string> parse_listen(const std::string& text);
+
+}  // namespace pat::patd::config

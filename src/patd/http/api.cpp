@@ -1,0 +1,47 @@
+#include "patd/http/api.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "common/log.hpp"
+#include "patd/http/reply.hpp"
+
+namespace pat::http {
+
+Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions options,
+         const Clock& clock)
+    : m_ctx{service, signer, std::move(options), clock, m_metrics} {
+    add_ops_routes(m_router, m_ctx);
+    add_user_routes(m_router, m_ctx);
+    add_access_token_routes(m_router, m_ctx);
+    add_registry_token_routes(m_router, m_ctx);
+}
+
+Response Api::handle(Request& req) {
+    const auto start = std::chrono::steady_clock::now();
+    std::string route;
+    Response res = m_router.dispatch(req, route);
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    record(req.method, route, res.status, took.count(), req.client_ip);
+    return res;
+}
+
+Response Api::reject(int status, std::string_view client_ip) {
+    record("-", "-", status, 0.0, client_ip);
+    return error_reply(status, reject_detail(status));
+}
+
+void Api::record(std::string_view method, const std::string& route, int status, double duration_ms,
+                 std::string_view client_ip) {
+    m_metrics.count(route, status);
+    if (log::level() > log::Level::info) return;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", duration_ms);
+    std::string line = "request method=";
+    line.append(method).append(" route=").append(route);
+    line.append(" status=").append(std::to_string(status));
+    line.append(" duration_ms=").append(ms).append(" client=").append(client_ip);
+    log::info(line);
+}
+
+}  // namespace pat::http

@@ -1,0 +1,74 @@
+#include "common/secret.hpp"
+#include "patd/http/reply.hpp"
+#include "patd/http/routes.hpp"
+
+namespace pat::http {
+
+patd::ClientInfo client_info(const Request& req) {
+    patd::ClientInfo client;
+    client.ip = req.client_ip;
+    // Stored on tokens and shown back; bound it so a header cannot bloat rows.
+    client.user_agent = std::string(req.header("user-agent").substr(0, 256));
+    return client;
+}
+
+Response service_error(const patd::Error& error) {
+    using patd::ErrorCode;
+    const int status = patd::http_status(error.code);
+    switch (error.code) {
+        case ErrorCode::bad_request: {
+            const std::string detail = error.message.empty() ? "invalid request" : error.message;
+            return validation_error(detail, error.fields);
+        }
+        case ErrorCode::rate_limited: {
+            auto res = error_reply(
+                status, error.message.empty() ? "too many failed attempts" : error.message);
+            res.headers.emplace_back(
+                "Retry-After", std::to_string(std::max<long long>(1, error.retry_after.count())));
+            return res;
+        }
+        case ErrorCode::require_2fa:
+            return json_reply(status, {{"detail", patd::k_detail_require_2fa},
+                                       {"message", patd::k_detail_require_2fa},
+                                       {"login_2fa_token", error.login_2fa_token}});
+        case ErrorCode::forbidden_pat_session:
+            return error_reply(status, patd::k_detail_pat_forbidden);
+        default: {
+            auto res =
+                error_reply(status, error.message.empty() ? "request failed" : error.message);
+            if (status == 401)
+                res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"patd\"");
+            return res;
+        }
+    }
+}
+
+std::optional<nlohmann::json> json_object_body(const Request& req, Response& error, bool empty_ok) {
+    if (req.body.empty() && empty_ok) return nlohmann::json::object();
+    auto parsed = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+        error = validation_error("malformed JSON body", {{"body", "is not valid JSON"}});
+        return std::nullopt;
+    }
+    if (!parsed.is_object()) {
+        error = validation_error("malformed JSON body", {{"body", "must be a JSON object"}});
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+std::string base_url(const ApiOptions& options, const Request& req) {
+    std::string base = options.public_url;
+    if (base.empty()) {
+        const auto host = req.header("host");
+        base = "http://" + std::string(host.empty() ? "127.0.0.1" : host);
+    }
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
+
+void wipe_body(Request& req) {
+    wipe_string(req.body);
+}
+
+}  // namespace pat::http

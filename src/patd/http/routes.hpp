@@ -1,0 +1,63 @@
+#pragma once
+// The route groups of the patd API (one file each) and what they share. Each
+// handler authenticates the transport, calls one TokenService method and maps
+// the result to Docker Hub's JSON shapes (token-service.md).
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/clock.hpp"
+#include "patd/domain/error.hpp"
+#include "patd/http/message.hpp"
+#include "patd/http/metrics.hpp"
+#include "patd/http/router.hpp"
+#include "patd/jwt/es256_signer.hpp"
+#include "patd/service/token_service.hpp"
+
+namespace pat::http {
+
+struct ApiOptions {
+    // Base for absolute URLs in replies (pagination); "" = http://<Host>.
+    std::string public_url;
+    std::string service = "registry";      // the registry's auth.token.service (JWT aud)
+    std::string issuer = "patd";           // the registry's auth.token.issuer (JWT iss)
+    std::int64_t token_ttl_seconds = 300;  // registry JWT lifetime, >= 60
+};
+
+struct RouteContext {
+    patd::TokenService& service;
+    const jwt::Es256Signer& signer;
+    ApiOptions options;
+    const Clock& clock;
+    HttpMetrics& metrics;
+};
+
+// POST /v2/users/login, POST /v2/users/2fa-login.
+void add_user_routes(Router& router, RouteContext& ctx);
+// /v2/access-tokens…
+void add_access_token_routes(Router& router, RouteContext& ctx);
+// GET and POST /token.
+void add_registry_token_routes(Router& router, RouteContext& ctx);
+// GET /healthz, GET /metrics.
+void add_ops_routes(Router& router, RouteContext& ctx);
+
+// --- helpers shared by the route files ---------------------------------------
+
+// IP from the socket, User-Agent; client_id left empty.
+patd::ClientInfo client_info(const Request& req);
+// Maps a service error to its status and {detail, message} body (400 adds
+// fields; 429 adds Retry-After; require_2fa adds login_2fa_token).
+Response service_error(const patd::Error& error);
+// Parses the body as a JSON object. On failure returns nullopt and sets
+// `error` to a 400 naming the problem. An empty body is `{}` when
+// `empty_ok`.
+std::optional<nlohmann::json> json_object_body(const Request& req, Response& error,
+                                               bool empty_ok = false);
+// "https://host" without a trailing slash, from public_url or Host.
+std::string base_url(const ApiOptions& options, const Request& req);
+// Wipes the body of a request that carried a secret (password, code).
+void wipe_body(Request& req);
+
+}  // namespace pat::http

@@ -1,0 +1,132 @@
+// GET and POST /token: the Docker Registry v2 token endpoint (reference §2.2,
+// §2.3). Errors use {"details": …}, which the docker CLI prints as
+// "unauthorized: <details>" (§2.7). Never a refresh_token (§3.2): the docker
+// CLI would store it instead of the PAT.
+#include <chrono>
+
+#include "patd/http/parse.hpp"
+#include "patd/http/reply.hpp"
+#include "patd/http/routes.hpp"
+#include "patd/jwt/registry_claims.hpp"
+
+namespace pat::http {
+namespace {
+
+using nlohmann::json;
+
+// The token endpoint's error shape (distribution client/errors.go).
+Response token_error(int status, std::string_view details, std::string_view oauth_error = {}) {
+    json body = {{"details", details}};
+    if (!oauth_error.empty()) body["error"] = oauth_error;
+    auto res = json_reply(status, body);
+    if (status == 401) res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"patd\"");
+    return res;
+}
+
+Response grant_error(const patd::Error& error) {
+    using patd::ErrorCode;
+    switch (error.code) {
+        case ErrorCode::use_pat:
+            return token_error(401, patd::k_detail_use_pat);
+        case ErrorCode::unauthorized:
+        case ErrorCode::require_2fa:
+            return token_error(
+                401, error.message.empty() ? "invalid username or password" : error.message);
+        case ErrorCode::rate_limited: {
+            auto res = token_error(429, "too many failed login attempts, try again later");
+            res.headers.emplace_back(
+                "Retry-After", std::to_string(std::max<long long>(1, error.retry_after.count())));
+            return res;
+        }
+        case ErrorCode::bad_request:
+            return token_error(400, error.message.empty() ? "invalid request" : error.message,
+                               "invalid_request");
+        default:
+            return token_error(patd::http_status(error.code),
+                               error.message.empty() ? "request failed" : error.message);
+    }
+}
+
+Response issue(RouteContext& ctx, patd::GrantRequest& request) {
+    // aud is always the configured service, whatever `service` the client
+    // names: patd never signs for an audience it was not configured for, and
+    // a registry with another service name simply refuses the token.
+    auto grant = ctx.service.registry_grant(request);
+    if (!grant) return grant_error(grant.error());
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.now().time_since_epoch())
+            .count();
+    jwt::RegistryClaims claims{ctx.options.issuer,
+                               grant->subject,
+                               ctx.options.service,
+                               now,
+                               ctx.options.token_ttl_seconds,
+                               std::move(grant->access)};
+    const std::string token = ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti()));
+    return json_reply(
+        200,
+        {{"token", token},
+         {"access_token", token},
+         {"expires_in", ctx.options.token_ttl_seconds},
+         {"issued_at", patd::format_rfc3339(patd::to_timestamp(
+                           std::chrono::system_clock::time_point(std::chrono::seconds(now))))}});
+}
+
+Response get_token(RouteContext& ctx, Request& req) {
+    auto query = parse_form(req.query);
+    if (!query) return token_error(400, "malformed query string", "invalid_request");
+    patd::GrantRequest request;
+    request.client = client_info(req);
+    request.client.client_id = first_param(*query, "client_id").value_or("");
+    request.service = first_param(*query, "service").value_or("");
+    request.scopes = all_params(*query, "scope");
+    if (req.has_header("authorization")) {
+        request.credentials = parse_basic_auth(req.header("authorization"));
+        if (!request.credentials) return token_error(401, "malformed Basic credentials");
+        // docker_auth rejects a mismatch too (reference §2.2).
+        const auto account = first_param(*query, "account");
+        if (account && !account->empty() && *account != request.credentials->username)
+            return token_error(400, "account does not match the credentials", "invalid_request");
+    }
+    return issue(ctx, request);
+}
+
+Response post_token(RouteContext& ctx, Request& req) {
+    auto form = parse_form(req.body);
+    wipe_body(req);
+    if (!form) return token_error(400, "malformed form body", "invalid_request");
+    const auto grant_type = first_param(*form, "grant_type").value_or("");
+    if (grant_type != "password") {
+        // We never issue refresh tokens, so there is nothing to refresh;
+        // containerd falls back to GET on 400 (§2.3).
+        return token_error(400, "unsupported grant_type (only 'password' is supported)",
+                           "unsupported_grant_type");
+    }
+    patd::GrantRequest request;
+    request.client = client_info(req);
+    request.client.client_id = first_param(*form, "client_id").value_or("");
+    request.service = first_param(*form, "service").value_or("");
+    request.scopes = all_params(*form, "scope");
+    auto username = first_param(*form, "username");
+    auto password = first_param(*form, "password");
+    for (auto& [key, value] : *form) {
+        if (key == "password") wipe_string(value);
+    }
+    if (!username || username->empty() || !password) {
+        if (password) wipe_string(*password);
+        return token_error(400, "username and password are required", "invalid_request");
+    }
+    request.credentials = patd::BasicCredentials{*username, Secret(std::move(*password))};
+    return issue(ctx, request);
+}
+
+}  // namespace
+
+void add_registry_token_routes(Router& router, RouteContext& ctx) {
+    router.add("GET", "/token",
+               [&ctx](Request& r, const PathParams&) { return get_token(ctx, r); });
+    router.add("POST", "/token",
+               [&ctx](Request& r, const PathParams&) { return post_token(ctx, r); });
+}
+
+}  // namespace pat::http

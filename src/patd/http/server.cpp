@@ -1,0 +1,337 @@
+// The only translation unit that instantiates Beast/Asio templates.
+#include "patd/http/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "common/log.hpp"
+
+namespace pat::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Session;
+
+// Shared by the acceptor and every session.
+struct Shared {
+    ServerOptions options;
+    Handler handler;
+    RejectHandler reject;
+    std::atomic<bool> stopping{false};
+    std::mutex mutex;
+    std::unordered_set<Session*> sessions;
+};
+
+// Maps a parse error to the status we answer with (0 = close silently).
+int status_for(const beast::error_code& ec, bool received_anything) {
+    if (ec == bhttp::error::body_limit) return 413;
+    if (ec == bhttp::error::header_limit) return 431;
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+        ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+        ec == bhttp::error::partial_message)
+        return 0;
+    if (ec == beast::error::timeout) return received_anything ? 408 : 0;
+    return 400;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(tcp::socket socket, Shared& shared) : m_stream(std::move(socket)), m_shared(shared) {
+        beast::error_code ec;
+        const auto remote = m_stream.socket().remote_endpoint(ec);
+        m_client_ip = ec ? std::string("unknown") : remote.address().to_string();
+        std::lock_guard lock(m_shared.mutex);
+        m_shared.sessions.insert(this);
+    }
+    ~Session() {
+        std::lock_guard lock(m_shared.mutex);
+        m_shared.sessions.erase(this);
+    }
+
+    void start() {
+        net::dispatch(m_stream.get_executor(),
+                      [self = shared_from_this()] { self->read_header(); });
+    }
+
+    // Runs on the session's strand after stop(): an idle connection closes at
+    // once; one with a request in progress finishes it first.
+    void on_stop() {
+        if (m_idle) {
+            beast::error_code ec;
+            m_stream.socket().cancel(ec);
+        }
+    }
+
+    std::shared_ptr<Session> lock() { return weak_from_this().lock(); }
+    net::any_io_executor executor() { return m_stream.get_executor(); }
+
+  private:
+    void read_header() {
+        if (m_shared.stopping) return close();
+        m_parser.emplace();
+        m_parser->header_limit(m_shared.options.header_limit);
+        m_parser->body_limit(m_shared.options.body_limit);
+        m_idle = m_buffer.size() == 0;
+        m_stream.expires_after(m_shared.options.read_timeout);
+        bhttp::async_read_header(m_stream, m_buffer, *m_parser,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     self->on_header(ec);
+                                 });
+    }
+
+    void on_header(beast::error_code ec) {
+        m_idle = false;
+        if (ec) return fail(ec);
+        auto& req = m_parser->get();
+        if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+            // curl waits a second for this before sending a body > 1 KiB.
+            auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
+                bhttp::status::continue_, req.version());
+            bhttp::async_write(
+                m_stream, *cont,
+                [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                    if (wec) return self->close();
+                    self->read_body();
+                });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        bhttp::async_read(m_stream, m_buffer, *m_parser,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->fail(ec);
+                              self->handle();
+                          });
+    }
+
+    void fail(const beast::error_code& ec) {
+        const int status = status_for(ec, m_buffer.size() > 0 || m_parser->got_some());
+        if (status == 0) return close();
+        send(m_shared.reject(status, m_client_ip), /*close=*/true);
+    }
+
+    void handle() {
+        auto& in = m_parser->get();
+        Request req;
+        req.method = std::string(in.method_string());
+        req.target = std::string(in.target());
+        const auto q = req.target.find('?');
+        req.path = req.target.substr(0, q);
+        if (q != std::string::npos) req.query = req.target.substr(q + 1);
+        req.headers.reserve(8);
+        for (const auto& field : in) {
+            std::string name(field.name_string());
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            req.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        req.body = std::move(in.body());
+        req.client_ip = m_client_ip;
+        req.keep_alive = in.keep_alive();
+        const unsigned version = in.version();
+        m_parser.reset();
+        Response res;
+        try {
+            res = m_shared.handler(req);
+        } catch (const std::exception&) {
+            log::error("request handler failed unexpectedly");
+            res = m_shared.reject(500, m_client_ip);
+        }
+        send(std::move(res), !req.keep_alive || m_shared.stopping, version);
+    }
+
+    void send(Response res, bool close_after, unsigned version = 11) {
+        m_close = close_after;
+        m_res = {};
+        m_res.version(version);
+        m_res.result(static_cast<unsigned>(res.status));
+        if (!res.content_type.empty()) m_res.set(bhttp::field::content_type, res.content_type);
+        for (auto& [name, value] : res.headers) m_res.set(name, value);
+        m_res.body() = std::move(res.body);
+        m_res.keep_alive(!close_after);
+        m_res.prepare_payload();
+        m_stream.expires_after(m_shared.options.write_timeout);
+        bhttp::async_write(m_stream, m_res,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->close();
+                               if (self->m_close) return self->linger_close();
+                               self->read_header();
+                           });
+    }
+
+    // Half-closes, then drains what the client still sends for a moment, so
+    // the kernel does not answer unread bytes with a RST that would destroy
+    // our error reply before the client reads it.
+    void linger_close() {
+        beast::error_code ec;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (ec) return close();
+        m_stream.expires_after(std::chrono::seconds(2));
+        drain(0);
+    }
+
+    void drain(std::size_t drained) {
+        m_stream.async_read_some(net::buffer(m_scratch), [self = shared_from_this(), drained](
+                                                             beast::error_code ec, std::size_t n) {
+            if (ec || drained + n > 1024 * 1024) return self->close();
+            self->drain(drained + n);
+        });
+    }
+
+    void close() {
+        beast::error_code ec;
+        m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        m_stream.socket().close(ec);
+    }
+
+    beast::tcp_stream m_stream;
+    Shared& m_shared;
+    beast::flat_buffer m_buffer;
+    std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
+    bhttp::response<bhttp::string_body> m_res;
+    std::array<char, 8192> m_scratch{};
+    std::string m_client_ip;
+    bool m_close = false;
+    bool m_idle = false;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    explicit Impl(int threads) : ioc(threads), acceptor(net::make_strand(ioc)), signals(ioc) {}
+
+    void accept() {
+        acceptor.async_accept(net::make_strand(ioc),
+                              [this](beast::error_code ec, tcp::socket socket) {
+                                  if (ec == net::error::operation_aborted || shared.stopping)
+                                      return;
+                                  if (!ec) {
+                                      beast::error_code nd;
+                                      socket.set_option(tcp::no_delay(true), nd);
+                                      std::make_shared<Session>(std::move(socket), shared)->start();
+                                  }
+                                  accept();
+                              });
+    }
+
+    void begin_stop() {
+        if (shared.stopping.exchange(true)) return;
+        net::post(acceptor.get_executor(), [this] {
+            beast::error_code ec;
+            acceptor.close(ec);
+        });
+        beast::error_code ec;
+        signals.cancel(ec);
+        std::vector<std::shared_ptr<Session>> live;
+        {
+            std::lock_guard lock(shared.mutex);
+            for (Session* s : shared.sessions) {
+                if (auto p = s->lock()) live.push_back(std::move(p));
+            }
+        }
+        for (auto& s : live) net::post(s->executor(), [s] { s->on_stop(); });
+        std::lock_guard lock(grace_mutex);
+        grace_started = true;
+        grace_cv.notify_all();
+    }
+
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    net::signal_set signals;
+    Shared shared;
+    std::mutex grace_mutex;
+    std::condition_variable grace_cv;
+    bool grace_started = false;
+    bool finished = false;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>, std::string> Server::bind(const ServerOptions& options,
+                                                          Handler handler, RejectHandler reject) {
+    auto impl = std::make_unique<Impl>(std::max(1, options.threads));
+    impl->shared.options = options;
+    impl->shared.handler = std::move(handler);
+    impl->shared.reject = std::move(reject);
+    beast::error_code ec;
+    const auto address = net::ip::make_address(options.host, ec);
+    if (ec) return fail("invalid listen address '" + options.host + "'");
+    const tcp::endpoint endpoint(address, options.port);
+    auto& acc = impl->acceptor;
+    acc.open(endpoint.protocol(), ec);
+    if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acc.bind(endpoint, ec);
+    if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return fail("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                    ec.message());
+    }
+    return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::string Server::local_address() const {
+    beast::error_code ec;
+    const auto ep = m_impl->acceptor.local_endpoint(ec);
+    if (ec) return {};
+    const auto addr = ep.address();
+    const std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+    return host + ":" + std::to_string(ep.port());
+}
+
+void Server::run() {
+    Impl& impl = *m_impl;
+    impl.signals.add(SIGTERM);
+    impl.signals.add(SIGINT);
+    impl.signals.async_wait([&impl](beast::error_code ec, int) {
+        if (!ec) impl.begin_stop();
+    });
+    impl.accept();
+    // Bounds the graceful phase: whatever is still busy after the grace
+    // period (a client trickling a body) is dropped.
+    std::thread watchdog([&impl] {
+        std::unique_lock lock(impl.grace_mutex);
+        impl.grace_cv.wait(lock, [&] { return impl.grace_started || impl.finished; });
+        if (impl.finished) return;
+        if (!impl.grace_cv.wait_for(lock, impl.shared.options.shutdown_grace,
+                                    [&] { return impl.finished; }))
+            impl.ioc.stop();
+    });
+    std::vector<std::thread> pool;
+    const int threads = std::max(1, impl.shared.options.threads);
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+    impl.ioc.run();
+    for (auto& t : pool) t.join();
+    {
+        std::lock_guard lock(impl.grace_mutex);
+        impl.finished = true;
+        impl.grace_cv.notify_all();
+    }
+    watchdog.join();
+}
+
+void Server::stop() {
+    m_impl->begin_stop();
+}
+
+}  // namespace pat::http
