@@ -108,8 +108,11 @@ Response create(RouteContext& ctx, Request& req) {
         bad["scopes"] = "must be an array with one scope";
     } else {
         for (const auto& s : *scopes) {
-            if (!s.is_string())
-                bad["scopes"] = "must contain strings";
+            // The API takes Docker Hub's values only; the short aliases
+            // (read, write, …) belong to the helper's command line.
+            if (!s.is_string() || s.get<std::string>().rfind("repo:", 0) != 0)
+                bad["scopes"] =
+                    "must be one of repo:public_read, repo:read, repo:write, repo:admin";
             else
                 request.scopes.push_back(s.get<std::string>());
         }

@@ -31,8 +31,10 @@ Response login(RouteContext& ctx, Request& req) {
     auto username = string_field(*body, "username");
     auto password = take_secret(*body, "password");
     std::map<std::string, std::string> missing;
-    if (!username || username->empty()) missing["username"] = "is required";
-    if (!password || password->empty()) missing["password"] = "is required";
+    // Absent fields are a malformed request; empty ones are just wrong
+    // credentials (401 from the service, like Docker Hub).
+    if (!username) missing["username"] = "is required";
+    if (!password) missing["password"] = "is required";
     if (!missing.empty()) return validation_error("username and password are required", missing);
     auto session = ctx.service.login(*username, *password, client_info(req));
     if (!session) return service_error(session.error());
