@@ -134,9 +134,9 @@ class Patd:
         log = os.path.join(self.tmp, f"stderr.{len(self.logs)}.log")
         self.logs.append(log)
         args = [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
-        self.proc = subprocess.Popen(args + self.extra_args, stdin=subprocess.DEVNULL,
-                                     stdout=open(log + ".out", "wb"), stderr=open(log, "wb"),
-                                     env=self.env)
+        with open(log + ".out", "wb") as out, open(log, "wb") as err:
+            self.proc = subprocess.Popen(args + self.extra_args, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=err, env=self.env)
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:
             with open(log, "rb") as f:

@@ -21,7 +21,8 @@ source "$here/../lib/registry.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/patd-registry.XXXXXX")
 trap 'pat_registry_stop; patd_cleanup; rm -rf "$tmp"' EXIT
-export DOCKER_CONFIG=$tmp/docker REGISTRY_AUTH_FILE=$tmp/containers-auth.json
+# (no REGISTRY_AUTH_FILE here: docker-registry would read it as auth.file)
+export DOCKER_CONFIG=$tmp/docker
 # explicit config, no credsStore: a non-empty auths keeps the CLI from
 # auto-detecting a store, so credentials stay in this file
 pat_docker_config "$DOCKER_CONFIG" '{"auths":{"placeholder.invalid":{}}}' || exit 1
@@ -30,14 +31,20 @@ fails=0
 SECRETS=()
 ok() { echo "ok - $*"; }
 fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-# expect_ok DESC CMD...: CMD succeeds. expect_fail DESC CMD...: CMD fails.
+# expect_ok DESC CMD...: CMD succeeds. expect_fail DESC CMD...: CMD is refused.
 expect_ok() {
   local d=$1; shift
   if "$@" >"$tmp/out" 2>&1; then ok "$d"; else fail "$d"; sed 's/^/    /' "$tmp/out" | tail -n 15; fi
 }
-expect_fail() {
+expect_fail() { # ...and fails for an auth reason, not a broken setup
   local d=$1; shift
-  if "$@" >"$tmp/out" 2>&1; then fail "$d (unexpectedly succeeded)"; sed 's/^/    /' "$tmp/out" | tail -n 15; else ok "$d"; fi
+  if "$@" >"$tmp/out" 2>&1; then
+    fail "$d (unexpectedly succeeded)"; sed 's/^/    /' "$tmp/out" | tail -n 15
+  elif ! grep -Eqi 'unauthorized|denied|authentication required|manifest unknown' "$tmp/out"; then
+    fail "$d (failed, but not for an auth reason)"; sed 's/^/    /' "$tmp/out" | tail -n 15
+  else
+    ok "$d"
+  fi
 }
 expect_eq() { # DESC GOT WANT
   if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
@@ -54,7 +61,9 @@ grep -q 'BEGIN CERTIFICATE' "$tmp/cert.pem" || { echo "patd cert printed no cert
 pat_registry_start "$tmp/registry" \
   "$(pat_token_auth "$PATD_URL/token" "$SERVICE" "$ISSUER" "$tmp/cert.pem")" || exit 1
 REG_HOST=127.0.0.1:$PAT_REGISTRY_PORT
-pat_umoci_image "$tmp/oci" base "hello from patd tests" >"$tmp/out" 2>&1 ||
+# two images with different digests: deleting one must not take the other along
+{ pat_umoci_image "$tmp/oci" base "hello from patd tests" &&
+  pat_umoci_image "$tmp/oci" other "another image"; } >"$tmp/out" 2>&1 ||
   { cat "$tmp/out"; echo "umoci failed"; exit 1; }
 echo "# patd $PATD_URL, registry $REG_HOST"
 
@@ -79,9 +88,9 @@ dlogin() { # USER SECRET
   printf '%s' "$2" | timeout 60 docker login -u "$1" --password-stdin "$REG_HOST"
 }
 dlogout() { timeout 30 docker logout "$REG_HOST" >/dev/null 2>&1 || true; }
-sk_push() { # USER:SECRET REPO:TAG
+sk_push() { # USER:SECRET REPO:TAG [LOCAL_TAG]
   timeout 120 skopeo copy --quiet --dest-tls-verify=false --dest-creds "$1" \
-    "oci:$tmp/oci:base" "docker://$REG_HOST/$2"
+    "oci:$tmp/oci:${3:-base}" "docker://$REG_HOST/$2"
 }
 sk_inspect() { # USER:SECRET|"" REPO:TAG
   if [ -n "$1" ]; then
@@ -157,7 +166,7 @@ new_pat alice repo:public_read; A_PUB=$PAT
 new_pat bob repo:write; B_WRITE=$PAT
 new_pat library repo:write; L_WRITE=$PAT
 expect_ok "repo:write pushes to alice/app" sk_push "alice:$A_WRITE" alice/app:1
-expect_ok "repo:write pushes a second tag" sk_push "alice:$A_WRITE" alice/app:2
+expect_ok "repo:write pushes another image" sk_push "alice:$A_WRITE" alice/app:2 other
 expect_ok "repo:read pulls alice/app" sk_pull "alice:$A_READ" alice/app:1
 expect_ok "repo:read inspects alice/app" sk_inspect "alice:$A_READ" alice/app:1
 expect_fail "repo:read cannot push" sk_push "alice:$A_READ" alice/app:3
@@ -170,6 +179,7 @@ expect_fail "repo:write cannot delete" sk_delete "alice:$A_WRITE" alice/app:2
 expect_ok "tag 2 still there" sk_inspect "alice:$A_READ" alice/app:2
 expect_ok "repo:admin deletes" sk_delete "alice:$A_ADMIN" alice/app:2
 expect_fail "deleted manifest is gone" sk_inspect "alice:$A_READ" alice/app:2
+expect_ok "the other tag is still there" sk_inspect "alice:$A_READ" alice/app:1
 expect_fail "bob's repo:write cannot delete alice's image" sk_delete "bob:$B_WRITE" alice/app:1
 expect_ok "library pushes to the public namespace" sk_push "library:$L_WRITE" library/base:1
 expect_ok "repo:public_read pulls from a public namespace" sk_pull "alice:$A_PUB" library/base:1
@@ -216,6 +226,11 @@ expect_ok "second pull" sk_pull "alice:$LU" alice/app:1
 lu2=$(last_used alice "$LU_UUID")
 if [ "$(epoch "$lu2")" -gt "$(epoch "$lu1")" ]; then ok "last_used moved forward ($lu2)"; else fail "last_used did not move: $lu1 -> $lu2"; fi
 
+if curl -s -m 5 "$PATD_URL/metrics" | grep -q '^patd_last_used_writes_total'; then
+  ok "/metrics has patd_last_used_writes_total"
+else
+  fail "/metrics lacks patd_last_used_writes_total"
+fi
 w0=$(patd_metric patd_last_used_writes_total)
 {
   printf 'user = "alice:%s"\n' "$LU"
@@ -228,7 +243,7 @@ n200=$(curl -s -m 120 -K "$tmp/curl-1000.cfg" -w '%{http_code}\n' | grep -c '^20
 rm -f "$tmp/curl-1000.cfg"
 w1=$(patd_metric patd_last_used_writes_total)
 expect_eq "1000 /token requests answered 200" "$n200" 1000
-if [ $((w1 - w0)) -le 5 ]; then ok "1000 /token requests -> $((w1 - w0)) last-used writes"; else fail "1000 /token requests -> $((w1 - w0)) last-used writes (> 5)"; fi
+if [ $((w1 - w0)) -le 5 ]; then ok "1000 /token requests -> $((w1 - w0)) last-used writes (counter $w0 -> $w1)"; else fail "1000 /token requests -> $((w1 - w0)) last-used writes (> 5)"; fi
 
 echo "# secrets"
 leaks=0
