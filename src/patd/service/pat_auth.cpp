@@ -18,21 +18,17 @@ SResult<AuthenticatedPat> TokenService::Impl::authenticate_pat(std::string_view 
     if (!is_well_formed_token(options.token_prefix, token))
         return fail(unauthorized(std::string(k_unknown_token)));
     const std::string digest = keys.token_digest(token);
-    auto found = repository->find_token_by_digest(digest);
+    auto found = repository->find_token_and_owner(digest);
     if (!found) return fail(std::move(found).error());
     if (!found->has_value()) return fail(unauthorized(std::string(k_unknown_token)));
-    TokenRecord& t = **found;
+    auto& [t, owner] = **found;
     // The index lookup matched on the digest; confirm in constant time.
-    if (!constant_time_equal(t.digest, digest))
-        return fail(unauthorized(std::string(k_unknown_token)));
-    auto owner = repository->find_account_by_id(t.account_id);
-    if (!owner) return fail(std::move(owner).error());
     // Another user's token is "unknown" too: the name must match its owner.
-    if (!owner->has_value() || !constant_time_equal((*owner)->username, username))
+    if (!constant_time_equal(t.digest, digest) || !constant_time_equal(owner.username, username))
         return fail(unauthorized(std::string(k_unknown_token)));
     if (!t.is_active) return fail(unauthorized("token is deactivated"));
     if (t.expires_at && *t.expires_at <= now()) return fail(unauthorized("token has expired"));
-    return AuthenticatedPat{std::move(**owner), std::move(t)};
+    return AuthenticatedPat{std::move(owner), std::move(t)};
 }
 
 SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_view username,

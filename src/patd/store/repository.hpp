@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "patd/domain/error.hpp"
@@ -74,6 +75,10 @@ class Repository {
 
     // Tokens.
     virtual SResult<std::optional<TokenRecord>> find_token_by_digest(std::string_view digest) = 0;
+    // The token with this digest and its owner, in one query (the hot path
+    // of /token).
+    virtual SResult<std::optional<std::pair<TokenRecord, AccountRecord>>> find_token_and_owner(
+        std::string_view digest) = 0;
     // nullopt when no such token or it belongs to another account.
     virtual SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
                                                            std::string_view uuid) = 0;

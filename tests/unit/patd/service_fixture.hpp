@@ -35,6 +35,8 @@ class SpyRepository final : public Repository {
     PATD_SPY(SResult<void>, set_totp, (std::int64_t id, bool e, const std::string& s), (id, e, s))
     PATD_SPY(SResult<bool>, consume_totp_step, (std::int64_t id, std::int64_t step), (id, step))
     PATD_SPY(SResult<std::optional<TokenRecord>>, find_token_by_digest, (std::string_view d), (d))
+    using TokenAndOwner = std::optional<std::pair<TokenRecord, AccountRecord>>;
+    PATD_SPY(SResult<TokenAndOwner>, find_token_and_owner, (std::string_view d), (d))
     PATD_SPY(SResult<std::optional<TokenRecord>>, find_token, (std::int64_t a, std::string_view u),
              (a, u))
     PATD_SPY(SResult<TokenListing>, list_tokens, (std::int64_t a, long long o, long long l),

@@ -111,6 +111,14 @@ TEST_CASE("tokens are found by digest, listed newest first, and scoped to their 
     CHECK((*byd)->created_at == k_t0 + seconds(3));
     CHECK_FALSE((*byd)->expires_at);
     CHECK_FALSE(repo->find_token_by_digest("nope")->has_value());
+    auto joined = repo->find_token_and_owner("digest-a3");
+    REQUIRE(joined->has_value());
+    CHECK((*joined)->first.uuid == "a3");
+    CHECK((*joined)->first.label == "label a3");
+    CHECK((*joined)->second.id == alice);
+    CHECK((*joined)->second.username == "alice");
+    CHECK((*joined)->second.password_hash == "$argon2id$fake");
+    CHECK_FALSE(repo->find_token_and_owner("nope")->has_value());
 
     CHECK_FALSE(repo->find_token(bob, "a1")->has_value());
     CHECK(repo->find_token(alice, "a1")->has_value());

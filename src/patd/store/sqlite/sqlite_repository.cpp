@@ -125,6 +125,18 @@ class SqliteRepository final : public Repository {
         });
     }
 
+    SResult<std::optional<std::pair<TokenRecord, AccountRecord>>> find_token_and_owner(
+        std::string_view digest) override {
+        using Row = std::optional<std::pair<TokenRecord, AccountRecord>>;
+        return with_connection<Row>(m_pool, [&](Connection& c) -> Row {
+            auto s = c.prepare(PATD_SELECT_TOKEN_AND_OWNER " WHERE t.digest = ?");
+            s.bind_blob(1, digest);
+            if (!s.step()) return std::nullopt;
+            return std::pair(sqlite::token_from(s),
+                             sqlite::account_from(s, sqlite::k_token_columns));
+        });
+    }
+
     SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
                                                    std::string_view uuid) override {
         return with_connection<std::optional<TokenRecord>>(

@@ -16,37 +16,37 @@ std::optional<std::int64_t> optional_micros(const std::optional<Timestamp>& t) {
 }
 }  // namespace
 
-AccountRecord account_from(const Statement& s) {
+AccountRecord account_from(const Statement& s, int first) {
     AccountRecord a;
-    a.id = s.int_at(0);
-    a.username = s.text_at(1);
-    a.password_hash = s.text_at(2);
-    a.created_at = from_micros(s.int_at(3));
-    a.totp_enabled = s.int_at(4) != 0;
-    a.totp_secret_sealed = s.blob_at(5);
-    a.totp_last_step = s.int_at(6);
+    a.id = s.int_at(first + 0);
+    a.username = s.text_at(first + 1);
+    a.password_hash = s.text_at(first + 2);
+    a.created_at = from_micros(s.int_at(first + 3));
+    a.totp_enabled = s.int_at(first + 4) != 0;
+    a.totp_secret_sealed = s.blob_at(first + 5);
+    a.totp_last_step = s.int_at(first + 6);
     return a;
 }
 
-TokenRecord token_from(const Statement& s) {
+TokenRecord token_from(const Statement& s, int first) {
     TokenRecord t;
-    t.id = s.int_at(0);
-    t.uuid = s.text_at(1);
-    t.account_id = s.int_at(2);
-    t.digest = s.blob_at(3);
-    t.label = s.text_at(4);
-    const auto scope = parse_token_scope(s.text_at(5));
+    t.id = s.int_at(first + 0);
+    t.uuid = s.text_at(first + 1);
+    t.account_id = s.int_at(first + 2);
+    t.digest = s.blob_at(first + 3);
+    t.label = s.text_at(first + 4);
+    const auto scope = parse_token_scope(s.text_at(first + 5));
     // Only this code writes the column; anything else is a corrupt database.
     if (!scope) throw std::runtime_error("corrupt token row: unknown scope");
     t.scope = *scope;
-    t.is_active = s.int_at(6) != 0;
-    t.generated_by = s.text_at(7) == "auto" ? GeneratedBy::automatic : GeneratedBy::manual;
-    t.client_id = s.text_at(8);
-    t.creator_ip = s.text_at(9);
-    t.creator_ua = s.text_at(10);
-    t.created_at = from_micros(s.int_at(11));
-    t.expires_at = optional_time(s, 12);
-    t.last_used = optional_time(s, 13);
+    t.is_active = s.int_at(first + 6) != 0;
+    t.generated_by = s.text_at(first + 7) == "auto" ? GeneratedBy::automatic : GeneratedBy::manual;
+    t.client_id = s.text_at(first + 8);
+    t.creator_ip = s.text_at(first + 9);
+    t.creator_ua = s.text_at(first + 10);
+    t.created_at = from_micros(s.int_at(first + 11));
+    t.expires_at = optional_time(s, first + 12);
+    t.last_used = optional_time(s, first + 13);
     return t;
 }
 

@@ -18,11 +18,20 @@
     "SELECT id, uuid, account_id, digest, label, scope, is_active, generated_by, client_id, " \
     "creator_ip, creator_ua, created_at, expires_at, last_used FROM tokens"
 
+// A token and its owner in one row: token columns 0-13, account columns 14-20.
+#define PATD_SELECT_TOKEN_AND_OWNER                                                         \
+    "SELECT t.id, t.uuid, t.account_id, t.digest, t.label, t.scope, t.is_active, "          \
+    "t.generated_by, t.client_id, t.creator_ip, t.creator_ua, t.created_at, t.expires_at, " \
+    "t.last_used, a.id, a.username, a.password_hash, a.created_at, a.totp_enabled, "        \
+    "a.totp_secret, a.totp_last_step FROM tokens t JOIN accounts a ON a.id = t.account_id"
+
 namespace pat::patd::sqlite {
 
-// The current row of a PATD_SELECT_ACCOUNT / PATD_SELECT_TOKEN statement.
-AccountRecord account_from(const Statement& s);
-TokenRecord token_from(const Statement& s);
+// The current row of a PATD_SELECT_ACCOUNT / PATD_SELECT_TOKEN statement,
+// whose columns start at `first` (for joins).
+AccountRecord account_from(const Statement& s, int first = 0);
+TokenRecord token_from(const Statement& s, int first = 0);
+inline constexpr int k_token_columns = 14;
 
 std::optional<TokenRecord> find_token(Connection& c, std::int64_t account_id,
                                       std::string_view uuid);
