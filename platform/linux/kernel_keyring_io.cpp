@@ -129,9 +129,12 @@ pat::Result<KeyId, cred::Error> create_and_move(const std::string& description,
 }
 
 int remove(KeyId id, KeyId ring) {
-    if (keyctl_invalidate(id) == 0) return 0;
-    if (errno != EOPNOTSUPP && errno != ENOSYS) return errno;
-    return keyctl_unlink(id, ring) == 0 ? 0 : errno;
+    // Unlink first so the keyring no longer shows the key at once, then
+    // invalidate it so no other link keeps the secret alive until GC.
+    const int unlinked = keyctl_unlink(id, ring) == 0 ? 0 : errno;
+    const int invalidated = keyctl_invalidate(id) == 0 ? 0 : errno;
+    if (unlinked == 0 || is_gone(unlinked)) return 0;
+    return invalidated == 0 ? 0 : unlinked;
 }
 
 }  // namespace pat::platform::keyring_io

@@ -55,8 +55,7 @@ pat::Result<KeyId, cred::Error> create_and_move(const std::string& description,
                                                 std::string_view payload, KeyId ring,
                                                 unsigned timeout_seconds = 0);
 
-// Invalidates a key (or unlinks it from `ring` where invalidation is not
-// supported). Returns 0 or an errno.
+// Unlinks a key from `ring` and invalidates it. Returns 0 or an errno.
 int remove(KeyId id, KeyId ring);
 
 }  // namespace pat::platform::keyring_io

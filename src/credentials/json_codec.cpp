@@ -110,7 +110,7 @@ class CredentialsSax {
 
     bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& ex) {
         syntax_error = "invalid JSON payload: " + describe_syntax_error(ex.what()) + " (at byte " +
-                       std::to_string(byte) + ")";
+                       std::to_string(byte > 0 ? byte - 1 : 0) + ")";
         return false;
     }
 
@@ -222,7 +222,10 @@ Result<Credentials> decode_credentials(std::string_view payload) {
                           "no credentials on stdin: expected a JSON object with ServerURL, "
                           "Username and Secret"});
     }
-    std::string text = coerce_utf8(payload);
+    // The leading space keeps nlohmann's BOM check away from a U+FFFD that
+    // replaced an invalid first byte (and rejects a real BOM, as Go does);
+    // positions in errors are corrected for it.
+    std::string text = " " + coerce_utf8(payload);
     CredentialsSax sax;
     // strict = false: stop after the first complete JSON value (Go's Decoder).
     const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax,

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Black-box golden tests of the built docker-credential-pat.
+
+usage: helper_golden.py HELPER keyring|secretservice
+
+For every action and every bad input: the exact stdout and exit code. After
+each bad input the keychain is checked byte for byte against a snapshot
+taken independently of the helper (keyctl for the kernel keyring; gdbus and
+secret-tool for the Secret Service). Run it inside tests/lib/with-keyring.sh
+(private bus + gnome-keyring, fresh session keyring, temp HOME). Exit 77 =
+skipped (a tool is missing).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HELPER, STORE = sys.argv[1], sys.argv[2]
+
+
+def skip(why):
+    print("SKIPPED: " + why)
+    sys.exit(77)
+
+
+# Isolate every run: a private bus with its own unlocked gnome-keyring, a
+# fresh session keyring and a temp HOME, so the snapshots see only this test.
+if os.environ.get("PAT_GOLDEN_ISOLATED") != "1":
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "keyctl"]:
+        if not shutil.which(tool):
+            skip(tool + " is not installed")
+    wrapper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib", "with-keyring.sh")
+    os.environ["PAT_GOLDEN_ISOLATED"] = "1"
+    os.execvp("bash", ["bash", wrapper, sys.executable, os.path.abspath(__file__), HELPER, STORE])
+
+TIMEOUT = 20
+failures = []
+
+VERSION_RE = re.compile(
+    rb"^docker-credential-pat \(github\.com/docker-credential-pat/docker-credential-pat\) "
+    rb"[0-9]+\.[0-9]+\.[0-9]+\n$")
+USAGE = b"Usage: docker-credential-pat <store|get|erase|list|version>\n"
+NOT_FOUND = b"credentials not found in native keychain\n"
+NO_URL = b"no credentials server URL\n"
+NO_USER = b"no credentials username\n"
+EMPTY = b"no credentials on stdin: expected a JSON object with ServerURL, Username and Secret\n"
+TOO_LARGE = b"payload too large: the helper reads at most 1114112 bytes from stdin\n"
+
+
+for tool in (["keyctl"] if STORE == "keyring" else ["gdbus", "secret-tool"]):
+    if not shutil.which(tool):
+        skip(tool + " is not installed")
+if STORE == "secretservice" and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    skip("no session bus (run inside tests/lib/with-keyring.sh)")
+
+ENV = dict(os.environ, DOCKER_CREDENTIAL_PAT_STORE=STORE, DOCKER_CREDENTIAL_PAT_KEYRING="session")
+
+
+def run(args, stdin=b"", env=None):
+    p = subprocess.run([HELPER] + args, input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=TIMEOUT, env=env or ENV)
+    return p.stdout, p.returncode
+
+
+# ---- independent snapshots of the keychain ---------------------------------
+def sh(*cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
+    return p.stdout
+
+
+def keyring_snapshot():
+    out = []
+
+    def walk(key_id, depth):
+        desc = sh("keyctl", "rdescribe", key_id).strip()
+        out.append(b"%d %s %s" % (depth, key_id.encode(), desc))
+        if desc.startswith(b"keyring;"):
+            for child in sh("keyctl", "rlist", key_id).split():
+                walk(child.decode(), depth + 1)
+        else:
+            out.append(sh("keyctl", "pipe", key_id).hex().encode())
+
+    session = sh("keyctl", "show", "@s").split(b"\n")[1].split()[0].decode()
+    walk(session, 0)
+    return b"\n".join(out)
+
+
+def secret_service_snapshot():
+    def call(path, iface, prop):
+        return sh("gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                  "--object-path", path, "--method", "org.freedesktop.DBus.Properties." +
+                  ("GetAll" if prop is None else "Get"), iface, *([] if prop is None else [prop]))
+
+    out = []
+    collections = re.findall(rb"'(/org/freedesktop/secrets/collection/[^']*)'",
+                             call("/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                                  "Collections"))
+    for coll in sorted(collections):
+        items = re.findall(rb"'(/org/freedesktop/secrets/collection/[^']*)'",
+                           call(coll.decode(), "org.freedesktop.Secret.Collection", "Items"))
+        out.append(coll)
+        for item in sorted(items):
+            out.append(item + b" " + call(item.decode(), "org.freedesktop.Secret.Item", None))
+    # Secrets (and attributes) of every docker item, read by secret-tool.
+    out.append(sh("secret-tool", "search", "--all", "--unlock", "docker_cli", "1"))
+    return b"\n".join(out)
+
+
+snapshot = keyring_snapshot if STORE == "keyring" else secret_service_snapshot
+
+
+def check(name, args, stdin, want_out, want_rc, unchanged=True):
+    before = snapshot() if unchanged else None
+    try:
+        out, rc = run(args, stdin)
+    except subprocess.TimeoutExpired:
+        failures.append("%s: timed out" % name)
+        return
+    ok_out = want_out.match(out) if hasattr(want_out, "match") else out == want_out
+    if not ok_out or rc != want_rc:
+        failures.append("%s: got rc=%d stdout=%r, want rc=%d stdout=%r"
+                        % (name, rc, out[:300], want_rc, getattr(want_out, "pattern", want_out)))
+    if unchanged:
+        after = snapshot()
+        if after != before:
+            failures.append("%s: the keychain changed" % name)
+    print("%-4s %s" % ("ok" if ok_out and rc == want_rc else "FAIL", name))
+
+
+def creds(url, user, secret):
+    return json.dumps({"ServerURL": url, "Username": user, "Secret": secret}).encode()
+
+
+# ---- baseline: a keychain with something in it ------------------------------
+for url in ["golden.example.com", "golden2.example.com:5000", "multi.example.com", "utf8.example.com",
+            "nul.example.com", "https://index.docker.io/v1/"]:
+    run(["erase"], url.encode())
+check("store (baseline)", ["store"], creds("golden.example.com", "alice", "pw-1") + b"\n", b"", 0,
+      unchanged=False)
+check("store <token> in Go's HTML escaping", ["store"],
+      b'{"ServerURL":"https://index.docker.io/v1/","Username":"\\u003ctoken\\u003e","Secret":"idt"}',
+      b"", 0, unchanged=False)
+
+# The snapshot must see what the helper stored, and see a change: otherwise
+# "unchanged" below would prove nothing.
+base = snapshot()
+if b"golden.example.com" not in base or (b"pw-1" not in base and b"pw-1".hex().encode() not in base):
+    failures.append("snapshot does not show the stored credential: %r" % base[:500])
+run(["store"], creds("golden.example.com", "alice", "pw-2"))
+if snapshot() == base:
+    failures.append("snapshot did not change after a store")
+run(["store"], creds("golden.example.com", "alice", "pw-1"))
+
+# ---- version, help, argv shapes -----------------------------------------------
+for arg in ["version", "--version", "-v"]:
+    check("argv " + arg, [arg], b"", VERSION_RE, 0)
+for arg in ["--help", "-h"]:
+    check("argv " + arg, [arg], b"", USAGE, 0)
+check("argv none", [], b"", USAGE, 1)
+check("argv extra argument", ["get", "extra"], b"golden.example.com", USAGE, 1)
+check("argv store with extra argument", ["store", "x"], creds("x", "u", "s"), USAGE, 1)
+check("argv three arguments", ["a", "b", "c"], b"", USAGE, 1)
+check("argv unknown action", ["foo"], b"", b"docker-credential-pat: unknown action: foo\n", 1)
+check("argv unknown flag", ["--verbose"], b"", b"docker-credential-pat: unknown action: --verbose\n", 1)
+
+# ---- get / list -----------------------------------------------------------------
+GOLDEN = b'{"ServerURL":"golden.example.com","Username":"alice","Secret":"pw-1"}\n'
+check("get (docker sends no newline)", ["get"], b"golden.example.com", GOLDEN, 0)
+check("get trims whitespace", ["get"], b"  golden.example.com\r\n", GOLDEN, 0)
+check("get via the https:// alias", ["get"], b"https://golden.example.com",
+      b'{"ServerURL":"https://golden.example.com","Username":"alice","Secret":"pw-1"}\n', 0)
+check("get <token> entry, Go escaping", ["get"], b"https://index.docker.io/v1/",
+      b'{"ServerURL":"https://index.docker.io/v1/","Username":"\\u003ctoken\\u003e","Secret":"idt"}\n', 0)
+check("get docker.io finds the Hub key", ["get"], b"docker.io",
+      b'{"ServerURL":"docker.io","Username":"\\u003ctoken\\u003e","Secret":"idt"}\n', 0)
+check("get missing", ["get"], b"missing.example.com", NOT_FOUND, 1)
+check("get path suffix is strict", ["get"], b"https://index.docker.io/v1/access-token", NOT_FOUND, 1)
+check("get empty stdin", ["get"], b"", NO_URL, 1)
+check("get whitespace only", ["get"], b" \r\n\t", NO_URL, 1)
+check("get 2 MiB", ["get"], b"h" * (2 << 20), TOO_LARGE, 1)
+if STORE == "keyring":
+    LIST = (b'{"golden.example.com":"alice",'
+            b'"https://index.docker.io/v1/":"\\u003ctoken\\u003e"}\n')
+    check("list", ["list"], b"unused", LIST, 0)
+    check("list ignores stdin", ["list"], b"{not json", LIST, 0)
+else:
+    out, rc = run(["list"], b"unused")
+    listed = json.loads(out) if rc == 0 else None
+    ok = listed is not None and listed.get("golden.example.com") == "alice"
+    print("%-4s list" % ("ok" if ok else "FAIL"))
+    if not ok:
+        failures.append("list: rc=%d stdout=%r" % (rc, out[:300]))
+
+# ---- bad store payloads: exact line, exit 1, keychain unchanged ----------------
+bad_store = [
+    ("empty stdin", b"", EMPTY),
+    ("whitespace only", b" \n", EMPTY),
+    ("non-JSON", b"hello", b"invalid JSON payload: syntax error while parsing value - "
+                           b"invalid literal (at byte 1)\n"),
+    ("truncated JSON", b'{"ServerURL":"golden.example.com","Username":"x",',
+     b"invalid JSON payload: syntax error while parsing object key - unexpected end of input; "
+     b"expected string literal (at byte 50)\n"),
+    ("wrong type: Username number", b'{"ServerURL":"golden.example.com","Username":5,"Secret":"s"}',
+     b"json: cannot unmarshal number into Go struct field Credentials.Username of type string\n"),
+    ("wrong type: ServerURL bool", b'{"ServerURL":true,"Username":"u","Secret":"s"}',
+     b"json: cannot unmarshal bool into Go struct field Credentials.ServerURL of type string\n"),
+    ("wrong type: Secret object", b'{"ServerURL":"golden.example.com","Username":"u","Secret":{}}',
+     b"json: cannot unmarshal object into Go struct field Credentials.Secret of type string\n"),
+    ("wrong type: top-level array", b'["golden.example.com"]',
+     b"json: cannot unmarshal array into Go value of type credentials.Credentials\n"),
+    ("wrong type: top-level string", b'"golden.example.com"',
+     b"json: cannot unmarshal string into Go value of type credentials.Credentials\n"),
+    ("missing ServerURL", b'{"Username":"u","Secret":"s"}', NO_URL),
+    ("null ServerURL", b'{"ServerURL":null,"Username":"u","Secret":"s"}', NO_URL),
+    ("missing ServerURL and Username", b'{"Secret":"s"}', NO_URL),
+    ("missing Username", b'{"ServerURL":"golden.example.com","Secret":"s"}', NO_USER),
+    ("empty Username", b'{"ServerURL":"golden.example.com","Username":"","Secret":"s"}', NO_USER),
+    ("more than one JSON value: only the first counts",
+     b'{"Username":"u","Secret":"s"}{"ServerURL":"golden.example.com","Username":"u"}', NO_URL),
+    ("2 MiB payload", creds("golden.example.com", "u", "x" * (2 << 20)), TOO_LARGE),
+    ("raw NUL byte in a string", b'{"ServerURL":"golden.example.com","Username":"u","Secret":"a\x00b"}',
+     b"invalid JSON payload: syntax error while parsing value - invalid string: control character "
+     b"U+0000 (NUL) must be escaped to \\u0000 (at byte 61)\n"),
+    ("NUL in ServerURL", b'{"ServerURL":"golden.example.com\\u0000x","Username":"u","Secret":"s"}',
+     b"invalid server URL: it contains a NUL character (\\u0000)\n"),
+    ("NUL in Username", b'{"ServerURL":"golden.example.com","Username":"\\u0000","Secret":"s"}',
+     b"invalid username: it contains a NUL character (\\u0000)\n"),
+    ("invalid UTF-8 outside a string", b'\xff{"ServerURL":"golden.example.com"}',
+     b"invalid JSON payload: syntax error while parsing value - invalid literal (at byte 1)\n"),
+    ("lone surrogate escape", b'{"ServerURL":"golden.example.com","Username":"u","Secret":"\\ud800"}',
+     b"invalid JSON payload: syntax error while parsing value - invalid string: surrogate "
+     b"U+D800..U+DBFF must be followed by U+DC00..U+DFFF (at byte 66)\n"),
+]
+for name, payload, want in bad_store:
+    check("store " + name, ["store"], payload, want, 1)
+
+check("erase empty stdin", ["erase"], b"", NO_URL, 1)
+check("erase whitespace only", ["erase"], b"\r\n", NO_URL, 1)
+check("erase 2 MiB", ["erase"], b"h" * (2 << 20), TOO_LARGE, 1)
+check("erase missing succeeds", ["erase"], b"missing.example.com", b"", 0)
+check("erase of an alias is exact (nothing erased)", ["erase"], b"https://golden.example.com", b"", 0)
+
+# ---- configuration errors ----------------------------------------------------------
+for var, value, want in [
+        ("DOCKER_CREDENTIAL_PAT_STORE", "bogus",
+         b'invalid DOCKER_CREDENTIAL_PAT_STORE value "bogus": expected auto, secretservice or keyring\n'),
+        ("DOCKER_CREDENTIAL_PAT_KEYRING", "thread",
+         b'invalid DOCKER_CREDENTIAL_PAT_KEYRING value "thread": expected user or session\n'),
+        ("DOCKER_CREDENTIAL_PAT_TIMEOUT_MS", "0",
+         b'invalid DOCKER_CREDENTIAL_PAT_TIMEOUT_MS value "0": expected a whole number of '
+         b'milliseconds from 1 to 600000\n')]:
+    before = snapshot()
+    out, rc = run(["get"], b"golden.example.com", dict(ENV, **{var: value}))
+    good = out == want and rc == 1 and snapshot() == before
+    print("%-4s config %s=%s" % ("ok" if good else "FAIL", var, value))
+    if not good:
+        failures.append("config %s: rc=%d stdout=%r" % (var, rc, out))
+
+# ---- successful edge cases (they change the keychain on purpose) ---------------
+check("store: only the first of two JSON values is stored", ["store"],
+      creds("multi.example.com", "u", "first") + creds("golden.example.com", "evil", "x"), b"", 0,
+      unchanged=False)
+check("get after two-value store", ["get"], b"multi.example.com",
+      b'{"ServerURL":"multi.example.com","Username":"u","Secret":"first"}\n', 0)
+check("the second value was not stored", ["get"], b"golden.example.com", GOLDEN, 0)
+check("store: invalid UTF-8 in the secret becomes U+FFFD (as Go)", ["store"],
+      b'{"ServerURL":"utf8.example.com","Username":"u","Secret":"a\xffb"}', b"", 0, unchanged=False)
+check("get: U+FFFD comes back", ["get"], b"utf8.example.com",
+      b'{"ServerURL":"utf8.example.com","Username":"u","Secret":"a\xef\xbf\xbdb"}\n', 0)
+check("store: NUL bytes in the secret", ["store"],
+      b'{"serverurl":"nul.example.com","USERNAME":"u","secret":"p\\u00e4\\u0000ss"}', b"", 0,
+      unchanged=False)
+check("get: NUL bytes come back", ["get"], b"nul.example.com",
+      b'{"ServerURL":"nul.example.com","Username":"u","Secret":"p\xc3\xa4\\u0000ss"}\n', 0)
+big = "J" * (1 << 20)
+check("store: a 1 MiB secret", ["store"], creds("golden2.example.com:5000", "u", big), b"", 0,
+      unchanged=False)
+check("get: the 1 MiB secret", ["get"], b"golden2.example.com:5000",
+      b'{"ServerURL":"golden2.example.com:5000","Username":"u","Secret":"' + big.encode() + b'"}\n', 0)
+check("store: replace with another username", ["store"],
+      creds("golden2.example.com:5000", "bob", ""), b"", 0, unchanged=False)
+check("get: the replacement (empty secret)", ["get"], b"golden2.example.com:5000",
+      b'{"ServerURL":"golden2.example.com:5000","Username":"bob","Secret":""}\n', 0)
+check("erase", ["erase"], b"golden2.example.com:5000\n", b"", 0, unchanged=False)
+check("get after erase", ["get"], b"golden2.example.com:5000", NOT_FOUND, 1)
+
+for url in ["golden.example.com", "multi.example.com", "utf8.example.com", "nul.example.com",
+            "https://index.docker.io/v1/"]:
+    run(["erase"], url.encode())
+if STORE == "keyring":
+    check("list of an emptied store", ["list"], b"", b"{}\n", 0)
+
+if failures:
+    print("\n%d FAILURE(S):" % len(failures))
+    for f in failures:
+        print("  " + f)
+    sys.exit(1)
+print("all golden cases passed (%s)" % STORE)

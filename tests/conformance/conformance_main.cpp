@@ -1,0 +1,15 @@
+// main() of every store conformance executable: reports an unreachable store
+// as SKIPPED (exit 77, SKIP_RETURN_CODE in CMake), never as passed.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+#include <iostream>
+
+#include "conformance/store_conformance.hpp"
+
+int main(int argc, char** argv) {
+    if (auto reason = pat::test::store_unreachable_reason()) {
+        std::cout << "SKIPPED: " << *reason << '\n';
+        return 77;
+    }
+    return Catch::Session().run(argc, argv);
+}

@@ -1,0 +1,178 @@
+#include "conformance/store_conformance.hpp"
+
+#include <string>
+
+using namespace std::string_literals;
+
+namespace pat::test {
+namespace {
+
+using cred::Credentials;
+using cred::CredentialStore;
+using cred::Errc;
+
+void clear(CredentialStore& store) {
+    auto entries = store.list();
+    REQUIRE(entries.ok());
+    for (const auto& [key, user] : *entries) REQUIRE(store.erase(key).ok());
+    auto after = store.list();
+    REQUIRE(after.ok());
+    REQUIRE(after->empty());
+}
+
+void add(CredentialStore& store, const std::string& key, const std::string& user,
+         std::string_view secret) {
+    auto r = store.add(Credentials{key, user, Secret::copy_of(secret)});
+    INFO(key << " " << (r.ok() ? "" : r.error().message));
+    REQUIRE(r.ok());
+}
+
+void check_get(CredentialStore& store, const std::string& key, const std::string& user,
+               std::string_view secret) {
+    auto got = store.get(key);
+    INFO(key << " " << (got.ok() ? "" : got.error().message));
+    REQUIRE(got.ok());
+    CHECK(got->username == user);
+    CHECK(got->secret.size() == secret.size());
+    CHECK(got->secret.reveal() == secret);
+}
+
+void check_missing(CredentialStore& store, const std::string& key) {
+    auto got = store.get(key);
+    INFO(key);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == Errc::not_found);
+    CHECK(got.error().message == cred::k_not_found_message);
+}
+
+std::map<std::string, std::string> listing(CredentialStore& store) {
+    auto entries = store.list();
+    INFO((entries.ok() ? "" : entries.error().message));
+    REQUIRE(entries.ok());
+    return *entries;
+}
+
+std::string jwt_like(std::size_t size) {
+    static constexpr char k_b64url[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    for (std::size_t i = 0; out.size() < size; ++i) {
+        out.push_back((i % 997 == 996) ? '.' : k_b64url[(i * 7919 + i / 64) % 64]);
+    }
+    return out;
+}
+
+}  // namespace
+
+void check_store_conformance(const StoreFactory& make_store, const ConformanceTraits& traits) {
+    auto owned = make_store();
+    REQUIRE(owned);
+    CredentialStore& store = *owned;
+    clear(store);
+
+    SECTION("an empty store lists as {} and gets nothing") {
+        CHECK(listing(store).empty());
+        check_missing(store, "h:5000");
+    }
+    SECTION("stores a credential and gets it back") {
+        add(store, "h:5000", "alice", "pw1");
+        check_get(store, "h:5000", "alice", "pw1");
+        check_missing(store, "h:5001");
+        check_missing(store, "h:500");
+    }
+    SECTION("overwrites with the same username") {
+        add(store, "h:5000", "alice", "old");
+        add(store, "h:5000", "alice", "new");
+        check_get(store, "h:5000", "alice", "new");
+        CHECK(listing(store) == std::map<std::string, std::string>{{"h:5000", "alice"}});
+    }
+    SECTION("overwrites with a different username: one credential per key") {
+        add(store, "h:5000", "alice", "a-secret");
+        add(store, "h:5000", "bob", "b-secret");
+        check_get(store, "h:5000", "bob", "b-secret");
+        CHECK(listing(store) == std::map<std::string, std::string>{{"h:5000", "bob"}});
+    }
+    SECTION("forgets an erased credential") {
+        add(store, "h:5000", "alice", "pw");
+        REQUIRE(store.erase("h:5000").ok());
+        check_missing(store, "h:5000");
+        CHECK(listing(store).empty());
+    }
+    SECTION("erase of a missing key succeeds, twice") {
+        CHECK(store.erase("never-stored.example.com").ok());
+        CHECK(store.erase("never-stored.example.com").ok());
+    }
+    SECTION("erase does not touch another key") {
+        add(store, "h:5000", "a", "1");
+        add(store, "h:5001", "b", "2");
+        add(store, "https://h:5000", "c", "3");
+        REQUIRE(store.erase("h:5000").ok());
+        check_missing(store, "h:5000");
+        check_get(store, "h:5001", "b", "2");
+        check_get(store, "https://h:5000", "c", "3");
+    }
+    SECTION("every key list() returns works with get()") {
+        const std::map<std::string, std::string> wanted{
+            {"https://index.docker.io/v1/", "hubuser"},
+            {"https://index.docker.io/v1/access-token", "hubuser"},
+            {"https://index.docker.io/v1/refresh-token", "hubuser"},
+            {"127.0.0.1:5055", "<token>"},
+            {"registry.example.com", "ci;user=1"},
+            {"http://h:80/path with space/ünïcödé", "u"}};
+        for (const auto& [key, user] : wanted) add(store, key, user, "s:" + key);
+        const auto listed = listing(store);
+        CHECK(listed == wanted);
+        for (const auto& [key, user] : listed) check_get(store, key, user, "s:" + key);
+    }
+    SECTION("keys with paths and suffixes are distinct, opaque keys") {
+        add(store, "https://index.docker.io/v1/", "pat-user", "dckr_pat_x");
+        add(store, "https://index.docker.io/v1/access-token", "pat-user", jwt_like(3000));
+        add(store, "https://index.docker.io/v1/refresh-token", "pat-user", "r..client");
+        REQUIRE(store.erase("https://index.docker.io/v1/").ok());
+        check_missing(store, "https://index.docker.io/v1/");
+        check_get(store, "https://index.docker.io/v1/access-token", "pat-user", jwt_like(3000));
+        check_get(store, "https://index.docker.io/v1/refresh-token", "pat-user", "r..client");
+    }
+    SECTION("the <token> username is stored and returned verbatim") {
+        add(store, "h:5000", "<token>", "identity-token");
+        check_get(store, "h:5000", "<token>", "identity-token");
+        CHECK(listing(store).at("h:5000") == "<token>");
+    }
+    SECTION("secrets are binary-safe: NUL, any UTF-8, empty, long JWTs") {
+        const std::string nul = "p\xC3\xA4\0ss\0"s;
+        const std::string utf8 =
+            "\xF0\x9F\x94\x91 \xE4\xB8\xAD\xE6\x96\x87 \xD7\xA2\xD7\x91 \x7F\x01";
+        add(store, "nul", "u", nul);
+        add(store, "utf8", "u", utf8);
+        add(store, "empty", "u", "");
+        add(store, "jwt", "u", jwt_like(40000));
+        check_get(store, "nul", "u", nul);
+        check_get(store, "utf8", "u", utf8);
+        check_get(store, "empty", "u", "");
+        check_get(store, "jwt", "u", jwt_like(40000));
+        // Replace a long secret by a short one and back.
+        add(store, "jwt", "u", "short");
+        check_get(store, "jwt", "u", "short");
+        add(store, "jwt", "u2", jwt_like(70000));
+        check_get(store, "jwt", "u2", jwt_like(70000));
+    }
+    SECTION("a 1 MiB secret round-trips, or fails with the documented error") {
+        std::string big = jwt_like(1024 * 1024);
+        big[1000] = '\0';
+        add(store, "big", "u", "small");
+        auto r = store.add(Credentials{"big", "u", Secret::copy_of(big)});
+        if (traits.supports_1mib_secret) {
+            INFO((r.ok() ? "" : r.error().message));
+            REQUIRE(r.ok());
+            check_get(store, "big", "u", big);
+        } else {
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().code == traits.large_secret_error);
+            CHECK(r.error().message.rfind(traits.large_secret_message_prefix, 0) == 0);
+            check_get(store, "big", "u", "small");
+        }
+    }
+    clear(store);
+}
+
+}  // namespace pat::test
