@@ -17,4 +17,4 @@ cmake --build "$build" -j"$(nproc)"
 
 # shellcheck disable=SC2086
 "$root/tests/lib/with-keyring.sh" \
-  ctest --test-dir "$build" --output-on-failure --timeout 300 ${PAT_CTEST_ARGS:-}
+  ctest --test-dir "$build" --output-on-failure --timeout 300 -j"$(nproc)" ${PAT_CTEST_ARGS:-}
