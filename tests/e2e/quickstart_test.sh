@@ -109,4 +109,26 @@ expect_eq "new config dir mode" 700 "$(stat -c %a "$DOCKER_CONFIG")"
 expect_eq "new config.json mode" 600 "$(stat -c %a "$config")"
 [ "$(backups | wc -l)" -eq 0 ] || fail "a backup appeared for a config that did not exist"
 
+# 5. An ordinary user (no PAT_PREFIX): installs into ~/.local/bin. Run as
+#    nobody with the binary just built (PAT_SKIP_BUILD), when we can switch user.
+if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null && id nobody >/dev/null 2>&1; then
+  user_home=$tmp/nobody-home
+  mkdir -p "$user_home" "$tmp/nobody-build"
+  cp "$PAT_BUILD_DIR/docker-credential-pat" "$tmp/nobody-build/"
+  chown nobody "$user_home"
+  chmod 755 "$tmp"
+  set +e
+  runuser -u nobody -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$user_home" \
+    PAT_SKIP_BUILD=1 PAT_BUILD_DIR="$tmp/nobody-build" PAT_QUICKSTART_SERVICE=0 \
+    bash "$src/packaging/quickstart.sh" >"$tmp/out" 2>&1
+  rc=$?
+  set -e
+  expect_eq "exit code as an ordinary user" 0 "$rc"
+  [ -x "$user_home/.local/bin/docker-credential-pat" ] || fail "not installed into ~/.local/bin"
+  expect_eq "ordinary user's config.json" '{"credsStore":"pat"}' "$(jq -c . "$user_home/.docker/config.json")"
+  grep -q "$user_home/.local/bin is not on your PATH" "$tmp/out" || fail "no PATH warning for ~/.local/bin"
+else
+  echo "note: not root (or no runuser/nobody): the ~/.local/bin case was not run" >&2
+fi
+
 echo "PASS: quickstart installs the helper and configures docker idempotently"
