@@ -39,18 +39,21 @@ bool is_ours(const ItemInfo& info) {
 }
 
 // The upstream items found by `query`: the unlocked ones with their
-// properties, and whether any locked item matched.
+// properties, whether any locked item matched, and whether the alias's
+// collection is locked (if the provider said).
 struct Matches {
     std::vector<ItemInfo> unlocked;
     bool any_locked = false;
+    std::optional<bool> alias_locked;
 };
 
-cred::Result<Matches> find(ss::Service& service, const Attributes& query) {
-    auto found = service.search(query);
+cred::Result<Matches> find(ss::Service& service, const Attributes& query,
+                           const std::string& alias = {}) {
+    auto found = service.search(query, false, alias);
     if (!found) return fail(std::move(found).error());
     auto infos = service.item_infos(found.value().unlocked);
     if (!infos) return fail(std::move(infos).error());
-    Matches matches{{}, !found.value().locked.empty()};
+    Matches matches{{}, !found.value().locked.empty(), found.value().alias_locked};
     for (auto& info : infos.value()) {
         if (is_ours(info)) matches.unlocked.push_back(std::move(info));
     }
@@ -116,7 +119,7 @@ class SecretServiceStore final : public cred::CredentialStore {
         auto service = open();
         if (!service) return fail(std::move(service).error());
         ss::Service& s = *service.value();
-        auto found = s.search(key_query(server_url), true);
+        auto found = s.search(key_query(server_url), true, alias());
         if (!found) return fail(std::move(found).error());
         auto items = s.load_items(found.value().unlocked);
         if (!items) return fail(std::move(items).error());
@@ -125,7 +128,9 @@ class SecretServiceStore final : public cred::CredentialStore {
         if (loaded.empty()) {
             // Never "not found" for a credential we merely cannot read.
             if (!found.value().locked.empty()) return fail(ss::keychain_locked());
-            if (auto locked = default_locked(s); !locked) return fail(std::move(locked).error());
+            if (auto locked = default_locked(s, found.value().alias_locked); !locked) {
+                return fail(std::move(locked).error());
+            }
             return fail(cred::not_found());
         }
         auto best =
@@ -138,21 +143,24 @@ class SecretServiceStore final : public cred::CredentialStore {
     cred::Result<void> erase(std::string_view server_url) override {
         auto service = open();
         if (!service) return fail(std::move(service).error());
-        auto found = find(*service.value(), key_query(server_url));
+        auto found = find(*service.value(), key_query(server_url), alias());
         if (!found) return fail(std::move(found).error());
         if (found.value().any_locked) return fail(ss::keychain_locked());
-        if (found.value().unlocked.empty()) return default_locked(*service.value());
+        if (found.value().unlocked.empty()) {
+            return default_locked(*service.value(), found.value().alias_locked);
+        }
         return service.value()->delete_items(paths_of(found.value().unlocked, {}));
     }
 
     cred::Result<std::map<std::string, std::string>> list() override {
         auto service = open();
         if (!service) return fail(std::move(service).error());
-        auto found = find(*service.value(), {{"label", k_creds_label}, {"docker_cli", "1"}});
+        auto found =
+            find(*service.value(), {{"label", k_creds_label}, {"docker_cli", "1"}}, alias());
         if (!found) return fail(std::move(found).error());
         // A partial list would make docker drop the missing credentials silently.
         if (found.value().any_locked) return fail(ss::keychain_locked());
-        if (auto locked = default_locked(*service.value()); !locked) {
+        if (auto locked = default_locked(*service.value(), found.value().alias_locked); !locked) {
             return fail(std::move(locked).error());
         }
         std::map<std::string, std::vector<ItemInfo*>> by_server;
@@ -182,12 +190,21 @@ class SecretServiceStore final : public cred::CredentialStore {
     // Fails with keychain_locked when the collection we store into is locked:
     // a provider may hide a locked collection's items from SearchItems, so an
     // empty answer is only "nothing there" when that collection is open.
-    cred::Result<void> default_locked(ss::Service& service) {
+    // `known`: what the search round trip already learnt, if anything.
+    cred::Result<void> default_locked(ss::Service& service, std::optional<bool> known) {
+        if (known) {
+            if (*known) return fail(ss::keychain_locked());
+            return {};
+        }
         auto collection = service.writable_collection(m_options.collection);
         if (!collection && collection.error().code == cred::Errc::keychain_locked) {
             return fail(std::move(collection).error());
         }
         return {};
+    }
+
+    std::string alias() const {
+        return m_options.collection.empty() ? "default" : m_options.collection;
     }
 
     // Connects on first use; one connection serves every later call.

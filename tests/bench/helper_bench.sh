@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$(realpath "${1:-$root/build/docker-credential-pat}")
 upstream=${2:-/usr/bin/docker-credential-secretservice}
-for tool in "$bin" "$upstream" dbus-daemon gnome-keyring-daemon python3; do
+for tool in "$bin" "$upstream" dbus-daemon gnome-keyring-daemon python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "helper_bench: $tool is missing" >&2; exit 1; }
 done
 # shellcheck source=tests/lib/secret-service.sh
@@ -26,13 +26,15 @@ echo "gnome-keyring $(dpkg-query -W -f='${Version}' gnome-keyring 2>/dev/null),"
   "upstream helper $("$upstream" version 2>/dev/null)"
 
 python3 - "$bin" "$upstream" "${PAT_BENCH_RUNS:-31}" <<'PY'
-import json, os, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, tempfile, time
 
 ours, theirs, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 helpers = {"ours": ours, "upstream": theirs}
 
 def run(binary, action, stdin=b""):
-    """One helper run: (seconds, peak RSS in KiB, exit code, stdout)."""
+    """One helper run: (seconds, 0, exit code, stdout). See run_rss for memory:
+    a child forked from python starts with python's RSS, so its own
+    ru_maxrss would measure python."""
     t0 = time.perf_counter()
     p = subprocess.Popen([binary, action], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
@@ -43,7 +45,14 @@ def run(binary, action, stdin=b""):
     _, status, usage = os.wait4(p.pid, 0)  # this child's own rusage
     elapsed = time.perf_counter() - t0
     p.returncode = rc = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, rc, out
+    return elapsed, 0, rc, out
+
+def run_rss(binary, action, stdin=b""):
+    """Peak RSS (KiB) of one helper run, measured by GNU time, a small parent."""
+    with tempfile.NamedTemporaryFile() as report:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, binary, action],
+                       input=stdin, stdout=subprocess.DEVNULL, check=True)
+        return int(open(report.name).read().split()[-1])
 
 def store(binary, key, user="bench", secret="s3cret-token-value"):
     payload = json.dumps({"ServerURL": key, "Username": user, "Secret": secret},
@@ -54,15 +63,17 @@ def store(binary, key, user="bench", secret="s3cret-token-value"):
 
 results, rss = {}, {}
 
-def measure(label, fn, n):
+def measure(label, fn, n, rss_of=None):
+    """Median wall time of n runs, the two helpers interleaved run by run so
+    that machine load hits both alike; rss_of=(action, stdin): peak RSS too."""
+    times = {name: [] for name in helpers}
+    for _ in range(n):
+        for name, binary in helpers.items():
+            times[name].append(fn(binary)[0])
     for name, binary in helpers.items():
-        times, peaks = [], []
-        for _ in range(n):
-            t, peak = fn(binary)
-            times.append(t)
-            peaks.append(peak)
-        results.setdefault(label, {})[name] = statistics.median(times) * 1000
-        rss.setdefault(label, {})[name] = max(peaks)
+        results.setdefault(label, {})[name] = statistics.median(times[name]) * 1000
+        if rss_of:
+            rss.setdefault(label, {})[name] = max(run_rss(binary, *rss_of) for _ in range(3))
 
 def get_hit(binary):
     t, peak, rc, out = run(binary, "get", b"bench.example.com")
@@ -92,7 +103,7 @@ def list_of(count):
     return fn
 
 store(ours, "bench.example.com")
-measure("get hit", get_hit, runs)
+measure("get hit", get_hit, runs, ("get", b"bench.example.com"))
 measure("get miss", get_miss, runs)
 measure("store", do_store, runs)
 measure("erase", do_erase, runs)
@@ -102,7 +113,7 @@ for count, n in ((1, 21), (100, 11), (1000, 5)):
     while stored < count:
         store(ours, f"registry-{stored:04d}.example.com:5000")
         stored += 1
-    measure(f"list, {count} items", list_of(count), n)
+    measure(f"list, {count} items", list_of(count), n, ("list", b"") if count == 1000 else None)
 
 print()
 print(f"| operation | ours (median ms) | upstream (median ms) | speed-up |")

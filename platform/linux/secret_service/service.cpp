@@ -137,24 +137,37 @@ cred::Result<void> Service::ensure_session() {
     return {};
 }
 
-cred::Result<SearchResult> Service::search(const Attributes& attributes, bool open_session) {
+cred::Result<SearchResult> Service::search(const Attributes& attributes, bool open_session,
+                                           const std::string& probe_alias) {
     std::vector<MethodCall> calls;
     calls.push_back(provider_call(k_service_path, k_service_interface, "SearchItems",
                                   g_variant_new("(@a{ss})", attributes_to_variant(attributes)),
                                   "(aoao)"));
     // A get will need the session on a hit: open it in the same round trip.
-    if (open_session && m_session.empty()) calls.push_back(open_session_call());
+    const bool opening = open_session && m_session.empty();
+    if (opening) calls.push_back(open_session_call());
+    // gnome-keyring (and libsecret) know /aliases/<name> as an object: reading
+    // its Locked property here saves two round trips on a miss.
+    if (!probe_alias.empty()) {
+        calls.push_back(
+            provider_call(std::string(k_alias_prefix) + probe_alias, k_properties_interface, "Get",
+                          g_variant_new("(ss)", k_collection_interface, "Locked"), "(v)"));
+    }
     auto ran = run(std::move(calls));
     if (!ran) return fail(std::move(ran).error());
     std::vector<Reply>& replies = ran.value();
     if (!replies[0]) return fail(map(*replies[0].error()));
-    if (replies.size() > 1) {
+    if (opening) {
         if (!replies[1]) return fail(map(*replies[1].error()));
         m_session = session_path(replies[1].value());
     }
     VariantPtr unlocked(g_variant_get_child_value(replies[0].value().get(), 0));
     VariantPtr locked(g_variant_get_child_value(replies[0].value().get(), 1));
-    return SearchResult{object_paths(unlocked.get()), object_paths(locked.get())};
+    SearchResult result{object_paths(unlocked.get()), object_paths(locked.get()), std::nullopt};
+    if (!probe_alias.empty() && replies.back()) {
+        result.alias_locked = boolean_from_property(replies.back().value());
+    }
+    return result;
 }
 
 MethodCall Service::property_call(const std::string& path, const char* name) const {

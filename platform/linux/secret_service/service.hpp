@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ using Attributes = std::map<std::string, std::string>;
 struct SearchResult {
     std::vector<std::string> unlocked;
     std::vector<std::string> locked;
+    // The probed alias's Locked property; nullopt if not probed or the
+    // provider has no /aliases/<name> object (KeePassXC).
+    std::optional<bool> alias_locked;
 };
 
 // The non-secret properties of an item that the store needs.
@@ -47,9 +51,11 @@ class Service {
     // Never activates. False on any error (no bus, deadline).
     static bool available(std::chrono::milliseconds timeout);
 
-    // Items whose attributes include all of `attributes`; with
-    // `open_session`, also opens the session in the same round trip.
-    cred::Result<SearchResult> search(const Attributes& attributes, bool open_session = false);
+    // Items whose attributes include all of `attributes`. In the same round
+    // trip: with `open_session`, opens the session; with a `probe_alias`,
+    // reads whether that alias's collection is locked.
+    cred::Result<SearchResult> search(const Attributes& attributes, bool open_session = false,
+                                      const std::string& probe_alias = {});
     // The attributes of each path (pipelined), in order; items deleted
     // meanwhile are left out. created/modified stay 0 (see load_times).
     cred::Result<std::vector<ItemInfo>> item_infos(const std::vector<std::string>& paths);

@@ -16,6 +16,8 @@ inline constexpr const char* k_collection_interface = "org.freedesktop.Secret.Co
 inline constexpr const char* k_item_interface = "org.freedesktop.Secret.Item";
 inline constexpr const char* k_item_label = "org.freedesktop.Secret.Item.Label";
 inline constexpr const char* k_item_attributes = "org.freedesktop.Secret.Item.Attributes";
+// Object path prefix of a collection alias, e.g. ".../aliases/default".
+inline constexpr const char* k_alias_prefix = "/org/freedesktop/secrets/aliases/";
 // The collection used when the "default" alias is missing (gnome-keyring's
 // usual default; a fresh profile may have neither).
 inline constexpr const char* k_login_collection = "/org/freedesktop/secrets/collection/login";

@@ -37,14 +37,13 @@ cred::Result<std::string> Service::writable_collection(const std::string& alias)
                                g_variant_new("(ss)", k_collection_interface, "Locked"), "(v)"),
                  Stage::collection);
     if (!locked) return fail(std::move(locked).error());
-    VariantPtr boxed(g_variant_get_child_value(locked.value().get(), 0));
-    VariantPtr value(g_variant_get_variant(boxed.get()));
-    if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_BOOLEAN)) {
+    const auto is_locked = boolean_from_property(locked.value());
+    if (!is_locked) {
         return fail(cred::Error{cred::Errc::backend,
                                 "Secret Service error: the collection's Locked property is not a "
                                 "boolean"});
     }
-    if (g_variant_get_boolean(value.get())) return fail(keychain_locked());
+    if (*is_locked) return fail(keychain_locked());
     return path;
 }
 

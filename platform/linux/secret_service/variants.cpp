@@ -52,6 +52,12 @@ std::uint64_t uint64_from_property(const VariantPtr& reply) {
     return g_variant_get_uint64(value.get());
 }
 
+std::optional<bool> boolean_from_property(const VariantPtr& reply) {
+    VariantPtr value = unbox(reply);
+    if (!g_variant_is_of_type(value.get(), G_VARIANT_TYPE_BOOLEAN)) return std::nullopt;
+    return g_variant_get_boolean(value.get()) != FALSE;
+}
+
 std::string session_path(const VariantPtr& reply) {
     VariantPtr path(g_variant_get_child_value(reply.get(), 1));
     return g_variant_get_string(path.get(), nullptr);

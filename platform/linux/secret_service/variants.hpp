@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ std::vector<std::string> object_paths(GVariant* array);
 Attributes attributes_from_property(const VariantPtr& reply);
 // The t inside a Properties.Get reply "(v)" (0 if it is not a uint64).
 std::uint64_t uint64_from_property(const VariantPtr& reply);
+// The b inside a Properties.Get reply "(v)"; nullopt if it is not a boolean.
+std::optional<bool> boolean_from_property(const VariantPtr& reply);
 // The session path in OpenSession's reply "(vo)".
 std::string session_path(const VariantPtr& reply);
 // The (oayays) secret struct for a plain session. The value bytes are not
