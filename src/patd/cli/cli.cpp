@@ -14,7 +14,7 @@ constexpr const char* k_usage =
     "                  [--service NAME] [--issuer NAME] [--public-url URL]\n"
     "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
     "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
-    "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 2]\n"
+    "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 4]\n"
     "       patd user add NAME [--password-stdin]   create an account\n"
     "       patd user 2fa NAME enable|disable       enable prints an otpauth:// URI\n"
     "       patd user list\n"

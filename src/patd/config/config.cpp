@@ -46,7 +46,7 @@ po::options_description serve_options(Config& c) {
         "failed authentications per IP or account before 429 (default 10)")(
         "auth-ban-seconds", po::value(&c.auth_ban_seconds)->value_name("SECONDS"),
         "how long a client or account gets 429 once past the limit (default 300)")(
-        "threads", po::value(&c.threads)->value_name("N"), "HTTP worker threads (default 2)");
+        "threads", po::value(&c.threads)->value_name("N"), "HTTP worker threads (default 4)");
     return d;
 }
 

@@ -28,7 +28,7 @@ struct Config {
     std::vector<std::string> public_namespaces;
     int auth_fail_limit = 10;
     int auth_ban_seconds = 300;
-    int threads = 2;
+    int threads = 4;
 };
 
 // The options every command accepts (data dir, database, config, log level).

@@ -6,6 +6,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -127,6 +128,8 @@ class Session : public std::enable_shared_from_this<Session> {
     void fail(const beast::error_code& ec) {
         const int status = status_for(ec, m_buffer.size() > 0 || m_parser->got_some());
         if (status == 0) return close();
+        // Unread request bytes may follow: drain them before closing.
+        m_linger = true;
         send(m_shared.reject(status, m_client_ip), /*close=*/true);
     }
 
@@ -174,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
         bhttp::async_write(m_stream, m_res,
                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                if (ec) return self->close();
-                               if (self->m_close) return self->linger_close();
+                               if (self->m_close && self->m_linger) return self->linger_close();
+                               if (self->m_close) return self->close();
                                self->read_header();
                            });
     }
@@ -212,24 +216,37 @@ class Session : public std::enable_shared_from_this<Session> {
     std::array<char, 8192> m_scratch{};
     std::string m_client_ip;
     bool m_close = false;
+    bool m_linger = false;
     bool m_idle = false;
 };
 
 }  // namespace
 
 struct Server::Impl {
-    explicit Impl(int threads) : ioc(threads), acceptor(net::make_strand(ioc)), signals(ioc) {}
+    explicit Impl(int threads)
+        : ioc(threads),
+          acceptor(net::make_strand(ioc)),
+          accept_backoff(acceptor.get_executor()),
+          signals(ioc) {}
 
     void accept() {
         acceptor.async_accept(net::make_strand(ioc),
                               [this](beast::error_code ec, tcp::socket socket) {
                                   if (ec == net::error::operation_aborted || shared.stopping)
                                       return;
-                                  if (!ec) {
-                                      beast::error_code nd;
-                                      socket.set_option(tcp::no_delay(true), nd);
-                                      std::make_shared<Session>(std::move(socket), shared)->start();
+                                  if (ec) {
+                                      // Out of descriptors (EMFILE) or similar: retry shortly
+                                      // instead of spinning on an error that is still there.
+                                      log::warn("accept failed: " + ec.message());
+                                      accept_backoff.expires_after(std::chrono::milliseconds(100));
+                                      accept_backoff.async_wait([this](beast::error_code wec) {
+                                          if (!wec && !shared.stopping) accept();
+                                      });
+                                      return;
                                   }
+                                  beast::error_code nd;
+                                  socket.set_option(tcp::no_delay(true), nd);
+                                  std::make_shared<Session>(std::move(socket), shared)->start();
                                   accept();
                               });
     }
@@ -239,6 +256,7 @@ struct Server::Impl {
         net::post(acceptor.get_executor(), [this] {
             beast::error_code ec;
             acceptor.close(ec);
+            accept_backoff.cancel();
         });
         beast::error_code ec;
         signals.cancel(ec);
@@ -257,6 +275,7 @@ struct Server::Impl {
 
     net::io_context ioc;
     tcp::acceptor acceptor;
+    net::steady_timer accept_backoff;
     net::signal_set signals;
     Shared shared;
     std::mutex grace_mutex;

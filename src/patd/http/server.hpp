@@ -20,7 +20,9 @@ namespace pat::http {
 struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 5001;  // 0 = any free port; see Server::local_address
-    int threads = 2;
+    // Handlers run on these threads; a password check (Argon2id, ~0.1 s)
+    // occupies one, so keep a few.
+    int threads = 4;
     // The whole request (header and body) must arrive within this time, and
     // an idle keep-alive connection is closed after it.
     std::chrono::milliseconds read_timeout{15000};
