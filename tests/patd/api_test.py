@@ -221,6 +221,7 @@ class TokensTest(PatdCase):
                {"scopes": ["repo:read"]},
                {"token_label": "x", "scopes": ["repo:bogus"]},
                {"token_label": "x", "scopes": ["repo:superuser"]},
+               {"token_label": "x", "scopes": ["read"]},  # CLI alias, not an API value
                {"token_label": "x", "scopes": []},
                {"token_label": "x", "scopes": "repo:read"},
                {"token_label": "x", "scopes": ["repo:read"], "expires_at": far},
