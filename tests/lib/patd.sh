@@ -36,7 +36,7 @@ patd_start() { # BIN DATA_DIR LOG [ARGS...]
   PATD_STARTED_PIDS+=("$PATD_PID")
   PATD_PORT=
   for ((i = 0; i < 150; i++)); do
-    PATD_PORT=$(grep -aoE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | tail -n1 | sed 's/.*://')
+    PATD_PORT=$(grep -aoE 'listening on 127\.0\.0\.1:[0-9]+' "$log" 2>/dev/null | tail -n1 | sed 's/.*://' || true)
     [ -n "$PATD_PORT" ] && break
     kill -0 "$PATD_PID" 2>/dev/null || { echo "patd.sh: patd exited: $(tail -n 20 "$log")" >&2; return 1; }
     sleep 0.1
