@@ -31,6 +31,7 @@ RandomSource& os_random() {
 }
 
 void SeededRandom::fill(std::span<std::uint8_t> out) {
+    std::lock_guard lock(m_mutex);
     for (auto& byte : out) {
         m_state += 0x9e3779b97f4a7c15ULL;
         std::uint64_t z = m_state;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 
@@ -22,13 +23,15 @@ class RandomSource {
 // The process-wide CSPRNG (thread-safe).
 RandomSource& os_random();
 
-// A deterministic generator for tests (NOT cryptographic): splitmix64 from a seed.
+// A deterministic generator for tests (NOT cryptographic): splitmix64 from a
+// seed. Thread-safe, so multi-threaded tests may share it.
 class SeededRandom final : public RandomSource {
   public:
     explicit SeededRandom(std::uint64_t seed) : m_state(seed) {}
     void fill(std::span<std::uint8_t> out) override;
 
   private:
+    std::mutex m_mutex;
     std::uint64_t m_state;
 };
 

@@ -36,7 +36,10 @@ SResult<AccountInfo> TokenService::create_account(std::string_view username,
         return fail(bad_request("password", "must be 8-1024 bytes long"));
     AccountRecord a;
     a.username = std::string(username);
-    a.password_hash = hash_password(password.reveal(), m_impl->options.password_cost);
+    {
+        PasswordGate gate(m_impl->password_gate);
+        a.password_hash = hash_password(password.reveal(), m_impl->options.password_cost);
+    }
     a.created_at = m_impl->now();
     auto created = m_impl->repository->create_account(a);
     if (!created) {

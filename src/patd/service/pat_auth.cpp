@@ -35,6 +35,7 @@ SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_vie
                                                                  std::string_view password) {
     auto found = repository->find_account(username);
     if (!found) return fail(std::move(found).error());
+    PasswordGate gate(password_gate);
     if (!found->has_value()) {
         std::call_once(m_dummy_once, [&] {
             m_dummy_hash = hash_password("patd dummy password", options.password_cost);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <semaphore>
 #include <string>
 
 #include "patd/crypto/keys.hpp"
@@ -31,6 +32,9 @@ struct TokenService::Impl {
     RandomSource& random;
     RateLimiter limiter;
     LastUsedCoalescer last_used;
+
+    // Bounds concurrent Argon2id work (see ServiceOptions).
+    std::counting_semaphore<1024> password_gate;
 
     std::atomic<std::uint64_t> auth_failures{0};
     std::atomic<std::uint64_t> rate_limited_count{0};
@@ -66,6 +70,18 @@ struct TokenService::Impl {
   private:
     std::once_flag m_dummy_once;
     std::string m_dummy_hash;
+};
+
+// Holds one slot of the password gate for its lifetime.
+class PasswordGate {
+  public:
+    explicit PasswordGate(std::counting_semaphore<1024>& gate) : m_gate(gate) { m_gate.acquire(); }
+    PasswordGate(const PasswordGate&) = delete;
+    PasswordGate& operator=(const PasswordGate&) = delete;
+    ~PasswordGate() { m_gate.release(); }
+
+  private:
+    std::counting_semaphore<1024>& m_gate;
 };
 
 // Shared checks.

@@ -3,6 +3,7 @@
 // and registry_grant.cpp.
 #include "patd/service/token_service.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "patd/service/service_impl.hpp"
@@ -17,7 +18,8 @@ TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, Servic
       clock(c),
       random(r),
       limiter(options.rate_limit, c),
-      last_used(*repository, c, options.last_used_interval) {}
+      last_used(*repository, c, options.last_used_interval),
+      password_gate(std::clamp(options.max_concurrent_password_hashes, 1, 1024)) {}
 
 std::string TokenService::Impl::new_uuid() {
     std::uint8_t b[16];

@@ -34,6 +34,9 @@ struct ServiceOptions {
     std::chrono::seconds last_used_interval{60};  // --last-used-interval
     RateLimitOptions rate_limit;
     PasswordCost password_cost = PasswordCost::interactive;
+    // Argon2id "interactive" needs 64 MiB per hash: at most this many run at
+    // once (others wait), so a burst of password logins cannot balloon RSS.
+    int max_concurrent_password_hashes = 2;
     std::string totp_issuer = "patd";  // shown by authenticator apps
     int max_auto_tokens = 5;
 };

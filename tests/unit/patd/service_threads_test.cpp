@@ -64,3 +64,23 @@ TEST_CASE("the service is safe to call from several threads", "[service][threads
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("password work is serialised by the gate without deadlock", "[service][threads]") {
+    ServiceOptions options = test_options();
+    options.max_concurrent_password_hashes = 1;
+    options.rate_limit.max_failures = 1'000'000;
+    ServiceFixture f(options);
+    f.add_user("alice");
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 5; ++i) {
+                const ClientInfo client{"10.1.1." + std::to_string(t), "", ""};
+                if (f.service->login("alice", pat::Secret::copy_of("password1"), client)) ++ok;
+                if (!f.service->login("nobody", pat::Secret::copy_of("password1"), client)) ++ok;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(ok == 40);
+}
