@@ -137,7 +137,7 @@ patd_api DELETE "/v2/access-tokens/$PAT_UUID" "${SESSION[alice]}"
 expect_eq "delete" "$PATD_STATUS" 204
 expect_fail "docker login with a deleted PAT" dlogin alice "$PAT"
 
-exp_epoch=$(($(date +%s) + 6))
+exp_epoch=$(($(date +%s) + 10))
 new_pat alice repo:read "$(date -u -d "@$exp_epoch" +%Y-%m-%dT%H:%M:%SZ)"
 EXPIRING=$PAT
 expect_ok "docker login before expiry" dlogin alice "$EXPIRING"
