@@ -1,0 +1,182 @@
+// The HTTP API in process: the real TokenService on an in-memory SQLite
+// database behind http::Api, driven with Request values (no sockets). Checks
+// the route mapping, status codes, JSON shapes and the registry JWT.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "jwt_verify.hpp"
+#include "patd/http/api.hpp"
+#include "patd/jwt/keygen.hpp"
+
+using nlohmann::json;
+using namespace pat;
+
+namespace {
+
+struct Fixture {
+    Fixture() {
+        auto material = jwt::generate_signing_material("patd", 1);
+        REQUIRE(material.ok());
+        cert_pem = material->cert_pem;
+        auto made = jwt::Es256Signer::from_pem(material->key_pem, material->cert_pem);
+        REQUIRE(made.ok());
+        signer.emplace(std::move(made).value());
+        auto repository = patd::open_repository("sqlite::memory:");
+        REQUIRE(repository.ok());
+        patd::ServiceOptions options;
+        options.password_cost = patd::PasswordCost::minimum;
+        options.public_namespaces = {"library"};
+        service = std::make_unique<patd::TokenService>(std::move(repository).value(),
+                                                       Secret(std::string(32, 'p')), options);
+        REQUIRE(service->create_account("alice", Secret::copy_of("alice-password")).ok());
+        api.emplace(*service, *signer,
+                    http::ApiOptions{"https://patd.example/", "registry.test", "patd-test", 120});
+    }
+
+    http::Response call(const std::string& method, const std::string& target,
+                        const std::string& body = {},
+                        std::vector<std::pair<std::string, std::string>> headers = {}) {
+        http::Request req;
+        req.method = method;
+        req.target = target;
+        const auto q = target.find('?');
+        req.path = target.substr(0, q);
+        if (q != std::string::npos) req.query = target.substr(q + 1);
+        req.headers = std::move(headers);
+        req.body = body;
+        req.client_ip = "192.0.2.7";
+        return api->handle(req);
+    }
+
+    std::string session() {
+        auto res =
+            call("POST", "/v2/users/login", R"({"username":"alice","password":"alice-password"})");
+        REQUIRE(res.status == 200);
+        return json::parse(res.body)["token"].get<std::string>();
+    }
+
+    std::string cert_pem;
+    std::optional<jwt::Es256Signer> signer;
+    std::unique_ptr<patd::TokenService> service;
+    std::optional<http::Api> api;
+};
+
+std::string basic(const std::string& user, const std::string& secret) {
+    return "Basic " + jwt::base64_encode(user + ":" + secret);
+}
+
+}  // namespace
+
+TEST_CASE("a PAT created over the API gets a verifiable registry token at /token",
+          "[patd][http][api]") {
+    Fixture f;
+    const auto bearer = "Bearer " + f.session();
+    auto created =
+        f.call("POST", "/v2/access-tokens", R"({"token_label":"ci","scopes":["repo:write"]})",
+               {{"authorization", bearer}, {"user-agent", "test-agent"}});
+    REQUIRE(created.status == 201);
+    const auto pat = json::parse(created.body);
+    CHECK(pat["creator_ip"] == "192.0.2.7");
+    CHECK(pat["creator_ua"] == "test-agent");
+    CHECK(pat["scopes"] == json::array({"repo:write"}));
+    CHECK(pat["last_used"].is_null());
+    const std::string token = pat["token"];
+
+    auto res = f.call("GET",
+                      "/token?service=registry.test&scope=repository%3Aalice%2Fapp%3Apull%2Cpush"
+                      "&scope=repository:bob/x:pull&account=alice&offline_token=true",
+                      {}, {{"authorization", basic("alice", token)}});
+    REQUIRE(res.status == 200);
+    const auto reply = json::parse(res.body);
+    CHECK_FALSE(reply.contains("refresh_token"));
+    CHECK(reply["token"] == reply["access_token"]);
+    CHECK(reply["expires_in"] == 120);
+    CHECK(reply["issued_at"].is_string());
+    const auto parts = test::split_dots(reply["token"]);
+    REQUIRE(parts.size() == 3);
+    CHECK(test::verify_es256(f.cert_pem, parts[0] + "." + parts[1], test::b64url_decode(parts[2])));
+    const auto claims = json::parse(test::b64url_decode(parts[1]));
+    CHECK(claims["iss"] == "patd-test");
+    CHECK(claims["aud"] == "registry.test");
+    CHECK(claims["sub"] == "alice");
+    CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 120);
+    // Own namespace granted; bob's repository is an empty grant, not an error.
+    CHECK(claims["access"] ==
+          json::parse(R"([{"type":"repository","name":"alice/app","actions":["pull","push"]}])"));
+}
+
+TEST_CASE("/token errors use {details}; POST form and grant types", "[patd][http][api]") {
+    Fixture f;
+    auto bad = f.call("GET", "/token?service=registry.test", {},
+                      {{"authorization", basic("alice", "wrong-password")}});
+    CHECK(bad.status == 401);
+    CHECK(json::parse(bad.body).contains("details"));
+
+    auto refresh =
+        f.call("POST", "/token", "grant_type=refresh_token&refresh_token=x&service=registry.test");
+    CHECK(refresh.status == 400);
+    CHECK(json::parse(refresh.body)["error"] == "unsupported_grant_type");
+
+    auto form = f.call("POST", "/token",
+                       "grant_type=password&username=alice&password=alice-password"
+                       "&service=registry.test&client_id=containerd-client"
+                       "&scope=repository%3Aalice%2Fa%3Apull+repository%3Alibrary%2Fb%3Apull");
+    REQUIRE(form.status == 200);
+    const auto claims =
+        json::parse(test::b64url_decode(test::split_dots(json::parse(form.body)["token"])[1]));
+    CHECK(claims["access"].size() == 2);
+
+    auto anonymous = f.call("GET", "/token?service=registry.test&scope=repository:library/b:pull");
+    REQUIRE(anonymous.status == 200);
+}
+
+TEST_CASE("management routes: auth, PAT sessions, validation and pagination", "[patd][http][api]") {
+    Fixture f;
+    CHECK(f.call("GET", "/v2/access-tokens").status == 401);
+    const auto bearer = "Bearer " + f.session();
+    auto malformed = f.call("POST", "/v2/access-tokens", "{not json", {{"authorization", bearer}});
+    CHECK(malformed.status == 400);
+    CHECK(json::parse(malformed.body).contains("fields"));
+    auto alias = f.call("POST", "/v2/access-tokens", R"({"token_label":"x","scopes":["read"]})",
+                        {{"authorization", bearer}});
+    CHECK(alias.status == 400);
+    CHECK(json::parse(alias.body)["fields"].contains("scopes"));
+
+    std::string pat;
+    for (int i = 0; i < 3; ++i) {
+        auto res =
+            f.call("POST", "/v2/access-tokens", R"({"token_label":"t","scopes":["repo:read"]})",
+                   {{"authorization", bearer}});
+        REQUIRE(res.status == 201);
+        pat = json::parse(res.body)["token"];
+    }
+    auto page =
+        f.call("GET", "/v2/access-tokens?page=2&page_size=1", {}, {{"authorization", bearer}});
+    REQUIRE(page.status == 200);
+    const auto listing = json::parse(page.body);
+    CHECK(listing["count"] == 3);
+    CHECK(listing["active_count"] == 3);
+    CHECK(listing["results"].size() == 1);
+    CHECK(listing["results"][0]["token"] == "");
+    CHECK(listing["next"] == "https://patd.example/v2/access-tokens?page_size=1&page=3");
+    CHECK(listing["previous"] == "https://patd.example/v2/access-tokens?page_size=1&page=1");
+
+    // A session obtained with a PAT may not manage tokens.
+    auto pat_login =
+        f.call("POST", "/v2/users/login", json({{"username", "alice"}, {"password", pat}}).dump());
+    REQUIRE(pat_login.status == 200);
+    const auto pat_bearer = "Bearer " + json::parse(pat_login.body)["token"].get<std::string>();
+    auto forbidden = f.call("GET", "/v2/access-tokens", {}, {{"authorization", pat_bearer}});
+    CHECK(forbidden.status == 403);
+    CHECK(json::parse(forbidden.body)["detail"] ==
+          "access to the resource is forbidden with personal access token");
+
+    auto current =
+        f.call("GET", "/v2/access-tokens/current", {}, {{"authorization", basic("alice", pat)}});
+    REQUIRE(current.status == 200);
+    CHECK(json::parse(current.body)["token"] == "");
+    CHECK(f.call("POST", "/v2/access-tokens/current/usage", {},
+                 {{"authorization", basic("alice", pat)}})
+              .status == 204);
+    CHECK(f.call("DELETE", "/v2/access-tokens/current").status == 405);
+}
