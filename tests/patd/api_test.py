@@ -565,17 +565,27 @@ class OpsTest(PatdCase):
 
     def test_metrics(self):
         user, _, session = self.account()
+        tok = self.p.new_token(session, label="metrics")
+        grants0 = self.p.metric("patd_token_grants_total")
+        fails0 = self.p.metric("patd_auth_failures_total")
+        writes0 = self.p.metric("patd_last_used_writes_total")
         self.p.request("GET", "/healthz")
-        self.current(user, "dckr_pat_bogus")
+        self.assertEqual(self.get(session, tok["uuid"]).status, 200)
+        self.assertEqual(self.current(user, "dckr_pat_bogus").status, 401)
+        self.assertEqual(self.p.token_endpoint(user, tok["token"]).status, 200)
         r = self.p.request("GET", "/metrics")
         self.assertEqual(r.status, 200, r)
         self.assertTrue(r.headers.get("content-type", "").startswith("text/plain"), r.headers)
-        self.assertIn("patd_last_used_writes_total", r.body)
         samples = [ln for ln in r.body.splitlines() if ln and not ln.startswith("#")]
         self.assertTrue(all(re.match(r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?\s+\S+$", s) for s in samples),
                         "not Prometheus text format")
         self.assertTrue(any('"200"' in s for s in samples), "no request counter by status")
         self.assertTrue(any('"401"' in s for s in samples), "no 401 counted")
+        # routes are labelled by template: no token ids (or anything else per-token) in labels
+        self.assertNotIn(tok["uuid"], r.body)
+        self.assertEqual(self.p.metric("patd_token_grants_total"), grants0 + 1)
+        self.assertGreaterEqual(self.p.metric("patd_auth_failures_total"), fails0 + 1)
+        self.assertGreaterEqual(self.p.metric("patd_last_used_writes_total"), writes0)
 
 
 class RateLimitTest(PatdCase):
@@ -614,7 +624,9 @@ class RateLimitTest(PatdCase):
         for i in range(self.LIMIT):
             r = self.p.token_endpoint(f"ghost{i}", "dckr_pat_wrongwrongwrong", source_ip=ip)
             self.assertEqual(r.status, 401, f"failure {i + 1}: {r}")
+        limited0 = self.p.metric("patd_rate_limited_total")
         ra = self.assert_429(self.p.token_endpoint("ghostx", "nope", source_ip=ip))
+        self.assertEqual(self.p.metric("patd_rate_limited_total"), limited0 + 1)
         self.assert_429(self.p.login("ghosty", "nope", source_ip=ip))
         # another IP with good credentials is served at once
         r = self.assert_not_slowed(lambda: self.p.token_endpoint(

@@ -238,7 +238,14 @@ class CrashTest(Base):
         print(f"\nkill -9 after {total} confirmed creations: all authenticate", file=sys.stderr)
 
     def test_sigterm_flushes_last_used(self):
+        self.check_signal_flushes_last_used(signal.SIGTERM)
+
+    def test_sigint_flushes_last_used(self):
+        self.check_signal_flushes_last_used(signal.SIGINT)
+
+    def check_signal_flushes_last_used(self, sig):
         user, pw = self.p.add_user()
+        writes0 = self.p.metric("patd_last_used_writes_total")
         session = self.p.session(user, pw)
         t1 = self.p.new_token(session, label="explicit")
         t2 = self.p.new_token(session, label="registry")
@@ -254,7 +261,7 @@ class CrashTest(Base):
         time.sleep(1.1)
         t_use = utcnow()
         self.assertEqual(self.p.token_endpoint(user, t2["token"], [f"repository:{user}/x:pull"]).status, 200)
-        writes = self.p.metric("patd_last_used_writes_total")
+        writes = self.p.metric("patd_last_used_writes_total") - writes0
 
         def last_used(s, tok):
             r = self.p.request("GET", f"/v2/access-tokens/{tok['uuid']}", bearer=s)
@@ -265,11 +272,11 @@ class CrashTest(Base):
         self.assertEqual(last_used(session, t1), recent)
         self.assertLess(abs((last_used(session, t2) - t_use).total_seconds()), 2)
         self.assertLessEqual(writes, 2, "interval 3600 s: at most one write per token")
-        rc = self.p.stop(signal.SIGTERM, timeout=10)
-        self.assertEqual(rc, 0, "SIGTERM exit code")
+        rc = self.p.stop(sig, timeout=10)
+        self.assertEqual(rc, 0, f"exit code after {sig.name}")
         self.p.start()
         session = self.p.session(user, pw)
-        self.assertEqual(last_used(session, t1), recent, "pending last_used lost on SIGTERM")
+        self.assertEqual(last_used(session, t1), recent, f"pending last_used lost on {sig.name}")
         self.assertLess(abs((last_used(session, t2) - t_use).total_seconds()), 2)
 
 
