@@ -14,7 +14,7 @@ build_pkgs=(
   libpq-dev libpqxx-dev
 )
 runtime_pkgs=(
-  dbus gnome-keyring keyutils docker-registry skopeo openssl curl ca-certificates python3
+  dbus gnome-keyring keyutils docker-registry skopeo openssl curl ca-certificates python3 jq
 )
 test_pkgs=(
   catch2 dbus-x11 libsecret-tools golang-docker-credential-helpers umoci jq
