@@ -73,6 +73,14 @@ grep -q "skopeo copy" "$tmp/run1.out" && ok "next steps: skopeo" || fail "no sko
 grep -q "/v2/access-tokens" "$tmp/run1.out" && ok "next steps: create a token" || fail "no token hint"
 grep -qF -- "$pw" "$tmp/run1.out" && fail "the password was echoed" || ok "password not echoed"
 
+# the systemd user unit (used where `systemctl --user` works; not here) is valid
+if command -v systemd-analyze >/dev/null; then
+  sed -e "s|@PATD_BIN@|$PAT_PREFIX/bin/patd|" -e "s|@PORT@|$PATD_PORT|" -e "s|@DATA_DIR@|$data|" \
+    -e "s|@SERVICE@|x|" -e "s|@ISSUER@|y|" -e "s|@DOCS@|$src/README.md|" \
+    "$src/packaging/patd.service" >"$tmp/patd.service"
+  check "packaging/patd.service passes systemd-analyze verify" systemd-analyze verify "$tmp/patd.service"
+fi
+
 # the account works end to end: session -> PAT -> docker login -> skopeo push
 PATD_URL=http://127.0.0.1:$PATD_PORT
 if patd_session qsuser "$pw" && patd_token "$PATD_SESSION" quickstart repo:write; then
