@@ -7,6 +7,7 @@
 # Prints requests/s and p50/p99 for both, the ratio, patd's idle and loaded
 # RSS, start-up time (exec until /healthz answers) and the last-used DB writes
 # the run caused, as a Markdown table, and compares them with the goals.
+# PATD_BENCH_ARGS adds flags to `patd serve` (e.g. "--threads 4").
 set -euo pipefail
 build=${1:?usage: patd_bench.sh BUILD_DIR [DURATION] [CONNECTIONS]}
 duration=${2:-10s}
@@ -62,7 +63,8 @@ p.terminate(); p.wait(10)
 EOF
 )
 # the measured start created keys and DB; the bench instance starts like a restart
-patd_start "$bin" "$tmp/data" "$tmp/patd2.log" --service "$service" --auth-fail-limit 1000000
+# shellcheck disable=SC2086  # PATD_BENCH_ARGS: extra serve flags, word-split on purpose
+patd_start "$bin" "$tmp/data" "$tmp/patd2.log" --service "$service" --auth-fail-limit 1000000 ${PATD_BENCH_ARGS:-}
 pw="bench-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 patd_user_add "$bin" "$tmp/data" bench "$pw"
 patd_session bench "$pw"
