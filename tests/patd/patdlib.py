@@ -31,6 +31,14 @@ HTTP_TIMEOUT = 10.0
 TOKEN_RE = re.compile(r"^dckr_pat_[A-Za-z0-9_-]+$")
 
 
+def _die_with_parent():
+    """In the child before exec: SIGKILL patd when the test process dies, so a
+    test killed by ctest's timeout leaves no server behind."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def find_patd(build_dir):
     """The patd binary under BUILD_DIR, or exit 77 (skip) when it was not built."""
     path = os.path.join(build_dir, "patd")
@@ -136,7 +144,8 @@ class Patd:
         args = [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
         with open(log + ".out", "wb") as out, open(log, "wb") as err:
             self.proc = subprocess.Popen(args + self.extra_args, stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=err, env=self.env)
+                                         stdout=out, stderr=err, env=self.env,
+                                         preexec_fn=_die_with_parent)
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:
             with open(log, "rb") as f:
