@@ -1,14 +1,16 @@
 #include "common/secret.hpp"
 
-#include <openssl/crypto.h>
+#include <string.h>  // explicit_bzero (glibc): not elided, unlike memset
 
 #include <cstring>
 
 namespace pat {
 
 void wipe_string(std::string& s) noexcept {
-    // capacity() covers the SSO buffer too; OPENSSL_cleanse is not elided.
-    if (s.capacity() > 0) OPENSSL_cleanse(s.data(), s.capacity());
+    // capacity() covers the SSO buffer too. explicit_bzero rather than
+    // OPENSSL_cleanse: the helper then does not load libcrypto at all, about
+    // 1 ms of CPU per run (docs/benchmarks.md).
+    if (s.capacity() > 0) explicit_bzero(s.data(), s.capacity());
     s.clear();
 }
 
@@ -25,7 +27,9 @@ Secret Secret::copy_of(std::string_view bytes) {
     return s;
 }
 
-Secret::Secret(Secret&& other) noexcept : m_bytes(std::move(other.m_bytes)) { other.wipe(); }
+Secret::Secret(Secret&& other) noexcept : m_bytes(std::move(other.m_bytes)) {
+    other.wipe();
+}
 
 Secret& Secret::operator=(Secret&& other) noexcept {
     if (this != &other) {
@@ -36,13 +40,22 @@ Secret& Secret::operator=(Secret&& other) noexcept {
     return *this;
 }
 
-Secret::~Secret() { wipe(); }
+Secret::~Secret() {
+    wipe();
+}
 
-void Secret::wipe() noexcept { wipe_string(m_bytes); }
+void Secret::wipe() noexcept {
+    wipe_string(m_bytes);
+}
 
 bool operator==(const Secret& a, const Secret& b) {
-    return a.m_bytes.size() == b.m_bytes.size() &&
-           CRYPTO_memcmp(a.m_bytes.data(), b.m_bytes.data(), a.m_bytes.size()) == 0;
+    if (a.m_bytes.size() != b.m_bytes.size()) return false;
+    // Constant time in the contents (the length is not secret here).
+    volatile unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.m_bytes.size(); ++i) {
+        diff = diff | static_cast<unsigned char>(a.m_bytes[i] ^ b.m_bytes[i]);
+    }
+    return diff == 0;
 }
 
 }  // namespace pat
