@@ -1,5 +1,6 @@
 #include "patd/http/api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -10,7 +11,10 @@ namespace pat::http {
 
 Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions options,
          const Clock& clock)
-    : m_ctx{service, signer, std::move(options), clock, m_metrics} {
+    : m_token_cache(options.token_reuse_seconds >= 0
+                        ? options.token_reuse_seconds
+                        : std::min<std::int64_t>(30, (options.token_ttl_seconds - 60) / 2)),
+      m_ctx{service, signer, std::move(options), clock, m_metrics, m_token_cache} {
     add_ops_routes(m_router, m_ctx);
     add_user_routes(m_router, m_ctx);
     add_access_token_routes(m_router, m_ctx);

@@ -32,6 +32,7 @@ class Api {
                 std::string_view client_ip);
 
     HttpMetrics m_metrics;
+    RegistryTokenCache m_token_cache;
     RouteContext m_ctx;
     Router m_router;
 };

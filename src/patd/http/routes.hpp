@@ -13,6 +13,7 @@
 #include "patd/http/message.hpp"
 #include "patd/http/metrics.hpp"
 #include "patd/http/router.hpp"
+#include "patd/http/token_cache.hpp"
 #include "patd/jwt/es256_signer.hpp"
 #include "patd/service/token_service.hpp"
 
@@ -24,6 +25,9 @@ struct ApiOptions {
     std::string service = "registry";      // the registry's auth.token.service (JWT aud)
     std::string issuer = "patd";           // the registry's auth.token.issuer (JWT iss)
     std::int64_t token_ttl_seconds = 300;  // registry JWT lifetime, >= 60
+    // How long a signed registry token may be handed out again for an
+    // identical grant; -1 = min(30, (ttl - 60) / 2), 0 = never.
+    std::int64_t token_reuse_seconds = -1;
 };
 
 struct RouteContext {
@@ -32,6 +36,7 @@ struct RouteContext {
     ApiOptions options;
     const Clock& clock;
     HttpMetrics& metrics;
+    RegistryTokenCache& token_cache;
 };
 
 // POST /v2/users/login, POST /v2/users/2fa-login.

@@ -56,23 +56,31 @@ Response issue(RouteContext& ctx, patd::GrantRequest& request) {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.now().time_since_epoch())
             .count();
-    jwt::RegistryClaims claims{ctx.options.issuer,
-                               grant->subject,
-                               ctx.options.service,
-                               now,
-                               ctx.options.token_ttl_seconds,
-                               std::move(grant->access)};
-    const std::string token = ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti()));
+    const std::string cache_key = RegistryTokenCache::key(*grant);
+    auto cached = ctx.token_cache.find(cache_key, now);
+    if (!cached) {
+        jwt::RegistryClaims claims{ctx.options.issuer,
+                                   grant->subject,
+                                   ctx.options.service,
+                                   now,
+                                   ctx.options.token_ttl_seconds,
+                                   std::move(grant->access)};
+        cached = RegistryTokenCache::Entry{
+            ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti())), now};
+        ctx.token_cache.store(cache_key, *cached);
+    }
+    const std::string& token = cached->jwt;
+    const std::int64_t expires_in = ctx.options.token_ttl_seconds - (now - cached->issued_at);
     // Built by hand: this is the hot path, and every piece is JSON-safe by
     // construction (base64url and '.', digits, an RFC 3339 time), so running
     // the ~1 KB token twice through a JSON string escaper buys nothing.
-    const std::string issued_at = patd::format_rfc3339(
-        patd::to_timestamp(std::chrono::system_clock::time_point(std::chrono::seconds(now))));
+    const std::string issued_at = patd::format_rfc3339(patd::to_timestamp(
+        std::chrono::system_clock::time_point(std::chrono::seconds(cached->issued_at))));
     Response res;
     res.body.reserve(2 * token.size() + 128);
     res.body.append(R"({"token":")").append(token);
     res.body.append(R"(","access_token":")").append(token);
-    res.body.append(R"(","expires_in":)").append(std::to_string(ctx.options.token_ttl_seconds));
+    res.body.append(R"(","expires_in":)").append(std::to_string(expires_in));
     res.body.append(R"(,"issued_at":")").append(issued_at).append("\"}");
     return res;
 }

@@ -180,3 +180,39 @@ TEST_CASE("management routes: auth, PAT sessions, validation and pagination", "[
               .status == 204);
     CHECK(f.call("DELETE", "/v2/access-tokens/current").status == 405);
 }
+
+TEST_CASE("identical grants share a signed token only within the reuse window",
+          "[patd][http][api]") {
+    http::RegistryTokenCache cache(30);
+    patd::Grant grant{"alice", {{"repository", "", "alice/app", {"pull"}}}};
+    const auto key = http::RegistryTokenCache::key(grant);
+    CHECK_FALSE(cache.find(key, 1000).has_value());
+    cache.store(key, {"jwt-1", 1000});
+    REQUIRE(cache.find(key, 1029).has_value());
+    CHECK(cache.find(key, 1029)->jwt == "jwt-1");
+    CHECK_FALSE(cache.find(key, 1030).has_value());  // window over
+    CHECK_FALSE(cache.find(key, 999).has_value());   // clock went back
+    // Other subject, other actions or other repository: other key.
+    patd::Grant bob{"bob", grant.access};
+    patd::Grant push{"alice", {{"repository", "", "alice/app", {"pull", "push"}}}};
+    patd::Grant other{"alice", {{"repository", "", "alice/other", {"pull"}}}};
+    CHECK(http::RegistryTokenCache::key(bob) != key);
+    CHECK(http::RegistryTokenCache::key(push) != key);
+    CHECK(http::RegistryTokenCache::key(other) != key);
+    http::RegistryTokenCache off(0);
+    off.store(key, {"jwt", 1000});
+    CHECK_FALSE(off.find(key, 1000).has_value());
+}
+
+TEST_CASE("a reused token reports its own issued_at and remaining life", "[patd][http][api]") {
+    Fixture f;
+    const std::string target = "/token?service=registry.test&scope=repository:library/b:pull";
+    auto first = json::parse(f.call("GET", target).body);
+    auto second = json::parse(f.call("GET", target).body);
+    CHECK(first["token"] == second["token"]);
+    CHECK(first["issued_at"] == second["issued_at"]);
+    CHECK(second["expires_in"].get<long long>() <= 120);
+    CHECK(second["expires_in"].get<long long>() >= 120 - 30);
+    auto other = json::parse(f.call("GET", "/token?service=registry.test").body);
+    CHECK(other["token"] != first["token"]);
+}
