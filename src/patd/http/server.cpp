@@ -224,7 +224,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct Server::Impl {
     explicit Impl(int threads)
-        : ioc(threads),
+        : shared(),
+          ioc(threads),
           acceptor(net::make_strand(ioc)),
           accept_backoff(acceptor.get_executor()),
           signals(ioc) {}
@@ -273,11 +274,14 @@ struct Server::Impl {
         grace_cv.notify_all();
     }
 
+    // Declared first so it outlives the io_context: after a forced stop the
+    // context's destructor destroys pending handlers, whose sessions
+    // unregister themselves from `shared`.
+    Shared shared;
     net::io_context ioc;
     tcp::acceptor acceptor;
     net::steady_timer accept_backoff;
     net::signal_set signals;
-    Shared shared;
     std::mutex grace_mutex;
     std::condition_variable grace_cv;
     bool grace_started = false;
