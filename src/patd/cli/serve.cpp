@@ -112,6 +112,8 @@ int cmd_serve(config::Config& config) {
     say("service " + config.service + ", issuer " + config.issuer + ", token ttl " +
         std::to_string(config.token_ttl) + "s");
     print_registry_snippet(public_url + "/token", config, signing->cert_path);
+    if (config.public_url.empty() && (listen->host == "0.0.0.0" || listen->host == "::"))
+        say("listening on all interfaces: set --public-url to the address clients use");
     say("listening on " + address);
     {
         FlushTimer flush_timer(**service);

@@ -101,6 +101,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec) {
         m_idle = false;
         if (ec) return fail(ec);
+        // A request without a body (GET /token) is complete already: skip
+        // the second read operation on the hot path.
+        if (m_parser->is_done()) return handle();
         auto& req = m_parser->get();
         if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
             // curl waits a second for this before sending a body > 1 KiB.
