@@ -11,6 +11,8 @@ usage: http_smoke_test.py BUILD_DIR
 
 import http.client
 import json
+import subprocess
+import tempfile
 import unittest
 
 import patdlib
@@ -101,6 +103,41 @@ class HttpSmoke(unittest.TestCase):
         self.assertNotIn("dckr_pat_secretish", self.p.stderr())
         self.assertNotIn("dckr_pat_secretish", self.p.metrics())
         self.assertIn('route="unmatched",status="404"', self.p.metrics())
+
+
+class CliSmoke(unittest.TestCase):
+    """The command line around serve: help, version, usage errors (exit 2)."""
+
+    def run_patd(self, *args):
+        binary = patdlib.find_patd(patdlib.BUILD_DIR)
+        return subprocess.run([binary, *args], capture_output=True, timeout=30,
+                              stdin=subprocess.DEVNULL, text=True)
+
+    def test_help_and_version(self):
+        r = self.run_patd("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^patd \d+\.\d+")
+        for args in (("--help",), ("serve", "--help")):
+            r = self.run_patd(*args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for flag in ("--listen", "--data-dir", "--database", "--service", "--issuer",
+                         "--public-url", "--signing-key", "--signing-cert", "--token-ttl",
+                         "--last-used-interval", "--public-namespace", "--auth-fail-limit",
+                         "--auth-ban-seconds", "--threads", "--log-level", "--config"):
+                self.assertIn(flag, r.stdout)
+
+    def test_usage_errors_exit_2_with_a_message(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for args, text in ((("bogus",), "unknown command"),
+                               (("serve", "--token-ttl", "59", "--data-dir", tmp), "--token-ttl"),
+                               (("serve", "--no-such-flag"), "no-such-flag"),
+                               (("serve", "--listen", "nowhere", "--data-dir", tmp), "--listen"),
+                               (("user", "add"), "usage"),
+                               (("user", "2fa", "alice", "maybe", "--data-dir", tmp), "usage")):
+                r = self.run_patd(*args)
+                self.assertEqual(r.returncode, 2, (args, r.stderr))
+                self.assertIn(text, r.stderr, args)
+                self.assertEqual(r.stdout, "", args)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #include "patd/cli/cli.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "common/log.hpp"
@@ -46,7 +47,9 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
         out << "patd " << k_version << "\n";
         return 0;
     }
-    if (command == "--help" || command == "-h" || command == "help") {
+    const bool wants_help = std::any_of(
+        args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+    if (wants_help || command == "help") {
         config::Config defaults;
         out << k_usage << "\n"
             << config::common_options(defaults) << "\n"
