@@ -41,8 +41,14 @@ void Api::record(std::string_view method, const std::string& route, int status, 
     if (log::level() > log::Level::info) return;
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.3f", duration_ms);
+    // A method is any token a client likes; log only the ones we know, so
+    // nothing a client chose verbatim reaches the log.
+    static constexpr std::string_view k_methods[] = {"GET",    "POST", "PUT",     "PATCH",
+                                                     "DELETE", "HEAD", "OPTIONS", "-"};
+    const bool known =
+        std::find(std::begin(k_methods), std::end(k_methods), method) != std::end(k_methods);
     std::string line = "request method=";
-    line.append(method).append(" route=").append(route);
+    line.append(known ? method : "other").append(" route=").append(route);
     line.append(" status=").append(std::to_string(status));
     line.append(" duration_ms=").append(ms).append(" client=").append(client_ip);
     log::info(line);
