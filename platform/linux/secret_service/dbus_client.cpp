@@ -76,7 +76,8 @@ Reply to_reply(GDBusMessage* message, const char* reply_type) {
     GVariant* body = g_dbus_message_get_body(message);
     VariantPtr value(body != nullptr ? g_variant_ref(body)
                                      : g_variant_ref_sink(g_variant_new("()")));
-    if (reply_type != nullptr && std::strcmp(g_variant_get_type_string(value.get()), reply_type)) {
+    if (reply_type != nullptr &&
+        std::strcmp(g_variant_get_type_string(value.get()), reply_type) != 0) {
         return pat::fail(io_error(G_IO_ERROR_INVALID_DATA, "unexpected reply signature"));
     }
     return value;
@@ -115,7 +116,7 @@ DbusClient::~DbusClient() {
     wipe_string(m_in);
 }
 
-std::vector<Reply> DbusClient::call_all(std::vector<MethodCall> calls) {
+std::vector<Reply> DbusClient::call_all(const std::vector<MethodCall>& calls) {
     std::vector<Reply> replies;
     replies.reserve(calls.size());  // no reallocation: Pending points into it
     std::vector<Pending> pending;
@@ -147,7 +148,7 @@ std::vector<Reply> DbusClient::call_all(std::vector<MethodCall> calls) {
 Reply DbusClient::call(MethodCall call) {
     std::vector<MethodCall> calls;
     calls.push_back(std::move(call));
-    return std::move(call_all(std::move(calls)).front());
+    return std::move(call_all(calls).front());
 }
 
 void DbusClient::exchange(std::string& out, std::vector<Pending>& pending) {

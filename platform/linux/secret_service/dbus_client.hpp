@@ -54,7 +54,7 @@ class DbusClient {
     // most the deadline after sending. replies[i] answers calls[i]; a call past
     // the deadline fails with G_IO_ERROR_TIMED_OUT, and every pending call
     // fails with G_IO_ERROR_CLOSED if the bus connection closes.
-    std::vector<Reply> call_all(std::vector<MethodCall> calls);
+    std::vector<Reply> call_all(const std::vector<MethodCall>& calls);
     // One call with the deadline.
     Reply call(MethodCall call);
 

@@ -46,7 +46,7 @@ bool Service::available(std::chrono::milliseconds timeout) {
     std::vector<MethodCall> calls;
     calls.push_back(get_name_owner());
     calls.push_back(bus_call("ListActivatableNames", nullptr, "(as)"));
-    std::vector<Reply> replies = bus.value()->call_all(std::move(calls));
+    std::vector<Reply> replies = bus.value()->call_all(calls);
     if (replies[0]) return true;
     if (!replies[1]) return false;
     VariantPtr names(g_variant_get_child_value(replies[1].value().get(), 0));
@@ -70,7 +70,7 @@ cred::Result<std::vector<Reply>> Service::run(std::vector<MethodCall> calls) {
     std::vector<MethodCall> batch;
     if (resolve) batch.push_back(get_name_owner());  // rides along with the first batch
     batch.insert(batch.end(), calls.begin(), calls.end());
-    std::vector<Reply> replies = m_bus->call_all(std::move(batch));
+    std::vector<Reply> replies = m_bus->call_all(batch);
     if (const GError* error = m_bus->connect_error()) {
         return fail(map_gerror(*error, Stage::connect, m_bus->timeout()));
     }
@@ -93,7 +93,7 @@ cred::Result<std::vector<Reply>> Service::run(std::vector<MethodCall> calls) {
     if (!owner) return fail(map_gerror(*owner.error(), Stage::find_provider, m_bus->timeout()));
     m_owner = string_child(owner.value());
     for (MethodCall& call : calls) call.destination = m_owner;
-    return m_bus->call_all(std::move(calls));
+    return m_bus->call_all(calls);
 }
 
 cred::Result<VariantPtr> Service::call_one(MethodCall call, Stage stage) {
