@@ -3,6 +3,9 @@
 
 #include "patd/store/repository.hpp"
 #include "patd/store/sqlite/sqlite_repository.hpp"
+#ifdef PATD_HAVE_POSTGRES
+#include "patd/store/postgres/pg_repository.hpp"
+#endif
 
 namespace pat::patd {
 
@@ -20,8 +23,18 @@ SResult<std::unique_ptr<Repository>> open_repository(std::string_view url) {
             return fail(unavailable(std::string("cannot open ") + path + ": " + e.what()));
         }
     }
-    if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
-        return fail(bad_request("database", "PostgreSQL is not supported yet; use sqlite://PATH"));
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+#ifdef PATD_HAVE_POSTGRES
+        try {
+            return make_postgres_repository(std::string(url));
+        } catch (const std::exception& e) {
+            // libpq's message names host and database, never the password.
+            return fail(unavailable(e.what()));
+        }
+#else
+        return fail(bad_request("database", "this patd was built without PostgreSQL (libpq)"));
+#endif
+    }
     return fail(bad_request("database", "unknown database URL scheme (expected sqlite://PATH)"));
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Repository: everything the token service keeps in its database, as plain
-// C++ records. Implementations: SQLite (store/sqlite_repository.*); PostgreSQL
-// can be added behind the same interface without touching the service.
+// C++ records. Implementations: SQLite (store/sqlite/) and PostgreSQL
+// (store/postgres/), both checked by one conformance suite.
 //
 // Thread safety: every implementation must be safe to call from several
 // threads at once (the HTTP server has a thread pool). Each method is one
@@ -105,7 +105,8 @@ class Repository {
 
 // Opens a repository from a URL and runs pending schema migrations:
 //   sqlite:///abs/path.db, sqlite://relative/path.db, sqlite::memory: ;
-//   postgresql://... -> bad_request "PostgreSQL is not supported yet".
+//   postgresql://... (libpq URI; bad_request when built without libpq).
+// A database that cannot be reached or opened is `unavailable`.
 SResult<std::unique_ptr<Repository>> open_repository(std::string_view url);
 
 }  // namespace pat::patd

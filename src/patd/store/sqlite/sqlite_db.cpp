@@ -140,25 +140,4 @@ void Transaction::commit() {
     m_done = true;
 }
 
-ConnectionPool::ConnectionPool(const std::string& path, bool uri, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i)
-        m_idle.push_back(std::make_unique<Connection>(path, uri));
-}
-
-ConnectionPool::Lease ConnectionPool::acquire() {
-    std::unique_lock lock(m_mutex);
-    m_available.wait(lock, [&] { return !m_idle.empty(); });
-    auto c = std::move(m_idle.back());
-    m_idle.pop_back();
-    return Lease(*this, std::move(c));
-}
-
-void ConnectionPool::give_back(std::unique_ptr<Connection> c) {
-    {
-        std::lock_guard lock(m_mutex);
-        m_idle.push_back(std::move(c));
-    }
-    m_available.notify_one();
-}
-
 }  // namespace pat::patd::sqlite

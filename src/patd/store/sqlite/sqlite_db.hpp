@@ -1,16 +1,14 @@
 #pragma once
 // Thin RAII layer over the SQLite C API: connections, cached prepared
-// statements, transactions and a small connection pool. Failures throw
+// statements and transactions. Failures throw
 // SqliteError; the repository turns them into patd Errors at its boundary,
 // so no SQLite type leaks out of store/sqlite/.
 
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -99,36 +97,6 @@ class Transaction {
   private:
     Connection& m_connection;
     bool m_done = false;
-};
-
-// A fixed set of connections handed out one per call. SQLite in WAL mode
-// lets readers run in parallel with one writer; writers wait on the busy
-// timeout. A connection is used by one thread at a time.
-class ConnectionPool {
-  public:
-    ConnectionPool(const std::string& path, bool uri, std::size_t size);
-
-    class Lease {
-      public:
-        Lease(ConnectionPool& pool, std::unique_ptr<Connection> c)
-            : m_pool(pool), m_c(std::move(c)) {}
-        Lease(const Lease&) = delete;
-        Lease& operator=(const Lease&) = delete;
-        ~Lease() { m_pool.give_back(std::move(m_c)); }
-        Connection& operator*() { return *m_c; }
-        Connection* operator->() { return m_c.get(); }
-
-      private:
-        ConnectionPool& m_pool;
-        std::unique_ptr<Connection> m_c;
-    };
-    Lease acquire();
-
-  private:
-    void give_back(std::unique_ptr<Connection> c);
-    std::mutex m_mutex;
-    std::condition_variable m_available;
-    std::vector<std::unique_ptr<Connection>> m_idle;
 };
 
 }  // namespace pat::patd::sqlite

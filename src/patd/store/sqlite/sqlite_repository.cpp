@@ -1,6 +1,7 @@
 #include "patd/store/sqlite/sqlite_repository.hpp"
 
 #include "common/log.hpp"
+#include "patd/store/connection_pool.hpp"
 #include "patd/store/sqlite/migrations.hpp"
 #include "patd/store/sqlite/sqlite_db.hpp"
 #include "patd/store/sqlite/sqlite_rows.hpp"
@@ -9,13 +10,13 @@ namespace pat::patd {
 
 namespace {
 using sqlite::Connection;
-using sqlite::ConnectionPool;
+using Pool = ConnectionPool<Connection>;
 using sqlite::SqliteError;
 using sqlite::Transaction;
 
 // Runs `body` with a pooled connection; turns SQLite failures into Errors.
 template <class T, class F>
-SResult<T> with_connection(ConnectionPool& pool, F&& body) {
+SResult<T> with_connection(Pool& pool, F&& body) {
     try {
         auto lease = pool.acquire();
         return body(*lease);
@@ -28,10 +29,17 @@ SResult<T> with_connection(ConnectionPool& pool, F&& body) {
     }
 }
 
+std::vector<std::unique_ptr<Connection>> open_all(const std::string& path, bool uri,
+                                                  std::size_t n) {
+    std::vector<std::unique_ptr<Connection>> out;
+    for (std::size_t i = 0; i < n; ++i) out.push_back(std::make_unique<Connection>(path, uri));
+    return out;
+}
+
 class SqliteRepository final : public Repository {
   public:
     SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
-        : m_pool(path, uri, pool_size) {
+        : m_pool(open_all(path, uri, pool_size)) {
         auto lease = m_pool.acquire();
         sqlite::migrate(*lease);
     }
@@ -238,7 +246,7 @@ class SqliteRepository final : public Repository {
     }
 
   private:
-    ConnectionPool m_pool;
+    Pool m_pool;
 };
 }  // namespace
 

@@ -1,0 +1,262 @@
+#include "patd/store/postgres/pg_repository.hpp"
+
+#include "common/log.hpp"
+#include "patd/store/connection_pool.hpp"
+#include "patd/store/postgres/pg_schema.hpp"
+
+namespace pat::patd {
+
+namespace {
+using pg::bytes;
+using pg::Connection;
+using pg::param;
+using pg::PgError;
+using pg::Rows;
+using pg::Transaction;
+using Pool = ConnectionPool<Connection>;
+
+#define PATD_PG_SELECT_TOKEN "SELECT " PATD_PG_TOKEN_COLUMNS " FROM tokens t"
+#define PATD_PG_SELECT_ACCOUNT "SELECT " PATD_PG_ACCOUNT_COLUMNS " FROM accounts a"
+
+template <class T, class F>
+SResult<T> with_connection(Pool& pool, F&& body) {
+    try {
+        auto lease = pool.acquire();
+        return body(*lease);
+    } catch (const PgError& e) {
+        if (e.is_unique_violation()) return fail(conflict("already exists"));
+        log::error(std::string("database: ") + e.what());
+        if (e.is_connection_failure()) return fail(unavailable("the database does not answer"));
+        return fail(internal_error("database error"));
+    }
+}
+
+std::optional<std::int64_t> micros(const std::optional<Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return to_micros(*t);
+}
+
+std::optional<AccountRecord> first_account(const Rows& r) {
+    if (r.size() == 0) return std::nullopt;
+    return pg::account_from(r, 0);
+}
+
+std::optional<TokenRecord> first_token(const Rows& r) {
+    if (r.size() == 0) return std::nullopt;
+    return pg::token_from(r, 0);
+}
+
+class PgRepository final : public Repository {
+  public:
+    PgRepository(const std::string& uri, std::size_t n) : m_pool(connect_all(uri, n)) {
+        auto lease = m_pool.acquire();
+        pg::migrate(*lease);
+    }
+
+    SResult<AccountRecord> create_account(const AccountRecord& a) override {
+        return with_connection<AccountRecord>(m_pool, [&](Connection& c) {
+            const Rows r = c.exec(
+                "INSERT INTO accounts (username, password_hash, created_at, totp_enabled, "
+                "totp_secret, totp_last_step) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                {param(a.username), param(a.password_hash), param(to_micros(a.created_at)),
+                 param(a.totp_enabled), bytes(a.totp_secret_sealed), param(a.totp_last_step)});
+            AccountRecord out = a;
+            out.id = r.int_at(0, 0);
+            return out;
+        });
+    }
+
+    SResult<std::optional<AccountRecord>> find_account(std::string_view username) override {
+        return with_connection<std::optional<AccountRecord>>(m_pool, [&](Connection& c) {
+            return first_account(
+                c.exec(PATD_PG_SELECT_ACCOUNT " WHERE a.username = $1", {param(username)}));
+        });
+    }
+
+    SResult<std::optional<AccountRecord>> find_account_by_id(std::int64_t id) override {
+        return with_connection<std::optional<AccountRecord>>(m_pool, [&](Connection& c) {
+            return first_account(c.exec(PATD_PG_SELECT_ACCOUNT " WHERE a.id = $1", {param(id)}));
+        });
+    }
+
+    SResult<std::vector<AccountRecord>> list_accounts() override {
+        return with_connection<std::vector<AccountRecord>>(m_pool, [&](Connection& c) {
+            const Rows r = c.exec(PATD_PG_SELECT_ACCOUNT " ORDER BY a.username");
+            std::vector<AccountRecord> out;
+            for (int i = 0; i < r.size(); ++i) out.push_back(pg::account_from(r, i));
+            return out;
+        });
+    }
+
+    SResult<void> set_password_hash(std::int64_t id, const std::string& hash) override {
+        return run(m_pool, "UPDATE accounts SET password_hash = $1 WHERE id = $2",
+                   {param(hash), param(id)});
+    }
+
+    SResult<void> set_totp(std::int64_t id, bool enabled, const std::string& sealed) override {
+        return run(m_pool,
+                   "UPDATE accounts SET totp_enabled = $1, totp_secret = $2, totp_last_step = 0 "
+                   "WHERE id = $3",
+                   {param(enabled), bytes(sealed), param(id)});
+    }
+
+    SResult<bool> consume_totp_step(std::int64_t id, std::int64_t step) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return c.exec(
+                        "UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND "
+                        "totp_last_step < $1",
+                        {param(step), param(id)})
+                       .affected() == 1;
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> find_token_by_digest(std::string_view digest) override {
+        return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+            return first_token(
+                c.exec(PATD_PG_SELECT_TOKEN " WHERE t.digest = $1", {bytes(digest)}));
+        });
+    }
+
+    SResult<std::optional<std::pair<TokenRecord, AccountRecord>>> find_token_and_owner(
+        std::string_view digest) override {
+        using Row = std::optional<std::pair<TokenRecord, AccountRecord>>;
+        return with_connection<Row>(m_pool, [&](Connection& c) -> Row {
+            const Rows r = c.exec("SELECT " PATD_PG_TOKEN_COLUMNS ", " PATD_PG_ACCOUNT_COLUMNS
+                                  " FROM tokens t JOIN accounts a ON a.id = t.account_id "
+                                  "WHERE t.digest = $1",
+                                  {bytes(digest)});
+            if (r.size() == 0) return std::nullopt;
+            return std::pair(pg::token_from(r, 0), pg::account_from(r, 0, pg::k_token_columns));
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
+                                                   std::string_view uuid) override {
+        return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+            return first_token(c.exec(PATD_PG_SELECT_TOKEN
+                                      " WHERE t.account_id = $1 AND t.uuid = $2",
+                                      {param(account_id), param(uuid)}));
+        });
+    }
+
+    SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
+                                      long long limit) override {
+        return with_connection<TokenListing>(m_pool, [&](Connection& c) {
+            // Counts and rows from one snapshot.
+            Transaction tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+            TokenListing out;
+            const Rows n = c.exec(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE is_active) FROM tokens WHERE account_id = "
+                "$1",
+                {param(account_id)});
+            out.count = n.int_at(0, 0);
+            out.active_count = n.int_at(0, 1);
+            const Rows r = c.exec(
+                PATD_PG_SELECT_TOKEN
+                " WHERE t.account_id = $1 ORDER BY t.created_at DESC, t.id DESC "
+                "LIMIT $2 OFFSET $3",
+                {param(account_id), param(std::int64_t{limit}), param(std::int64_t{offset})});
+            for (int i = 0; i < r.size(); ++i) out.rows.push_back(pg::token_from(r, i));
+            tx.commit();
+            return out;
+        });
+    }
+
+    SResult<TokenRecord> insert_token(const TokenRecord& t, std::optional<int> max_auto) override {
+        return with_connection<TokenRecord>(m_pool, [&](Connection& c) {
+            Transaction tx(c);
+            const bool evict = max_auto && t.generated_by == GeneratedBy::automatic;
+            // Serialises eviction per account across patd instances.
+            if (evict)
+                c.exec("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", {param(t.account_id)});
+            const Rows r = c.exec(
+                "INSERT INTO tokens (uuid, account_id, digest, label, scope, is_active, "
+                "generated_by, client_id, creator_ip, creator_ua, created_at, expires_at, "
+                "last_used) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+                "RETURNING id",
+                {param(t.uuid), param(t.account_id), bytes(t.digest), param(t.label),
+                 param(to_string(t.scope)), param(t.is_active), param(to_string(t.generated_by)),
+                 param(t.client_id), param(t.creator_ip), param(t.creator_ua),
+                 param(to_micros(t.created_at)), param(micros(t.expires_at)),
+                 param(micros(t.last_used))});
+            if (evict)
+                c.exec(
+                    "DELETE FROM tokens WHERE id IN (SELECT id FROM tokens WHERE account_id = $1 "
+                    "AND generated_by = 'auto' ORDER BY created_at DESC, id DESC OFFSET $2)",
+                    {param(t.account_id), param(std::int64_t{*max_auto})});
+            tx.commit();
+            TokenRecord out = t;
+            out.id = r.int_at(0, 0);
+            return out;
+        });
+    }
+
+    SResult<std::optional<TokenRecord>> update_token(std::int64_t account_id, std::string_view uuid,
+                                                     const TokenPatch& patch) override {
+        return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+            const pg::Param label = patch.token_label ? param(*patch.token_label) : pg::Param{};
+            const pg::Param active = patch.is_active ? param(*patch.is_active) : pg::Param{};
+            return first_token(
+                c.exec("UPDATE tokens t SET label = COALESCE($3, t.label), "
+                       "is_active = COALESCE($4::boolean, t.is_active) "
+                       "WHERE t.account_id = $1 AND t.uuid = $2 RETURNING " PATD_PG_TOKEN_COLUMNS,
+                       {param(account_id), param(uuid), label, active}));
+        });
+    }
+
+    SResult<bool> delete_token(std::int64_t account_id, std::string_view uuid) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return c.exec("DELETE FROM tokens WHERE account_id = $1 AND uuid = $2",
+                          {param(account_id), param(uuid)})
+                       .affected() == 1;
+        });
+    }
+
+    SResult<void> update_last_used(
+        const std::vector<std::pair<std::int64_t, Timestamp>>& entries) override {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            Transaction tx(c);
+            for (const auto& [id, used_at] : entries)
+                c.exec(
+                    "UPDATE tokens SET last_used = GREATEST(COALESCE(last_used, $1), $1) "
+                    "WHERE id = $2",
+                    {param(to_micros(used_at)), param(id)});
+            tx.commit();
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
+    SResult<void> ping() override {
+        auto r = run(m_pool, "SELECT 1", {});
+        if (!r) return fail(unavailable("the database does not answer"));
+        return {};
+    }
+
+  private:
+    static std::vector<std::unique_ptr<Connection>> connect_all(const std::string& uri,
+                                                                std::size_t n) {
+        std::vector<std::unique_ptr<Connection>> out;
+        for (std::size_t i = 0; i < n; ++i) out.push_back(std::make_unique<Connection>(uri));
+        return out;
+    }
+    static SResult<void> run(Pool& pool, const char* sql, const std::vector<pg::Param>& params) {
+        auto r = with_connection<std::monostate>(pool, [&](Connection& c) {
+            c.exec(sql, params);
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
+    Pool m_pool;
+};
+}  // namespace
+
+std::unique_ptr<Repository> make_postgres_repository(const std::string& uri,
+                                                     std::size_t pool_size) {
+    return std::make_unique<PgRepository>(uri, pool_size == 0 ? 1 : pool_size);
+}
+
+}  // namespace pat::patd
