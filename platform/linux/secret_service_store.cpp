@@ -3,6 +3,8 @@
 // client (secret_service/). Behaviour and reasoning: docs/secret-service.md.
 #include "secret_service_store.hpp"
 
+#include <glib.h>
+
 #include <algorithm>
 #include <optional>
 #include <tuple>
@@ -68,6 +70,12 @@ std::vector<std::string> paths_of(const std::vector<ItemInfo>& infos, const std:
     return paths;
 }
 
+// D-Bus strings are UTF-8 without NUL: a key or username that is not can be
+// neither stored nor found (GLib would refuse to build the message).
+bool is_dbus_text(std::string_view text) {
+    return g_utf8_validate_len(text.data(), text.size(), nullptr) != FALSE;
+}
+
 std::string attribute(const ItemInfo& info, const char* name) {
     auto it = info.attributes.find(name);
     return it == info.attributes.end() ? std::string() : it->second;
@@ -86,6 +94,11 @@ class SecretServiceStore final : public cred::CredentialStore {
     explicit SecretServiceStore(SecretServiceOptions options) : m_options(std::move(options)) {}
 
     cred::Result<void> add(const cred::Credentials& credentials) override {
+        if (!is_dbus_text(credentials.server_url) || !is_dbus_text(credentials.username)) {
+            return fail(cred::Error{cred::Errc::bad_input,
+                                    "the Secret Service keeps the server URL and username as "
+                                    "UTF-8 text: this one is not valid UTF-8"});
+        }
         auto service = open();
         if (!service) return fail(std::move(service).error());
         ss::Service& s = *service.value();
@@ -116,6 +129,7 @@ class SecretServiceStore final : public cred::CredentialStore {
     }
 
     cred::Result<cred::Credentials> get(std::string_view server_url) override {
+        if (!is_dbus_text(server_url)) return fail(cred::not_found());  // cannot be stored
         auto service = open();
         if (!service) return fail(std::move(service).error());
         ss::Service& s = *service.value();
@@ -141,6 +155,7 @@ class SecretServiceStore final : public cred::CredentialStore {
     }
 
     cred::Result<void> erase(std::string_view server_url) override {
+        if (!is_dbus_text(server_url)) return {};  // cannot be stored, so nothing to erase
         auto service = open();
         if (!service) return fail(std::move(service).error());
         auto found = find(*service.value(), key_query(server_url), alias());

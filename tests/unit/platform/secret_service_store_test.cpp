@@ -169,3 +169,18 @@ TEST_CASE("Secret Service: list keys come from the server attribute, foreign ite
     REQUIRE(store()->erase(key).ok());
     REQUIRE(s.delete_items({foreign_item.value()}).ok());
 }
+
+TEST_CASE("Secret Service: keys that are not UTF-8 are never stored, found or erased",
+          "[secret-service]") {
+    const auto key = unique_key("utf8.example.com");
+    REQUIRE(store()->add(creds(key, "alice", "pw")).ok());
+    const std::string bad = key + "\xff";
+    auto added = store()->add(creds(bad, "alice", "pw"));
+    REQUIRE_FALSE(added.ok());
+    CHECK(added.error().code == Errc::bad_input);
+    CHECK(store()->add(creds(key, "bad\xfe", "pw")).error().code == Errc::bad_input);
+    CHECK(store()->get(bad).error().code == Errc::not_found);
+    CHECK(store()->erase(bad).ok());
+    CHECK(store()->get(key).value().username == "alice");  // untouched
+    REQUIRE(store()->erase(key).ok());
+}
