@@ -76,11 +76,23 @@ kill -CONT "$pid"
 expect_intact "stopped provider"
 
 echo "--- (c) provider killed during a call"
+bus_names() {
+  timeout 5 gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.ListNames | tr -d "[]()'," | tr ' ' '\n'
+}
 kill -STOP "$pid"
-t0=$(date +%s%N)
+names_before=$(bus_names | grep -c '^:')
 printf %s "$key" | DOCKER_CREDENTIAL_PAT_TIMEOUT_MS=20000 timeout 30 "$bin" get >"$SS_TMP/out" &
 helper=$!
-sleep 1.5  # the helper's first call to the provider is now pending
+# The helper writes its handshake and first calls in one write, so once its
+# connection shows up on the bus, its SearchItems is queued for the stopped
+# provider. Wait for that (bounded), not for a guessed time.
+for _ in $(seq 200); do
+  [ "$(bus_names | grep -c '^:')" -gt "$names_before" ] && break
+  sleep 0.05
+done
+sleep 0.3
+t0=$(date +%s%N)
 kill -KILL "$pid"
 wait "$helper"
 rc=$?
@@ -88,7 +100,7 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 if [ "$(cat "$SS_TMP/out")" != "$vanished" ] || [ "$rc" != 1 ] || [ "$ms" -gt 5000 ]; then
   ss_fail "killed provider: exit $rc after $ms ms, stdout [$(cat "$SS_TMP/out")]"
 else
-  ss_pass "killed provider: vanished error after $ms ms (deadline was 20000 ms)"
+  ss_pass "killed provider: vanished error $ms ms after the kill (deadline was 20000 ms)"
 fi
 # The next run activates a fresh gnome-keyring, which cannot unlock on its own.
 ss_expect_error "after the kill: get" "$limit_ms" "$locked" "$key" "$bin" get
