@@ -285,10 +285,19 @@ EOF
   say "docker-registry on 127.0.0.1:$registry_port trusts patd (config $dir/config.yml)"
 }
 
+# patd_account_name: PATD_USER, else the login name in lower case (patd names
+# are a-z, 0-9, '.', '_', '-').
+patd_account_name() {
+  local name=${PATD_USER:-$(id -un)}
+  printf '%s\n' "${name,,}"
+}
+
 create_account() {
-  local name=${PATD_USER:-$(id -un)} bin pw pw2
+  local name bin pw pw2
+  name=$(patd_account_name)
   bin=$(bin_dir)/patd
-  if "$bin" user list --data-dir "$patd_data" 2>/dev/null | grep -qw -- "$name"; then
+  # `patd user list`: one account per line, the name in the first tab-separated column
+  if "$bin" user list --data-dir "$patd_data" 2>/dev/null | cut -f1 | grep -qxF -- "$name"; then
     say "patd account '$name' already exists"
     return 0
   fi
@@ -306,7 +315,8 @@ create_account() {
 }
 
 next_steps_patd() {
-  local name=${PATD_USER:-$(id -un)} api=http://127.0.0.1:$patd_port reg=127.0.0.1:$registry_port
+  local name api=http://127.0.0.1:$patd_port reg=127.0.0.1:$registry_port
+  name=$(patd_account_name)
   cat <<EOF
 
 Next: create a token (shown once), log in with it, push an image:
