@@ -127,5 +127,11 @@ check "PAT still valid after stop/start" curl -sf -m 5 -u "qsuser:$PATD_PAT" \
 check "registry still has the image" timeout 60 skopeo inspect --tls-verify=false \
   --creds "qsuser:$PATD_PAT" "docker://127.0.0.1:$PATD_REGISTRY_PORT/qsuser/hello:v1"
 
+# no secret in patd's log in the data dir
+for s in "$pw" "${PATD_PAT:-}" "${PATD_SESSION:-}"; do
+  [ ${#s} -ge 8 ] || continue
+  if grep -qF -- "$s" "$data/patd.log"; then fail "a secret (${s:0:6}...) is in $data/patd.log"; else ok "secret ${s:0:3}... not in patd.log"; fi
+done
+
 echo "# $fails failure(s)"
 [ $fails = 0 ]
