@@ -1,8 +1,10 @@
 #include "patd/crypto/hmac.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <stdexcept>
 
@@ -36,6 +38,36 @@ int b64_value(char c) {
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     return hmac(EVP_sha256(), key, data);
+}
+
+HmacSha256Key::HmacSha256Key(std::string_view key) {
+    struct FreeMac {
+        void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
+    };
+    const std::unique_ptr<EVP_MAC, FreeMac> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!mac) throw std::runtime_error("HMAC is not available");
+    m_template.reset(EVP_MAC_CTX_new(mac.get()));
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!m_template ||
+        EVP_MAC_init(m_template.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size(), params) != 1)
+        throw std::runtime_error("HMAC key setup failed");
+}
+
+std::string HmacSha256Key::sign(std::string_view data) const {
+    const std::unique_ptr<EVP_MAC_CTX, Free> ctx(EVP_MAC_CTX_dup(m_template.get()));
+    unsigned char out[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    if (!ctx ||
+        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()),
+                       data.size()) != 1 ||
+        EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1)
+        throw std::runtime_error("HMAC failed");
+    std::string result(reinterpret_cast<const char*>(out), len);
+    OPENSSL_cleanse(out, sizeof out);
+    return result;
 }
 
 std::string hmac_sha1(std::string_view key, std::string_view data) {

@@ -13,6 +13,7 @@ static_assert(crypto_secretbox_NONCEBYTES == Keys::k_nonce_bytes);
 
 Keys::Keys(Secret pepper)
     : m_pepper(std::move(pepper)),
+      m_digest_key(m_pepper.reveal()),
       m_session(hmac_sha256(m_pepper.reveal(), "patd/session-key/v1")),
       m_seal(hmac_sha256(m_pepper.reveal(), "patd/totp-seal-key/v1")) {
     if (m_pepper.size() < 16) throw std::invalid_argument("the pepper must be at least 16 bytes");
@@ -20,7 +21,7 @@ Keys::Keys(Secret pepper)
 }
 
 std::string Keys::token_digest(std::string_view token) const {
-    return hmac_sha256(m_pepper.reveal(), token);
+    return m_digest_key.sign(token);
 }
 
 std::string Keys::seal(std::string_view plaintext, std::string_view nonce) const {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/secret.hpp"
+#include "patd/crypto/hmac.hpp"
 
 namespace pat::patd {
 
@@ -30,6 +31,7 @@ class Keys {
 
   private:
     Secret m_pepper;
+    HmacSha256Key m_digest_key;
     Secret m_session;
     Secret m_seal;
 };
