@@ -1,5 +1,6 @@
 #include "credentials/protocol.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -24,6 +25,14 @@ Result<std::string> read_bounded(std::istream& in) {
             return fail(Error{Errc::too_large, "payload too large: the helper reads at most " +
                                                    std::to_string(k_max_stdin_bytes) +
                                                    " bytes from stdin"});
+        }
+        if (data.capacity() < data.size() + got) {
+            // Grow by hand so no unwiped copy of a secret is left behind.
+            std::string bigger;
+            bigger.reserve(std::max(2 * data.capacity(), data.size() + got));
+            bigger.assign(data);
+            wipe_string(data);
+            data.swap(bigger);
         }
         data.append(chunk.data(), got);
     }

@@ -14,37 +14,47 @@ namespace {
 constexpr long long k_max_timeout_ms = 600000;
 constexpr std::size_t k_max_config_bytes = 64 * 1024;
 
-Result<StoreKind> parse_store(std::string_view v) {
-    if (v == "auto") return StoreKind::automatic;
-    if (v == "secretservice") return StoreKind::secret_service;
-    if (v == "keyring") return StoreKind::keyring;
-    return fail(Error{Errc::bad_input, "expected auto, secretservice or keyring"});
-}
+struct Setting {
+    std::string_view key;  // in config.json
+    std::string_view env;  // the environment variable
+    std::string_view expected;
+};
 
-Result<KeyringParent> parse_keyring(std::string_view v) {
-    if (v == "user") return KeyringParent::user;
-    if (v == "session") return KeyringParent::session;
-    return fail(Error{Errc::bad_input, "expected user or session"});
-}
+constexpr Setting k_settings[] = {
+    {"store", k_env_store, "expected auto, secretservice or keyring"},
+    {"keyring", k_env_keyring, "expected user or session"},
+    {"timeout_ms", k_env_timeout, "expected a whole number of milliseconds from 1 to 600000"},
+};
 
-Result<std::chrono::milliseconds> parse_timeout(long long ms) {
-    if (ms < 1 || ms > k_max_timeout_ms) {
-        return fail(Error{Errc::bad_input, "expected a whole number of milliseconds from 1 to " +
-                                               std::to_string(k_max_timeout_ms)});
+// Applies one setting given as text; false when the text is not a valid value.
+bool apply_setting(StoreConfig& config, std::string_view key, std::string_view v) {
+    if (key == "store") {
+        if (v == "auto")
+            config.store = StoreKind::automatic;
+        else if (v == "secretservice")
+            config.store = StoreKind::secret_service;
+        else if (v == "keyring")
+            config.store = StoreKind::keyring;
+        else
+            return false;
+        return true;
     }
-    return std::chrono::milliseconds(ms);
-}
-
-Result<std::chrono::milliseconds> parse_timeout_text(std::string_view v) {
+    if (key == "keyring") {
+        if (v == "user")
+            config.keyring = KeyringParent::user;
+        else if (v == "session")
+            config.keyring = KeyringParent::session;
+        else
+            return false;
+        return true;
+    }
     long long ms = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
-    if (ec != std::errc() || end != v.data() + v.size()) ms = -1;
-    return parse_timeout(ms);
-}
-
-Error bad_value(std::string_view where, std::string_view value, const Error& why) {
-    return {Errc::bad_input, "invalid " + std::string(where) + " value \"" + std::string(value) +
-                                 "\": " + why.message};
+    if (ec != std::errc() || end != v.data() + v.size() || ms < 1 || ms > k_max_timeout_ms) {
+        return false;
+    }
+    config.timeout = std::chrono::milliseconds(ms);
+    return true;
 }
 
 Error bad_file(std::string_view path, std::string_view why) {
@@ -82,58 +92,36 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
     if (doc.is_discarded()) return fail(bad_file(path, "not valid JSON"));
     if (!doc.is_object()) return fail(bad_file(path, "expected a JSON object"));
     for (const auto& [key, value] : doc.items()) {
-        if (key == "store" || key == "keyring") {
-            if (!value.is_string()) return fail(bad_file(path, "\"" + key + "\" must be a string"));
-            const auto& text_value = value.get_ref<const std::string&>();
-            Error why{};
-            if (key == "store") {
-                auto kind = parse_store(text_value);
-                if (kind)
-                    config.store = *kind;
-                else
-                    why = kind.error();
-            } else {
-                auto parent = parse_keyring(text_value);
-                if (parent)
-                    config.keyring = *parent;
-                else
-                    why = parent.error();
-            }
-            if (!why.message.empty()) {
-                return fail(
-                    bad_file(path, "\"" + key + "\": \"" + text_value + "\": " + why.message));
-            }
-        } else if (key == "timeout_ms") {
-            auto timeout = parse_timeout(value.is_number_integer() ? value.get<long long>() : -1);
-            if (!timeout) return fail(bad_file(path, "\"timeout_ms\": " + timeout.error().message));
-            config.timeout = *timeout;
-        } else {
+        const Setting* setting = nullptr;
+        for (const Setting& s : k_settings) {
+            if (s.key == key) setting = &s;
+        }
+        if (setting == nullptr) {
             return fail(bad_file(
                 path, "unknown setting \"" + key + "\" (known: store, keyring, timeout_ms)"));
+        }
+        // store and keyring are strings, timeout_ms a JSON integer.
+        const bool is_timeout = setting->key == "timeout_ms";
+        std::string as_text = value.is_string() && !is_timeout ? value.get<std::string>() : "";
+        if (is_timeout && value.is_number_integer())
+            as_text = std::to_string(value.get<long long>());
+        if (as_text.empty() || !apply_setting(config, key, as_text)) {
+            return fail(bad_file(
+                path, "\"" + key + "\": " + value.dump() + ": " + std::string(setting->expected)));
         }
     }
     return config;
 }
 
 Result<StoreConfig> apply_environment(StoreConfig config, const EnvLookup& env) {
-    auto value_of = [&](std::string_view name) {
-        auto v = env(name);
-        return v && !v->empty() ? v : std::nullopt;
-    };
-    if (auto v = value_of(k_env_store)) {
-        auto kind = parse_store(*v);
-        if (!kind) return fail(bad_value(k_env_store, *v, kind.error()));
-        config.store = *kind;
-    }
-    if (auto v = value_of(k_env_keyring)) {
-        auto parent = parse_keyring(*v);
-        if (!parent) return fail(bad_value(k_env_keyring, *v, parent.error()));
-        config.keyring = *parent;
-    }
-    if (auto v = value_of(k_env_timeout)) {
-        auto timeout = parse_timeout_text(*v);
-        if (!timeout) return fail(bad_value(k_env_timeout, *v, timeout.error()));
-        config.timeout = *timeout;
+    for (const Setting& setting : k_settings) {
+        const auto value = env(setting.env);
+        if (!value || value->empty()) continue;  // empty counts as unset
+        if (!apply_setting(config, setting.key, *value)) {
+            return fail(Error{Errc::bad_input, "invalid " + std::string(setting.env) + " value \"" +
+                                                   *value +
+                                                   "\": " + std::string(setting.expected)});
+        }
     }
     return config;
 }

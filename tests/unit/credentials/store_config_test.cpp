@@ -89,10 +89,15 @@ TEST_CASE("config: file settings and their errors", "[config]") {
           "invalid config file /c.json: \"store\": \"vault\": expected auto, secretservice or "
           "keyring");
     CHECK(file_error(R"({"keyring":1})") ==
-          "invalid config file /c.json: \"keyring\" must be a string");
+          "invalid config file /c.json: \"keyring\": 1: expected user or session");
+    CHECK(file_error(R"({"store":""})") ==
+          "invalid config file /c.json: \"store\": \"\": expected auto, secretservice or keyring");
     CHECK(file_error(R"({"timeout_ms":"5"})") ==
-          "invalid config file /c.json: \"timeout_ms\": expected a whole number of milliseconds "
-          "from 1 to 600000");
+          "invalid config file /c.json: \"timeout_ms\": \"5\": expected a whole number of "
+          "milliseconds from 1 to 600000");
+    CHECK(file_error(R"({"timeout_ms":2.5})") ==
+          "invalid config file /c.json: \"timeout_ms\": 2.5: expected a whole number of "
+          "milliseconds from 1 to 600000");
     CHECK(file_error(R"({"timeout_ms":0})").find("from 1 to 600000") != std::string::npos);
     CHECK(file_error(R"({"stor":"keyring"})") ==
           "invalid config file /c.json: unknown setting \"stor\" (known: store, keyring, "
