@@ -22,7 +22,7 @@
 namespace pat::cred {
 
 class CredentialStore {
-public:
+  public:
     virtual ~CredentialStore() = default;
 
     virtual Result<void> add(const Credentials& credentials) = 0;

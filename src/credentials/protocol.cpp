@@ -15,7 +15,7 @@ namespace {
 // endless stream costs bounded memory and time.
 Result<std::string> read_bounded(std::istream& in) {
     std::string data;
-    std::array<char, 64 * 1024> chunk{};
+    std::array<char, std::size_t{64} * 1024> chunk{};
     while (in) {
         in.read(chunk.data(), chunk.size());
         const auto got = static_cast<std::size_t>(in.gcount());

@@ -13,7 +13,7 @@ namespace pat::cred {
 
 // The most the helper reads from stdin: 1 MiB for the secret plus 64 KiB for
 // the JSON around it (escapes, URL, username). One byte more is an error.
-inline constexpr std::size_t k_max_stdin_bytes = 1024 * 1024 + 64 * 1024;
+inline constexpr std::size_t k_max_stdin_bytes = std::size_t{1024} * 1024 + std::size_t{64} * 1024;
 
 // The program name used in the usage line, the version line and errors.
 inline constexpr std::string_view k_program_name = "docker-credential-pat";

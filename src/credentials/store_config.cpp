@@ -12,7 +12,7 @@ namespace pat::cred {
 namespace {
 
 constexpr long long k_max_timeout_ms = 600000;
-constexpr std::size_t k_max_config_bytes = 64 * 1024;
+constexpr std::size_t k_max_config_bytes = std::size_t{64} * 1024;
 
 struct Setting {
     std::string_view key;  // in config.json

@@ -41,7 +41,7 @@ long quota_bytes() {
 test::ConformanceTraits keyring_traits() {
     test::ConformanceTraits traits;
     // Replacing needs room for the old and the new secret at once.
-    traits.supports_1mib_secret = quota_bytes() > 3 * 1024 * 1024;
+    traits.supports_1mib_secret = quota_bytes() > 3L * 1024 * 1024;
     traits.large_secret_error = cred::Errc::quota_exceeded;
     traits.large_secret_message_prefix = "kernel keyring quota exceeded";
     return traits;
@@ -129,6 +129,7 @@ TEST_CASE("kernel keyring: a foreign item is a clear error, not a crash", "[keyr
 TEST_CASE("kernel keyring: concurrent first stores share one keyring", "[keyring]") {
     auto store = fresh_session_store();  // joins a fresh, empty session
     std::vector<std::thread> threads;
+    threads.reserve(8);
     std::vector<std::string> errors(8);
     for (int i = 0; i < 8; ++i) {
         threads.emplace_back([i, &errors] {

@@ -157,7 +157,7 @@ void check_store_conformance(const StoreFactory& make_store, const ConformanceTr
         check_get(store, "jwt", "u2", jwt_like(70000));
     }
     SECTION("a 1 MiB secret round-trips, or fails with the documented error") {
-        std::string big = jwt_like(1024 * 1024);
+        std::string big = jwt_like(std::size_t{1024} * 1024);
         big[1000] = '\0';
         add(store, "big", "u", "small");
         auto r = store.add(Credentials{"big", "u", Secret::copy_of(big)});

@@ -16,7 +16,7 @@ struct Outcome {
     int opened;
 };
 
-Outcome cli(std::vector<std::string_view> args, const std::string& input = {},
+Outcome cli(const std::vector<std::string_view>& args, const std::string& input = {},
             std::optional<Error> open_error = std::nullopt) {
     int opened = 0;
     StoreOpener open = [&]() -> Result<std::unique_ptr<CredentialStore>> {

@@ -140,7 +140,7 @@ TEST_CASE("protocol: list never reads stdin and prints stored keys", "[protocol]
 
 TEST_CASE("protocol: stdin is capped at 1 MiB + 64 KiB; a 1 MiB secret fits", "[protocol]") {
     MemoryStore store;
-    const std::string secret(1024 * 1024, 's');
+    const std::string secret(std::size_t{1024} * 1024, 's');
     const std::string fits = R"({"ServerURL":"h","Username":"u","Secret":")" + secret + "\"}";
     CHECK(run(store, "store", fits).rc == 0);
     CHECK(run(store, "get", "h").out.size() == secret.size() + 45);
@@ -149,7 +149,7 @@ TEST_CASE("protocol: stdin is capped at 1 MiB + 64 KiB; a 1 MiB secret fits", "[
     CHECK(run(store, "store", exact).out ==
           "no credentials on stdin: expected a JSON object with ServerURL, Username and Secret\n");
     const std::string big = R"({"ServerURL":"big","Username":"u","Secret":")" +
-                            std::string(2 * 1024 * 1024, 'x') + "\"}";
+                            std::string(std::size_t{2} * 1024 * 1024, 'x') + "\"}";
     auto r = run(store, "store", big);
     CHECK(r.rc == 1);
     CHECK(r.out == "payload too large: the helper reads at most 1114112 bytes from stdin\n");

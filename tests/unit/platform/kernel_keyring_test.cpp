@@ -78,7 +78,7 @@ TEST_CASE("keyring errors: errno is mapped to clear, distinct errors", "[keyring
 }
 
 TEST_CASE("store factory: explicit choices and auto without a session bus", "[factory]") {
-    auto env = [](std::optional<std::string> bus) {
+    auto env = [](const std::optional<std::string>& bus) {
         return [bus](std::string_view name) -> std::optional<std::string> {
             return name == "DBUS_SESSION_BUS_ADDRESS" ? bus : std::nullopt;
         };
