@@ -39,4 +39,4 @@ trap cleanup EXIT
   { cat "$tmp/server.log" >&2; exit 1; }
 
 export PATD_TEST_POSTGRES_URL="postgresql:///postgres?host=$tmp&port=5432&user=patd"
-timeout 120 "$@"
+timeout 240 "$@"
