@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# keyring_user_test.sh HELPER: the kernel keyring as an ordinary user (uid
-# 65534, via setpriv), with the default parent, the user keyring (@u):
+# keyring_user_test.sh HELPER: the kernel keyring as an ordinary user (a
+# random unused uid via setpriv, so parallel runs on one machine never share a
+# user keyring or a quota), with the default parent, the user keyring (@u):
 #  - possession: a credential stored from a session keyring that does not
 #    link @u (`keyctl session -`, like cron or a systemd service) is read back
 #    from another such session, and from one that links @u;
@@ -10,7 +11,9 @@
 # Needs root to switch users; exits 77 (skipped) otherwise.
 set -euo pipefail
 helper=$1
-[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root to run as uid 65534"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: needs root to run as another uid"; exit 77; }
+uid=$((200000 + RANDOM * 3 + RANDOM % 3))
+while getent passwd "$uid" >/dev/null; do uid=$((uid + 1)); done
 for tool in setpriv keyctl python3; do
   command -v "$tool" >/dev/null || { echo "SKIPPED: $tool is not installed"; exit 77; }
 done
@@ -23,10 +26,10 @@ chmod 755 "$tmp/docker-credential-pat"
 bin=$tmp/docker-credential-pat
 failures=0
 
-# as_user CMD...: runs CMD as uid/gid 65534 in a new anonymous session keyring
+# as_user CMD...: runs CMD as $uid in a new anonymous session keyring
 # (which does not link that user's @u), with a clean environment.
 as_user() {
-  setpriv --reuid=65534 --regid=65534 --clear-groups \
+  setpriv --reuid="$uid" --regid="$uid" --clear-groups \
     env -i PATH=/usr/bin:/bin HOME="$tmp/home" DOCKER_CREDENTIAL_PAT_STORE=keyring \
     keyctl session - "$@" 2>/dev/null
 }
@@ -73,7 +76,7 @@ expect "the keys carry explicit user permissions" 0 "3f3f0000" \
 # --- the per-user quota -----------------------------------------------------------
 maxbytes=$(cat /proc/sys/kernel/keys/maxbytes)
 maxkeys=$(cat /proc/sys/kernel/keys/maxkeys)
-quota_line="kernel keyring quota exceeded while storing a credential: uid 65534 may keep at most $maxbytes bytes in $maxkeys keys (sysctl kernel.keys.maxbytes and kernel.keys.maxkeys); erase unused credentials or raise the limits"
+quota_line="kernel keyring quota exceeded while storing a credential: uid $uid may keep at most $maxbytes bytes in $maxkeys keys (sysctl kernel.keys.maxbytes and kernel.keys.maxkeys); erase unused credentials or raise the limits"
 if [ "$maxbytes" -lt 30000 ]; then
   payload h:5000 carol "" 30000 >"$tmp/one-key.json"
   payload h:5000 carol "" 200000 >"$tmp/chunked.json"

@@ -14,16 +14,30 @@
 #include "linux/kernel_keyring_io.hpp"
 #include "linux/kernel_keyring_store.hpp"
 
-namespace pat::test {
-std::optional<std::string> store_unreachable_reason() {
-    return platform::kernel_keyring_unavailable_reason();
-}
-}  // namespace pat::test
-
 namespace {
 
 using namespace pat;
 namespace io = pat::platform::keyring_io;
+
+long quota_bytes();
+
+}  // namespace
+
+namespace pat::test {
+std::optional<std::string> store_unreachable_reason() {
+    if (auto reason = platform::kernel_keyring_unavailable_reason()) return reason;
+    // The suite stores secrets of up to 1 MiB; an ordinary user's default
+    // quota (kernel.keys.maxbytes = 20000) cannot hold them. The quota error
+    // itself is covered by tests/blackbox/keyring_user_test.sh.
+    if (quota_bytes() < 4L * 1024 * 1024) {
+        return "the kernel key quota of this user (" + std::to_string(quota_bytes()) +
+               " bytes) is too small for the suite; run as root or raise kernel.keys.maxbytes";
+    }
+    return std::nullopt;
+}
+}  // namespace pat::test
+
+namespace {
 
 std::unique_ptr<cred::CredentialStore> fresh_session_store() {
     REQUIRE(keyctl_join_session_keyring(nullptr) >= 0);
