@@ -91,18 +91,21 @@ install_helper() {
   esac
 }
 
-# configure_docker: sets "credsStore": "pat" in config.json, keeping every other
-# key (credHelpers entries still win for their registries). JSON is edited with
-# python3, never with sed. The old file is backed up only when something
-# changes, so running this again neither rewrites nor backs up.
+# configure_docker [REGISTRY...]: sets "credsStore": "pat" in config.json, and
+# a "credHelpers" entry "pat" for each REGISTRY (skopeo and the rest of
+# containers/image read credHelpers, not credsStore), keeping every other key
+# (other credHelpers entries still win for their registries). JSON is edited
+# with python3, never with sed. Call it once per run: the old file is backed
+# up only when something changes, so running this again neither rewrites nor
+# backs up.
 configure_docker() {
   local config=$docker_config_dir/config.json
   # shellcheck disable=SC2174  # only the config dir itself must be private
   [ -d "$docker_config_dir" ] || mkdir -p -m 700 "$docker_config_dir"
-  python3 - "$config" "$(date -u +%Y%m%d-%H%M%S)" <<'EOF'
+  python3 - "$config" "$(date -u +%Y%m%d-%H%M%S)" "$@" <<'EOF'
 import json, os, shutil, sys, tempfile
 
-path, stamp = sys.argv[1], sys.argv[2]
+path, stamp, registries = sys.argv[1], sys.argv[2], sys.argv[3:]
 # Write through a symlinked config.json (dotfile managers) instead of replacing the link.
 real = os.path.realpath(path)
 config = {}
@@ -117,10 +120,16 @@ if os.path.exists(real):
         sys.exit(f"quickstart: error: {path} is not a JSON object; fix or move it, then run again")
 
 old = config.get("credsStore")
-if old == "pat":
+helpers = config.get("credHelpers")
+if helpers is not None and not isinstance(helpers, dict):
+    sys.exit(f"quickstart: error: \"credHelpers\" in {path} is not a JSON object; fix it, then run again")
+missing = [r for r in registries if (helpers or {}).get(r) != "pat"]
+if old == "pat" and not missing:
     print(f"==> docker already uses the helper: {path} has \"credsStore\": \"pat\"")
 else:
     config["credsStore"] = "pat"
+    if missing:
+        config["credHelpers"] = dict(helpers or {}, **{r: "pat" for r in missing})
     mode = 0o600
     if os.path.exists(real):
         backup = f"{real}.{stamp}.bak"
@@ -133,8 +142,10 @@ else:
         f.write("\n")
     os.chmod(tmp, mode)
     os.replace(tmp, real)
-    was = f" (was \"{old}\")" if old else ""
+    was = f" (was \"{old}\")" if old and old != "pat" else ""
     print(f"==> set \"credsStore\": \"pat\" in {path}{was}")
+    for r in missing:
+        print(f"==> set \"credHelpers\": {{\"{r}\": \"pat\"}} (for skopeo)")
 
 # Inline credentials are no longer used once a helper is configured
 # (docker reads the helper instead); say which registries need a new login.
@@ -319,14 +330,15 @@ next_steps_patd() {
   name=$(patd_account_name)
   cat <<EOF
 
-Next: create a token (shown once), log in with it, push an image:
+Then, with your local patd: create a token (shown once), log in with it (the
+helper keeps it), push an image (skopeo gets the login from the helper):
   read -rs -p 'patd password: ' PW; echo
   SESSION=\$(curl -s $api/v2/users/login -H 'Content-Type: application/json' \\
     -d "{\"username\":\"$name\",\"password\":\"\$PW\"}" | jq -r .token)
   TOKEN=\$(curl -s $api/v2/access-tokens -H "Authorization: Bearer \$SESSION" \\
     -H 'Content-Type: application/json' -d '{"token_label":"laptop","scopes":["repo:write"]}' | jq -r .token)
   printf '%s' "\$TOKEN" | docker login $reg -u $name --password-stdin
-  skopeo copy --dest-tls-verify=false --dest-creds "$name:\$TOKEN" \\
+  skopeo copy --dest-tls-verify=false \\
     docker://docker.io/library/busybox:latest docker://$reg/$name/busybox:latest
 Stop it all with: packaging/quickstart.sh --stop
 EOF
@@ -365,7 +377,6 @@ service_side() {
   start_patd
   start_registry
   create_account
-  next_steps_patd
 }
 
 main() {
@@ -387,9 +398,15 @@ main() {
   install_deps
   [ "${PAT_SKIP_BUILD:-0}" = 1 ] || build_helper
   install_helper
-  configure_docker
+  if [ "${PAT_QUICKSTART_SERVICE:-1}" != 0 ]; then
+    # skopeo gets the local registry's login from the helper too.
+    configure_docker "127.0.0.1:$registry_port"
+  else
+    configure_docker
+  fi
   service_side
   next_steps_helper
+  [ "${PAT_QUICKSTART_SERVICE:-1}" = 0 ] || next_steps_patd
 }
 
 main "$@"

@@ -72,6 +72,8 @@ grep -q "docker login 127.0.0.1:$PATD_REGISTRY_PORT" "$tmp/run1.out" && ok "next
 grep -q "skopeo copy" "$tmp/run1.out" && ok "next steps: skopeo" || fail "no skopeo hint"
 grep -q "/v2/access-tokens" "$tmp/run1.out" && ok "next steps: create a token" || fail "no token hint"
 grep -qF -- "$pw" "$tmp/run1.out" && fail "the password was echoed" || ok "password not echoed"
+[ "$(jq -r --arg r "127.0.0.1:$PATD_REGISTRY_PORT" '.credHelpers[$r]' "$DOCKER_CONFIG/config.json")" = pat ] &&
+  ok "credHelpers entry for the local registry (skopeo)" || fail "no credHelpers entry: $(cat "$DOCKER_CONFIG/config.json")"
 
 # the systemd user unit (used where `systemctl --user` works; not here) is valid
 if command -v systemd-analyze >/dev/null; then
