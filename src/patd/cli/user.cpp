@@ -53,7 +53,11 @@ std::optional<Secret> read_password(bool from_stdin, std::istream& in) {
 
 int report(const Error& error) {
     say(error.message.empty() ? std::string(code_name(error.code)) : error.message);
-    for (const auto& [field, problem] : error.fields) say("  " + field + ": " + problem);
+    for (const auto& [field, problem] : error.fields) {
+        std::string line = "  ";
+        line.append(field).append(": ").append(problem);
+        say(line);
+    }
     return 1;
 }
 

@@ -27,8 +27,8 @@ struct ServerOptions {
     // an idle keep-alive connection is closed after it.
     std::chrono::milliseconds read_timeout{15000};
     std::chrono::milliseconds write_timeout{15000};
-    std::size_t body_limit = 64 * 1024;      // larger bodies get 413
-    std::uint32_t header_limit = 16 * 1024;  // larger headers get 431
+    std::size_t body_limit = std::size_t{64} * 1024;        // larger bodies get 413
+    std::uint32_t header_limit = std::uint32_t{16} * 1024;  // larger headers get 431
     // After SIGTERM, connections still busy after this long are dropped.
     std::chrono::milliseconds shutdown_grace{10000};
 };
