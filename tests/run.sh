@@ -6,13 +6,15 @@
 # exits non-zero on any failure.
 #   PAT_BUILD_DIR   build directory (default: <repo>/build)
 #   PAT_CTEST_ARGS  extra ctest arguments, e.g. "-R protocol"
+#   PAT_CMAKE_ARGS  extra CMake arguments, e.g. "-DPAT_SANITIZE=ON"
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${PAT_BUILD_DIR:-$root/build}
 
 "$root/packaging/install-deps.sh" test
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAT_WERROR=ON >/dev/null
+# shellcheck disable=SC2086
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAT_WERROR=ON ${PAT_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # shellcheck disable=SC2086
