@@ -133,7 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (status == 0) return close();
         // Unread request bytes may follow: drain them before closing.
         m_linger = true;
-        send(m_shared.reject(status, m_client_ip), /*close=*/true);
+        send(m_shared.reject(status, m_client_ip), /*close_after=*/true);
     }
 
     void handle() {
@@ -200,7 +200,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void drain(std::size_t drained) {
         m_stream.async_read_some(net::buffer(m_scratch), [self = shared_from_this(), drained](
                                                              beast::error_code ec, std::size_t n) {
-            if (ec || drained + n > 1024 * 1024) return self->close();
+            if (ec || drained + n > std::size_t{1024} * 1024) return self->close();
             self->drain(drained + n);
         });
     }

@@ -32,7 +32,7 @@ unsigned mode_of(const std::string& path) {
     return st.st_mode & 0777;
 }
 
-Config parse_args(std::vector<std::string> args, std::vector<std::string>& words) {
+Config parse_args(const std::vector<std::string>& args, std::vector<std::string>& words) {
     Config config;
     auto options = common_options(config);
     options.add(serve_options(config));

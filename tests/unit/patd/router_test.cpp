@@ -11,7 +11,7 @@ namespace {
 
 Router sample_router() {
     Router router;
-    auto named = [](std::string name) {
+    auto named = [](const std::string& name) {
         return [name](Request&, const PathParams& params) {
             Response res;
             res.body = name;
