@@ -142,8 +142,9 @@ else:
         f.write("\n")
     os.chmod(tmp, mode)
     os.replace(tmp, real)
-    was = f" (was \"{old}\")" if old and old != "pat" else ""
-    print(f"==> set \"credsStore\": \"pat\" in {path}{was}")
+    if old != "pat":
+        was = f" (was \"{old}\")" if old else ""
+        print(f"==> set \"credsStore\": \"pat\" in {path}{was}")
     for r in missing:
         print(f"==> set \"credHelpers\": {{\"{r}\": \"pat\"}} (for skopeo)")
 
