@@ -74,7 +74,6 @@ int http_status(ErrorCode code) {
         case ErrorCode::rate_limited:
             return 429;
         case ErrorCode::require_2fa:
-            return 401;
         case ErrorCode::use_pat:
             return 401;
         case ErrorCode::unavailable:

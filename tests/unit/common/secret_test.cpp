@@ -7,7 +7,7 @@ using pat::Secret;
 TEST_CASE("A secret takes the source bytes and wipes the source", "[secret]") {
     std::string source("p\0ss", 4);
     Secret secret(std::move(source));
-    CHECK(source.empty());
+    CHECK(source.empty());  // NOLINT(bugprone-use-after-move): the point of the test
     CHECK(secret.reveal() == std::string_view("p\0ss", 4));
     CHECK(secret.size() == 4);
 }

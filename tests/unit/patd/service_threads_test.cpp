@@ -28,6 +28,7 @@ TEST_CASE("the service is safe to call from several threads", "[service][threads
         constexpr int k_rounds = 30;
         std::atomic<int> failures{0};
         std::vector<std::thread> threads;
+        threads.reserve(k_threads);
         for (int t = 0; t < k_threads; ++t) {
             threads.emplace_back([&, t] {
                 const ClientInfo client{"10.0.0." + std::to_string(t), "ua", ""};
@@ -57,10 +58,10 @@ TEST_CASE("the service is safe to call from several threads", "[service][threads
         CHECK(failures == 0);
         service.flush();
         auto page = service.list_tokens(owner, PageRequest{1, 100});
-        CHECK(page->count == k_threads * k_rounds);
-        CHECK(service.stats().grants == k_threads * k_rounds);
-        CHECK(service.stats().auth_failures == k_threads * k_rounds);
-        CHECK(service.stats().last_used_writes >= k_threads * k_rounds);
+        CHECK(page->count == static_cast<long long>(k_threads) * k_rounds);
+        CHECK(service.stats().grants == static_cast<std::size_t>(k_threads) * k_rounds);
+        CHECK(service.stats().auth_failures == static_cast<std::size_t>(k_threads) * k_rounds);
+        CHECK(service.stats().last_used_writes >= static_cast<std::size_t>(k_threads) * k_rounds);
     }
     std::filesystem::remove_all(dir);
 }
@@ -73,6 +74,7 @@ TEST_CASE("password work is serialised by the gate without deadlock", "[service]
     f.add_user("alice");
     std::atomic<int> ok{0};
     std::vector<std::thread> threads;
+    threads.reserve(4);
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
             for (int i = 0; i < 5; ++i) {

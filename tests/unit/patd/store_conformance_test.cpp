@@ -139,6 +139,7 @@ void store_test::exercise_concurrently(Repository& repo, int threads_n, int per_
     const auto id = repo.create_account(account("alice"))->id;
     std::atomic<int> failures{0};
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(threads_n));
     for (int t = 0; t < threads_n; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < per_thread; ++i) {

@@ -40,7 +40,7 @@ TEST_CASE("token requests are validated field by field", "[service][tokens]") {
     ServiceFixture f;
     f.add_user("alice");
     const auto owner = f.session_of("alice");
-    const auto bad_field = [&](NewTokenRequest r) -> std::string {
+    const auto bad_field = [&](const NewTokenRequest& r) -> std::string {
         auto result = f.service->create_token(owner, r, f.client);
         REQUIRE_FALSE(result.ok());
         REQUIRE(result.error().code == ErrorCode::bad_request);

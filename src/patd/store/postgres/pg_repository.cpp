@@ -83,6 +83,7 @@ class PgRepository final : public Repository {
         return with_connection<std::vector<AccountRecord>>(m_pool, [&](Connection& c) {
             const Rows r = c.exec(PATD_PG_SELECT_ACCOUNT " ORDER BY a.username");
             std::vector<AccountRecord> out;
+            out.reserve(static_cast<std::size_t>(r.size()));
             for (int i = 0; i < r.size(); ++i) out.push_back(pg::account_from(r, i));
             return out;
         });
