@@ -16,7 +16,7 @@ po::options_description common_options(Config& c) {
         "data-dir", po::value(&c.data_dir)->value_name("DIR"),
         "database, signing key/cert and pepper (default $XDG_DATA_HOME/patd)")(
         "database", po::value(&c.database)->value_name("URL"),
-        "sqlite:///path.db (default sqlite://<data-dir>/patd.db)")(
+        "sqlite:///path.db or postgresql://user@host/db (default sqlite://<data-dir>/patd.db)")(
         "log-level", po::value(&c.log_level)->value_name("LEVEL"),
         "debug|info|warn|error|off (default info)");
     return d;
