@@ -35,7 +35,8 @@ SResult<std::unique_ptr<Repository>> open_repository(std::string_view url) {
         return fail(bad_request("database", "this patd was built without PostgreSQL (libpq)"));
 #endif
     }
-    return fail(bad_request("database", "unknown database URL scheme (expected sqlite://PATH or postgresql://...)"));
+    return fail(bad_request(
+        "database", "unknown database URL scheme (expected sqlite://PATH or postgresql://...)"));
 }
 
 }  // namespace pat::patd
