@@ -111,12 +111,12 @@ class KernelKeyringStore final : public cred::CredentialStore {
             if (!head) return fail(foreign_item());
             if (head->chunk_count == 0) {
                 return cred::Credentials{std::string(server_url), std::move(head->username),
-                                         Secret(std::move(head->inline_secret))};
+                                         Secret(std::move(head->inline_secret)), {}};
             }
             auto secret = read_chunks(**ring, *head);
             if (secret) {
                 return cred::Credentials{std::string(server_url), std::move(head->username),
-                                         Secret(std::move(secret).value())};
+                                         Secret(std::move(secret).value()), {}};
             }
         }
         return fail(Error{Errc::backend,

@@ -151,7 +151,7 @@ class SecretServiceStore final : public cred::CredentialStore {
             std::max_element(loaded.begin(), loaded.end(),
                              [](const auto& a, const auto& b) { return newer(b.first, a.first); });
         return cred::Credentials{std::string(server_url), attribute(best->first, "username"),
-                                 std::move(best->second)};
+                                 std::move(best->second), {}};
     }
 
     cred::Result<void> erase(std::string_view server_url) override {

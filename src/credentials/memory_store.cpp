@@ -16,7 +16,7 @@ Result<void> MemoryStore::add(const Credentials& credentials) {
 Result<Credentials> MemoryStore::get(std::string_view server_url) {
     auto it = m_items.find(server_url);
     if (it == m_items.end()) return fail(not_found());
-    return Credentials{it->first, it->second.first, it->second.second.clone()};
+    return Credentials{it->first, it->second.first, it->second.second.clone(), {}};
 }
 
 Result<void> MemoryStore::erase(std::string_view server_url) {

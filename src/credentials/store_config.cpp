@@ -86,6 +86,26 @@ std::optional<std::string> config_file_path(const EnvLookup& env) {
     return std::nullopt;
 }
 
+namespace {
+
+// The token-service settings live in the same file and are read by
+// src/helper/lifecycle/helper_config.cpp.
+constexpr std::string_view k_token_service_settings[] = {"services", "exchange_passwords",
+                                                          "flush_interval_s",
+                                                          "validate_timeout_ms"};
+constexpr std::string_view k_known_settings =
+    "store, keyring, timeout_ms, services, exchange_passwords, flush_interval_s, "
+    "validate_timeout_ms";
+
+bool is_token_service_setting(std::string_view key) {
+    for (std::string_view known : k_token_service_settings) {
+        if (known == key) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
                                       std::string_view path) {
     const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -96,9 +116,10 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
         for (const Setting& s : k_settings) {
             if (s.key == key) setting = &s;
         }
+        if (setting == nullptr && is_token_service_setting(key)) continue;
         if (setting == nullptr) {
-            return fail(bad_file(
-                path, "unknown setting \"" + key + "\" (known: store, keyring, timeout_ms)"));
+            return fail(bad_file(path, "unknown setting \"" + key + "\" (known: " +
+                                           std::string(k_known_settings) + ")"));
         }
         // store and keyring are strings, timeout_ms a JSON integer.
         const bool is_timeout = setting->key == "timeout_ms";

@@ -91,7 +91,7 @@ std::string perm_of(io::KeyId id) {
 }
 
 void add(cred::CredentialStore& store, const std::string& key, std::string_view secret) {
-    auto r = store.add(cred::Credentials{key, "u", Secret::copy_of(secret)});
+    auto r = store.add(cred::Credentials{key, "u", Secret::copy_of(secret), {}});
     INFO((r.ok() ? "" : r.error().message));
     REQUIRE(r.ok());
 }
@@ -149,7 +149,7 @@ TEST_CASE("kernel keyring: concurrent first stores share one keyring", "[keyring
         threads.emplace_back([i, &errors] {
             auto own = platform::make_kernel_keyring_store({cred::KeyringParent::session});
             auto r =
-                own->add(cred::Credentials{"h" + std::to_string(i), "u", Secret::copy_of("s")});
+                own->add(cred::Credentials{"h" + std::to_string(i), "u", Secret::copy_of("s"), {}});
             if (!r) errors[static_cast<std::size_t>(i)] = r.error().message;
         });
     }

@@ -22,7 +22,7 @@ void clear(CredentialStore& store) {
 
 void add(CredentialStore& store, const std::string& key, const std::string& user,
          std::string_view secret) {
-    auto r = store.add(Credentials{key, user, Secret::copy_of(secret)});
+    auto r = store.add(Credentials{key, user, Secret::copy_of(secret), {}});
     INFO(key << " " << (r.ok() ? "" : r.error().message));
     REQUIRE(r.ok());
 }
@@ -160,7 +160,7 @@ void check_store_conformance(const StoreFactory& make_store, const ConformanceTr
         std::string big = jwt_like(std::size_t{1024} * 1024);
         big[1000] = '\0';
         add(store, "big", "u", "small");
-        auto r = store.add(Credentials{"big", "u", Secret::copy_of(big)});
+        auto r = store.add(Credentials{"big", "u", Secret::copy_of(big), {}});
         if (traits.supports_1mib_secret) {
             INFO((r.ok() ? "" : r.error().message));
             REQUIRE(r.ok());

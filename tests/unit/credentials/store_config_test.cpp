@@ -101,7 +101,11 @@ TEST_CASE("config: file settings and their errors", "[config]") {
     CHECK(file_error(R"({"timeout_ms":0})").find("from 1 to 600000") != std::string::npos);
     CHECK(file_error(R"({"stor":"keyring"})") ==
           "invalid config file /c.json: unknown setting \"stor\" (known: store, keyring, "
-          "timeout_ms)");
+          "timeout_ms, services, exchange_passwords, flush_interval_s, validate_timeout_ms)");
+    // The token-service settings share the file and are read elsewhere.
+    CHECK(apply_config_file({}, R"({"store":"keyring","services":{"r.example":"https://t"}})",
+                            "/c.json")
+              .ok());
 }
 
 TEST_CASE("config: file path follows XDG_CONFIG_HOME, else HOME/.config", "[config]") {

@@ -20,7 +20,7 @@ std::string unique_key(const std::string& base) {
 }
 
 Credentials creds(const std::string& key, const std::string& user, std::string_view secret) {
-    return Credentials{key, user, Secret::copy_of(secret)};
+    return Credentials{key, user, Secret::copy_of(secret), {}};
 }
 
 std::unique_ptr<pat::cred::CredentialStore> store() {

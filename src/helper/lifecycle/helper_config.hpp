@@ -1,0 +1,34 @@
+#pragma once
+// The helper's token-service settings (README "Token service"), from the
+// environment or the same config file as the store settings
+// ($XDG_CONFIG_HOME/docker-credential-pat/config.json); env wins:
+//   env DOCKER_CREDENTIAL_PAT_BACKEND          file "services": {key: URL}
+//   env DOCKER_CREDENTIAL_PAT_EXCHANGE         file "exchange_passwords"  true|false (default true)
+//   env DOCKER_CREDENTIAL_PAT_FLUSH_INTERVAL   file "flush_interval_s"    0 … 86400 (default 60)
+//   env DOCKER_CREDENTIAL_PAT_VALIDATE_MS      file "validate_timeout_ms" 1 … 60000 (default 2000)
+//   env DOCKER_CREDENTIAL_PAT_OFFLINE          (1: never touch the network; tests, air-gapped)
+// Bad values are errors naming the setting.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "credentials/errors.hpp"
+#include "credentials/store_config.hpp"
+#include "helper/state/state_paths.hpp"
+#include "tokenclient/service_locator.hpp"
+
+namespace pat::helper {
+
+struct HelperConfig {
+    tokenclient::LocatorOptions locator;  // backend, services, cache path, deadline
+    bool exchange_passwords = true;
+    std::chrono::seconds flush_interval{60};  // min time between automatic flushes
+    bool offline = false;
+    StatePaths paths;
+};
+
+cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env);
+
+}  // namespace pat::helper

@@ -1,0 +1,35 @@
+#pragma once
+// Where the helper keeps its small non-secret files. Nothing here ever holds
+// a secret; every file is created mode 0600 in a 0700 directory.
+//   state dir  $XDG_STATE_HOME/docker-credential-pat  (default ~/.local/state/…)
+//     usage.spool     uses seen by `get`, waiting for the flush
+//     verdicts.json   refreshed token states, by server key + generation
+//     flush.lock      held by the one running flush
+//   cache dir  $XDG_CACHE_HOME/docker-credential-pat  (default ~/.cache/…)
+//     services.json   discovery results (ServiceLocator)
+// DOCKER_CREDENTIAL_PAT_STATE_DIR overrides the state dir (tests, CI).
+
+#include <optional>
+#include <string>
+
+#include "credentials/errors.hpp"
+#include "credentials/store_config.hpp"
+
+namespace pat::helper {
+
+struct StatePaths {
+    std::string state_dir;
+    std::string cache_dir;
+    std::string spool() const { return state_dir + "/usage.spool"; }
+    std::string verdicts() const { return state_dir + "/verdicts.json"; }
+    std::string flush_lock() const { return state_dir + "/flush.lock"; }
+    std::string services_cache() const { return cache_dir + "/services.json"; }
+};
+
+// nullopt when neither XDG_* nor HOME gives an absolute path.
+std::optional<StatePaths> state_paths(const cred::EnvLookup& env);
+
+// Creates `dir` and its missing parents with mode 0700.
+cred::Result<void> ensure_private_dir(const std::string& dir);
+
+}  // namespace pat::helper

@@ -1,0 +1,37 @@
+#pragma once
+// Verdicts refreshed by the flush: what the token service said about each
+// stored credential, keyed by server key and tied to the stored item's
+// generation (TokenInfo::generation), so a verdict about an old token never
+// applies to a newly stored one. `get` reads this file (no network); the
+// flush writes it atomically (temp file + rename). Non-secret JSON.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "credentials/errors.hpp"
+#include "tokenclient/token_info.hpp"
+
+namespace pat::helper {
+
+class VerdictCache {
+  public:
+    explicit VerdictCache(std::string path);
+
+    // The verdict for `server_key` if its generation matches, else nullopt.
+    // A missing or corrupt file reads as empty (never an error for `get`).
+    std::optional<tokenclient::TokenInfo> lookup(const std::string& server_key,
+                                                 const std::string& generation) const;
+
+    // Replaces the whole file with `verdicts` (key -> info with generation).
+    cred::Result<void> save(const std::map<std::string, tokenclient::TokenInfo>& verdicts);
+    // Read-modify-write of one key under an exclusive flock; nullopt removes it.
+    cred::Result<void> put(const std::string& server_key,
+                           const std::optional<tokenclient::TokenInfo>& info);
+    std::map<std::string, tokenclient::TokenInfo> load_all() const;
+
+  private:
+    std::string m_path;
+};
+
+}  // namespace pat::helper

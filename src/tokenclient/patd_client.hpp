@@ -1,0 +1,79 @@
+#pragma once
+// patd's HTTP API as the helper uses it (shared/docs/token-service.md).
+// Each call is one request with the client's deadline. HTTP errors map to
+// cred::Error: 401 service_unauthorized, 403 service_forbidden, other 4xx
+// service_rejected, 5xx/garbage service_failure; the message carries patd's
+// `detail` (never a secret), e.g. "token service refused the token: token
+// is deactivated".
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/secret.hpp"
+#include "credentials/errors.hpp"
+#include "tokenclient/token_info.hpp"
+
+namespace pat::tokenclient {
+
+// The result of POST /v2/users/login.
+struct LoginResult {
+    std::optional<Secret> session;          // set on 200
+    std::optional<Secret> login_2fa_token;  // set when 2FA is required (401 + token)
+};
+
+struct TokenPage {
+    long count = 0;
+    long active_count = 0;
+    bool has_next = false;
+    std::vector<TokenInfo> results;  // state active/inactive/expired, uuid, label, scopes …
+};
+
+// A token created by POST /v2/access-tokens or desktop-generate.
+struct CreatedToken {
+    TokenInfo info;
+    Secret token;  // the plaintext, shown once
+};
+
+class PatdClient {
+  public:
+    // `base_url`: e.g. "http://127.0.0.1:5001" (no trailing slash).
+    PatdClient(std::string base_url, std::chrono::milliseconds deadline);
+
+    const std::string& base_url() const { return m_base_url; }
+
+    // GET /v2/access-tokens/current with Basic username:token. 200 -> the
+    // token's info (state active, or expired when past expires_at). 401 ->
+    // a TokenInfo with state inactive/expired/deleted/invalid chosen from
+    // patd's detail and `reason` = the detail; that is a successful Result.
+    // Only transport or 5xx failures are errors.
+    cred::Result<TokenInfo> current(const std::string& username, const Secret& token);
+
+    // POST /v2/access-tokens/current/usage {used_at, client} -> 204.
+    cred::Result<void> report_usage(const std::string& username, const Secret& token,
+                                    TimePoint used_at, const std::string& client);
+
+    // POST /v2/users/login {username, password}.
+    cred::Result<LoginResult> login(const std::string& username, const Secret& password);
+    // POST /v2/users/2fa-login {login_2fa_token, code} -> the session.
+    cred::Result<Secret> login_2fa(const Secret& login_2fa_token, const std::string& code);
+
+    // Routes below take a (password) session from login.
+    cred::Result<TokenPage> list(const Secret& session, int page, int page_size);
+    // scopes: patd names ("repo:read" …); expires_at: none or ≤ 1 year ahead.
+    cred::Result<CreatedToken> create(const Secret& session, const std::string& label,
+                                      const std::vector<std::string>& scopes,
+                                      std::optional<TimePoint> expires_at);
+    cred::Result<CreatedToken> desktop_generate(const Secret& session);
+    cred::Result<TokenInfo> get(const Secret& session, const std::string& uuid);
+    cred::Result<TokenInfo> patch(const Secret& session, const std::string& uuid,
+                                  std::optional<std::string> label, std::optional<bool> is_active);
+    cred::Result<void> remove(const Secret& session, const std::string& uuid);
+
+  private:
+    std::string m_base_url;
+    std::chrono::milliseconds m_deadline;
+};
+
+}  // namespace pat::tokenclient

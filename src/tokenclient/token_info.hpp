@@ -1,0 +1,69 @@
+#pragma once
+// What the helper knows about a stored token, kept as cred::Metadata next to
+// the secret (and refreshed in the verdict cache by the flush). Every field
+// is non-secret.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "credentials/credentials.hpp"
+
+namespace pat::tokenclient {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Order matters only for display. `unknown`: never checked (service down at
+// store time, or an item written by another tool).
+enum class TokenState { unknown, active, inactive, expired, deleted, invalid };
+
+// "unknown" | "active" | "inactive" | "expired" | "deleted" | "invalid".
+std::string_view to_string(TokenState state);
+std::optional<TokenState> parse_token_state(std::string_view text);
+
+// Whether `get` must drop the credential: inactive, expired, deleted, invalid.
+bool is_revoked(TokenState state);
+
+// Which kind of service answered. `patd`: the full API (scopes are patd's
+// `repo:*` names). `registry`: the standard token protocol only (scopes are
+// the granted actions on the probe repository: pull, push, delete).
+enum class ServiceKind { none, patd, registry };
+std::string_view to_string(ServiceKind kind);
+std::optional<ServiceKind> parse_service_kind(std::string_view text);
+
+struct TokenInfo {
+    TokenState state = TokenState::unknown;
+    ServiceKind kind = ServiceKind::none;
+    std::string service_url;          // patd base URL, or the registry's token realm
+    std::vector<std::string> scopes;  // see ServiceKind
+    std::string uuid;                 // patd only
+    std::string label;                // patd only
+    std::string owner;                // the username the service confirmed
+    std::string generated_by;         // patd: "manual" | "auto"
+    std::optional<TimePoint> expires_at;
+    std::optional<TimePoint> last_used;
+    std::optional<TimePoint> checked_at;  // when the service last answered about it
+    std::string reason;                   // one line: why the state is what it is
+    std::string generation;  // random id of the stored credential (see pat_store)
+};
+
+// Whether the token is past expires_at at `now` (false without an expiry).
+bool is_past_expiry(const TokenInfo& info, TimePoint now);
+
+// TokenInfo <-> the flat metadata map persisted by every store. Keys:
+//   pat_state pat_kind pat_service pat_scopes (space-separated) pat_uuid
+//   pat_label pat_owner pat_generated_by pat_expires_at pat_last_used
+//   pat_checked_at (times: RFC 3339 UTC) pat_reason pat_gen
+// Empty fields are left out. from_metadata never fails: unknown or
+// malformed values read as absent/unknown.
+cred::Metadata to_metadata(const TokenInfo& info);
+TokenInfo from_metadata(const cred::Metadata& metadata);
+
+// RFC 3339 UTC with seconds ("2026-11-29T22:40:00Z"); parse accepts
+// fractional seconds and a Z or +00:00 offset.
+std::string format_time(TimePoint t);
+std::optional<TimePoint> parse_time(std::string_view text);
+
+}  // namespace pat::tokenclient

@@ -1,0 +1,52 @@
+#pragma once
+// What the helper's lifecycle (src/helper/lifecycle) needs from "the token
+// service of a registry", whatever it is. The remote implementation combines
+// ServiceLocator, PatdClient and the registry probe; unit tests use a fake.
+
+#include <memory>
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/secret.hpp"
+#include "credentials/errors.hpp"
+#include "tokenclient/patd_client.hpp"
+#include "tokenclient/service_locator.hpp"
+#include "tokenclient/token_info.hpp"
+
+namespace pat::tokenclient {
+
+// The docker CLI's text for a 2FA account that sent a password.
+inline constexpr std::string_view k_pat_required_detail =
+    "please use personal access token to login";
+
+class TokenService {
+  public:
+    virtual ~TokenService() = default;
+
+    // What the service says about username:secret for `server_key`.
+    // kind none (no service found) -> TokenInfo{unknown, kind none}, ok.
+    // A rejected secret is a TokenInfo with a revoked state, ok.
+    // Errors: only "could not ask" (service_unreachable, service_failure).
+    virtual cred::Result<TokenInfo> validate(const std::string& server_key,
+                                             const std::string& username, const Secret& secret) = 0;
+
+    // patd only: logs in with a password and creates an auto-generated PAT
+    // (desktop-generate), returning it with its info. Errors:
+    // service_unauthorized (wrong password; also a PAT, which cannot sign
+    // in for admin routes), service_rejected with k_pat_required_detail in
+    // the message for a 2FA account, service_unreachable, or
+    // service_rejected "not a patd service" for other kinds.
+    virtual cred::Result<CreatedToken> exchange_password(const std::string& server_key,
+                                                         const std::string& username,
+                                                         const Secret& password) = 0;
+
+    // patd only: records a use (POST current/usage). Other kinds: ok, no-op.
+    virtual cred::Result<void> report_usage(const std::string& server_key,
+                                            const std::string& username, const Secret& secret,
+                                            TimePoint used_at) = 0;
+};
+
+std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options,
+                                                        const Clock& clock);
+
+}  // namespace pat::tokenclient
