@@ -91,8 +91,7 @@ namespace {
 // The token-service settings live in the same file and are read by
 // src/helper/lifecycle/helper_config.cpp.
 constexpr std::string_view k_token_service_settings[] = {"services", "exchange_passwords",
-                                                          "flush_interval_s",
-                                                          "validate_timeout_ms"};
+                                                         "flush_interval_s", "validate_timeout_ms"};
 constexpr std::string_view k_known_settings =
     "store, keyring, timeout_ms, services, exchange_passwords, flush_interval_s, "
     "validate_timeout_ms";
@@ -118,8 +117,8 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
         }
         if (setting == nullptr && is_token_service_setting(key)) continue;
         if (setting == nullptr) {
-            return fail(bad_file(path, "unknown setting \"" + key + "\" (known: " +
-                                           std::string(k_known_settings) + ")"));
+            return fail(bad_file(path, "unknown setting \"" + key +
+                                           "\" (known: " + std::string(k_known_settings) + ")"));
         }
         // store and keyring are strings, timeout_ms a JSON integer.
         const bool is_timeout = setting->key == "timeout_ms";
@@ -147,23 +146,29 @@ Result<StoreConfig> apply_environment(StoreConfig config, const EnvLookup& env) 
     return config;
 }
 
+Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env) {
+    auto path = config_file_path(env);
+    if (!path) return std::optional<ConfigFileText>();
+    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path->c_str(), "rb"));
+    if (!file && errno != ENOENT && errno != ENOTDIR) {
+        return fail(Error{Errc::bad_input,
+                          "cannot read config file " + *path + ": " + std::strerror(errno)});
+    }
+    if (!file) return std::optional<ConfigFileText>();
+    std::string text(k_max_config_bytes + 1, '\0');
+    text.resize(std::fread(text.data(), 1, text.size(), file.get()));
+    if (text.size() > k_max_config_bytes) return fail(bad_file(*path, "larger than 64 KiB"));
+    return std::optional<ConfigFileText>(ConfigFileText{std::move(*path), std::move(text)});
+}
+
 Result<StoreConfig> load_store_config(const EnvLookup& env) {
     StoreConfig config;
-    if (auto path = config_file_path(env)) {
-        std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path->c_str(), "rb"));
-        if (!file && errno != ENOENT && errno != ENOTDIR) {
-            return fail(Error{Errc::bad_input,
-                              "cannot read config file " + *path + ": " + std::strerror(errno)});
-        }
-        if (file) {
-            std::string text(k_max_config_bytes + 1, '\0');
-            text.resize(std::fread(text.data(), 1, text.size(), file.get()));
-            if (text.size() > k_max_config_bytes)
-                return fail(bad_file(*path, "larger than 64 KiB"));
-            auto applied = apply_config_file(config, text, *path);
-            if (!applied) return applied;
-            config = *applied;
-        }
+    auto file = read_config_file(env);
+    if (!file) return fail(std::move(file).error());
+    if (*file) {
+        auto applied = apply_config_file(config, (*file)->text, (*file)->path);
+        if (!applied) return applied;
+        config = *applied;
     }
     return apply_environment(config, env);
 }

@@ -57,6 +57,15 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
 // Applies the DOCKER_CREDENTIAL_PAT_* variables on top of `config`.
 Result<StoreConfig> apply_environment(StoreConfig config, const EnvLookup& env);
 
+// The config file's text: nullopt when there is no path or no file; an
+// unreadable or oversized (> 64 KiB) file is an error naming the path.
+// Shared with the helper's token-service settings (helper_config.cpp).
+struct ConfigFileText {
+    std::string path;
+    std::string text;
+};
+Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env);
+
 // Defaults, then the config file (when it exists), then the environment.
 // A missing file is fine; an unreadable or invalid one is an error.
 Result<StoreConfig> load_store_config(const EnvLookup& env);

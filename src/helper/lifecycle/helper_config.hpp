@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "credentials/errors.hpp"
 #include "credentials/store_config.hpp"
@@ -29,6 +30,15 @@ struct HelperConfig {
     StatePaths paths;
 };
 
+inline constexpr std::string_view k_env_exchange = "DOCKER_CREDENTIAL_PAT_EXCHANGE";
+inline constexpr std::string_view k_env_flush_interval = "DOCKER_CREDENTIAL_PAT_FLUSH_INTERVAL";
+inline constexpr std::string_view k_env_validate_ms = "DOCKER_CREDENTIAL_PAT_VALIDATE_MS";
+inline constexpr std::string_view k_env_offline = "DOCKER_CREDENTIAL_PAT_OFFLINE";
+
+// Defaults, then the config file, then the environment (an empty variable
+// counts as unset). Booleans accept 1/0/true/false; URLs must be http(s)://.
+// Without any usable HOME/XDG_* path, `paths` is left empty: the helper then
+// keeps no spool or verdicts (get/store still work) and no discovery cache.
 cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env);
 
 }  // namespace pat::helper
