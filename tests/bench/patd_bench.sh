@@ -7,6 +7,7 @@
 # Prints requests/s and p50/p99 for both, the ratio, patd's idle and loaded
 # RSS, start-up time (exec until /healthz answers) and the last-used DB writes
 # the run caused, as a Markdown table, and compares them with the goals.
+# PATD_BENCH_PERF=FILE records a perf profile of patd during its run.
 # PATD_BENCH_ARGS adds flags to `patd serve` (e.g. "--threads 4").
 set -euo pipefail
 build=${1:?usage: patd_bench.sh BUILD_DIR [DURATION] [CONNECTIONS]}
@@ -112,13 +113,22 @@ pat_wait_port "$nport" 10 "$nginx_pid"
 [ "$(curl -s -m 5 "http://127.0.0.1:$nport/token.json" | wc -c)" = "$body_bytes" ] ||
   { echo "patd_bench: nginx does not serve the file" >&2; exit 1; }
 
-# run_wrk NAME URL [LUA]: warm up 2 s, then measure; writes $tmp/NAME.wrk
+# CPU time (user + system, clock ticks) of processes and their threads; on
+# a shared machine CPU per request is steadier than requests/s.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
+us_per_req() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n ? t / hz * 1e6 / n : 0 }'; }
+
+# run_wrk NAME URL LUA PIDS..: warm up 2 s, then measure; writes $tmp/NAME.wrk
+# and the server's CPU ticks during the measured part to $tmp/NAME.cpu
 run_wrk() {
-  local name=$1 target=$2 lua=${3:-}
+  local name=$1 target=$2 lua=$3 c0
+  shift 3
   local s=()
   [ -n "$lua" ] && s=(-s "$lua")
   wrk -t2 -c"$conns" -d2s "${s[@]}" "$target" >/dev/null
+  c0=$(cpu_ticks "$@")
   wrk -t2 -c"$conns" -d"$duration" --latency "${s[@]}" "$target" >"$tmp/$name.wrk"
+  echo $(($(cpu_ticks "$@") - c0)) >"$tmp/$name.cpu"
 }
 # wrk_field FILE rps|p50|p99|non2xx
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }'; }
@@ -131,7 +141,8 @@ wrk_field() {
   esac
 }
 
-run_wrk nginx "http://127.0.0.1:$nport/token.json"
+# shellcheck disable=SC2046  # the nginx workers' pids
+run_wrk nginx "http://127.0.0.1:$nport/token.json" "" $(pgrep -P "$nginx_pid")
 w0=$(patd_metric patd_last_used_writes_total)
 peak=$tmp/peak
 echo 0 >"$peak"
@@ -139,7 +150,11 @@ echo 0 >"$peak"
   r=$(rss_kib "$PATD_PID"); [ "$r" -gt "$(cat "$peak")" ] && echo "$r" >"$peak"; sleep 0.2
 done) &
 sampler_pid=$!
-run_wrk patd "$url" "$tmp/auth.lua"
+# PATD_BENCH_PERF=FILE: also profile patd during the measured run (perf record)
+if [ -n "${PATD_BENCH_PERF:-}" ]; then
+  (sleep 3 && perf record -F 999 -g -p "$PATD_PID" -o "$PATD_BENCH_PERF" -- sleep 3 >/dev/null 2>&1) &
+fi
+run_wrk patd "$url" "$tmp/auth.lua" "$PATD_PID"
 kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true
 sampler_pid=
 w1=$(patd_metric patd_last_used_writes_total)
@@ -163,6 +178,7 @@ patd benchmark — $(date -u +%FT%TZ), $(nproc) CPUs, wrk -t2 -c$conns -d$durati
 | p50 latency (ms) | $p_p50 | $n_p50 |
 | p99 latency (ms) | $p_p99 | $n_p99 |
 | patd / nginx throughput | $ratio % | |
+| server CPU per request (µs) | $(us_per_req "$(cat "$tmp/patd.cpu")" "$total_reqs") | $(us_per_req "$(cat "$tmp/nginx.cpu")" "$(awk '/requests in/ { print $1 }' "$tmp/nginx.wrk")") |
 | non-2xx replies | ${non2xx:-0} of $total_reqs | |
 | patd RSS idle / loaded (MiB) | $(mib "$idle_kib") / $(mib "$loaded_kib") | |
 | patd start-up to /healthz (ms) | $startup_ms | |

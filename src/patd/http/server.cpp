@@ -4,16 +4,18 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -72,7 +74,7 @@ class Session : public std::enable_shared_from_this<Session> {
                       [self = shared_from_this()] { self->read_header(); });
     }
 
-    // Runs on the session's strand after stop(): an idle connection closes at
+    // Runs on the session's thread after stop(): an idle connection closes at
     // once; one with a request in progress finishes it first.
     void on_stop() {
         if (m_idle) {
@@ -225,45 +227,55 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One io_context per worker thread, each run by exactly that thread: sessions
+// are spread round-robin over them and never change thread, so no strand or
+// reactor lock is needed on the hot path (a shared io_context with N threads
+// spent a measurable share of /token in futex and epoll contention).
 struct Server::Impl {
-    explicit Impl(int threads)
-        : shared(),
-          ioc(threads),
-          acceptor(net::make_strand(ioc)),
-          accept_backoff(acceptor.get_executor()),
-          signals(ioc) {}
+    explicit Impl(int threads) : shared() {
+        for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+        acceptor.emplace(*contexts.front());
+        accept_backoff.emplace(*contexts.front());
+        signals.emplace(*contexts.front());
+    }
+
+    net::io_context& next_context() {
+        net::io_context& ctx = *contexts[next % contexts.size()];
+        ++next;
+        return ctx;
+    }
 
     void accept() {
-        acceptor.async_accept(net::make_strand(ioc),
-                              [this](beast::error_code ec, tcp::socket socket) {
-                                  if (ec == net::error::operation_aborted || shared.stopping)
-                                      return;
-                                  if (ec) {
-                                      // Out of descriptors (EMFILE) or similar: retry shortly
-                                      // instead of spinning on an error that is still there.
-                                      log::warn("accept failed: " + ec.message());
-                                      accept_backoff.expires_after(std::chrono::milliseconds(100));
-                                      accept_backoff.async_wait([this](beast::error_code wec) {
-                                          if (!wec && !shared.stopping) accept();
-                                      });
-                                      return;
-                                  }
-                                  beast::error_code nd;
-                                  socket.set_option(tcp::no_delay(true), nd);
-                                  std::make_shared<Session>(std::move(socket), shared)->start();
-                                  accept();
-                              });
+        acceptor->async_accept(next_context(), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == net::error::operation_aborted || shared.stopping) return;
+            if (ec) {
+                // Out of descriptors (EMFILE) or similar: retry shortly
+                // instead of spinning on an error that is still there.
+                log::warn("accept failed: " + ec.message());
+                accept_backoff->expires_after(std::chrono::milliseconds(100));
+                accept_backoff->async_wait([this](beast::error_code wec) {
+                    if (!wec && !shared.stopping) accept();
+                });
+                return;
+            }
+            beast::error_code nd;
+            socket.set_option(tcp::no_delay(true), nd);
+            std::make_shared<Session>(std::move(socket), shared)->start();
+            accept();
+        });
     }
 
     void begin_stop() {
         if (shared.stopping.exchange(true)) return;
-        net::post(acceptor.get_executor(), [this] {
+        net::post(acceptor->get_executor(), [this] {
             beast::error_code ec;
-            acceptor.close(ec);
-            accept_backoff.cancel();
+            acceptor->close(ec);
+            accept_backoff->cancel();
         });
-        beast::error_code ec;
-        signals.cancel(ec);
+        net::post(signals->get_executor(), [this] {
+            beast::error_code ec;
+            signals->cancel(ec);
+        });
         std::vector<std::shared_ptr<Session>> live;
         {
             std::lock_guard lock(shared.mutex);
@@ -277,14 +289,19 @@ struct Server::Impl {
         grace_cv.notify_all();
     }
 
-    // Declared first so it outlives the io_context: after a forced stop the
+    void stop_contexts() {
+        for (auto& ctx : contexts) ctx->stop();
+    }
+
+    // Declared first so it outlives the io_contexts: after a forced stop a
     // context's destructor destroys pending handlers, whose sessions
     // unregister themselves from `shared`.
     Shared shared;
-    net::io_context ioc;
-    tcp::acceptor acceptor;
-    net::steady_timer accept_backoff;
-    net::signal_set signals;
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    std::size_t next = 0;  // only touched by the acceptor's thread
+    std::optional<tcp::acceptor> acceptor;
+    std::optional<net::steady_timer> accept_backoff;
+    std::optional<net::signal_set> signals;
     std::mutex grace_mutex;
     std::condition_variable grace_cv;
     bool grace_started = false;
@@ -304,7 +321,7 @@ Result<std::unique_ptr<Server>, std::string> Server::bind(const ServerOptions& o
     const auto address = net::ip::make_address(options.host, ec);
     if (ec) return fail("invalid listen address '" + options.host + "'");
     const tcp::endpoint endpoint(address, options.port);
-    auto& acc = impl->acceptor;
+    auto& acc = *impl->acceptor;
     acc.open(endpoint.protocol(), ec);
     if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acc.bind(endpoint, ec);
@@ -318,7 +335,7 @@ Result<std::unique_ptr<Server>, std::string> Server::bind(const ServerOptions& o
 
 std::string Server::local_address() const {
     beast::error_code ec;
-    const auto ep = m_impl->acceptor.local_endpoint(ec);
+    const auto ep = m_impl->acceptor->local_endpoint(ec);
     if (ec) return {};
     const auto addr = ep.address();
     const std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
@@ -327,9 +344,9 @@ std::string Server::local_address() const {
 
 void Server::run() {
     Impl& impl = *m_impl;
-    impl.signals.add(SIGTERM);
-    impl.signals.add(SIGINT);
-    impl.signals.async_wait([&impl](beast::error_code ec, int) {
+    impl.signals->add(SIGTERM);
+    impl.signals->add(SIGINT);
+    impl.signals->async_wait([&impl](beast::error_code ec, int) {
         if (!ec) impl.begin_stop();
     });
     impl.accept();
@@ -341,12 +358,22 @@ void Server::run() {
         if (impl.finished) return;
         if (!impl.grace_cv.wait_for(lock, impl.shared.options.shutdown_grace,
                                     [&] { return impl.finished; }))
-            impl.ioc.stop();
+            impl.stop_contexts();
+    });
+    // A context with no work would return from run() at once: keep every
+    // one running until the server stops (the guards go on stop below).
+    std::vector<net::executor_work_guard<net::io_context::executor_type>> guards;
+    for (auto& ctx : impl.contexts) guards.push_back(net::make_work_guard(*ctx));
+    std::thread releaser([&impl, &guards] {
+        std::unique_lock lock(impl.grace_mutex);
+        impl.grace_cv.wait(lock, [&] { return impl.grace_started || impl.finished; });
+        for (auto& g : guards) g.reset();
     });
     std::vector<std::thread> pool;
-    const int threads = std::max(1, impl.shared.options.threads);
-    for (int i = 1; i < threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
-    impl.ioc.run();
+    for (std::size_t i = 1; i < impl.contexts.size(); ++i) {
+        pool.emplace_back([&impl, i] { impl.contexts[i]->run(); });
+    }
+    impl.contexts.front()->run();
     for (auto& t : pool) t.join();
     {
         std::lock_guard lock(impl.grace_mutex);
@@ -354,6 +381,7 @@ void Server::run() {
         impl.grace_cv.notify_all();
     }
     watchdog.join();
+    releaser.join();
 }
 
 void Server::stop() {
