@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/secret.hpp"
@@ -35,6 +36,12 @@ struct CreatedToken {
     TokenInfo info;
     Secret token;  // the plaintext, shown once
 };
+
+// Whether `secret` has the shape of a patd PAT: any prefix, then 30 base62
+// characters and their 6-character base62 CRC-32 (token-service.md
+// "Storage and security"). A password is very unlikely to pass; it tells a
+// deleted PAT ("unknown token") from a password sent as a token.
+bool looks_like_pat(std::string_view secret);
 
 class PatdClient {
   public:

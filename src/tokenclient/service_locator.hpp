@@ -12,13 +12,12 @@
 // TTL, so `store` pays for discovery once per TTL, and `get` never does.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
-#include "credentials/errors.hpp"
-#include <map>
-
 #include "common/clock.hpp"
+#include "credentials/errors.hpp"
 #include "tokenclient/registry_probe.hpp"
 #include "tokenclient/token_info.hpp"
 
@@ -34,9 +33,9 @@ struct ServiceEndpoint {
 };
 
 struct LocatorOptions {
-    std::optional<std::string> backend_url;        // from the environment
-    std::map<std::string, std::string> services;   // from the config file
-    std::string cache_path;                        // discovery cache file; empty = no cache
+    std::optional<std::string> backend_url;       // from the environment
+    std::map<std::string, std::string> services;  // from the config file
+    std::string cache_path;                       // discovery cache file; empty = no cache
     std::chrono::seconds cache_ttl{3600};
     std::chrono::seconds negative_cache_ttl{300};  // for "no service found"
     std::chrono::milliseconds deadline{2000};      // per request

@@ -46,7 +46,7 @@ struct TokenInfo {
     std::optional<TimePoint> last_used;
     std::optional<TimePoint> checked_at;  // when the service last answered about it
     std::string reason;                   // one line: why the state is what it is
-    std::string generation;  // random id of the stored credential (see pat_store)
+    std::string generation;               // random id of the stored credential (see pat_store)
 };
 
 // Whether the token is past expires_at at `now` (false without an expiry).

@@ -46,7 +46,6 @@ class TokenService {
                                             TimePoint used_at) = 0;
 };
 
-std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options,
-                                                        const Clock& clock);
+std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options, const Clock& clock);
 
 }  // namespace pat::tokenclient

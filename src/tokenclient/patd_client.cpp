@@ -1,0 +1,350 @@
+// patd's API (shared/docs/token-service.md) over http_send. Replies that
+// carry a secret (sessions, new tokens) are wiped as soon as they are read.
+#include "tokenclient/patd_client.hpp"
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "tokenclient/http_client.hpp"
+#include "tokenclient/reply_json.hpp"
+
+namespace pat::tokenclient {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_base62 =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::size_t k_random_chars = 30;
+constexpr std::size_t k_checksum_chars = 6;
+
+std::uint32_t crc32(std::string_view data) {
+    std::uint32_t c = 0xFFFFFFFFU;
+    for (const char ch : data) {
+        c ^= static_cast<std::uint8_t>(ch);
+        for (int k = 0; k < 8; ++k) c = (c & 1U) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFU;
+}
+
+// Wipes every string in a parsed reply (it may hold a session or a token).
+void wipe_json(json& j) {
+    if (j.is_string()) {
+        wipe_string(j.get_ref<std::string&>());
+    } else if (j.is_structured()) {
+        for (auto& child : j) wipe_json(child);
+    }
+}
+
+// A parsed reply that wipes itself; for bodies that carry secrets.
+struct SecretJson {
+    json value;
+    SecretJson() = default;
+    SecretJson(const SecretJson&) = delete;
+    SecretJson& operator=(const SecretJson&) = delete;
+    ~SecretJson() { wipe_json(value); }
+};
+
+std::optional<TimePoint> time_field(const json& j, const char* name) {
+    auto it = j.find(name);
+    if (it == j.end() || !it->is_string()) return std::nullopt;
+    return parse_time(it->get<std::string>());
+}
+
+std::string string_field(const json& j, const char* name) {
+    auto it = j.find(name);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The accessToken shape -> TokenInfo; nullopt if it is not one.
+std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_url) {
+    if (!j.is_object() || !j.contains("uuid") || !j["uuid"].is_string()) return std::nullopt;
+    TokenInfo info;
+    info.kind = ServiceKind::patd;
+    info.service_url = base_url;
+    info.uuid = j["uuid"].get<std::string>();
+    info.label = string_field(j, "token_label");
+    info.generated_by = string_field(j, "generated_by");
+    if (auto scopes = j.find("scopes"); scopes != j.end() && scopes->is_array()) {
+        for (const auto& s : *scopes)
+            if (s.is_string()) info.scopes.push_back(s.get<std::string>());
+    }
+    info.expires_at = time_field(j, "expires_at");
+    info.last_used = time_field(j, "last_used");
+    const bool active = j.value("is_active", false);
+    if (is_past_expiry(info, std::chrono::system_clock::now())) {
+        info.state = TokenState::expired;
+        info.reason = "token has expired";
+    } else {
+        info.state = active ? TokenState::active : TokenState::inactive;
+        info.reason = active ? "active" : "token is deactivated";
+    }
+    return info;
+}
+
+// The TokenState for patd's 401 detail on `current` (src/patd/service/pat_auth.cpp).
+TokenState state_for_detail(const std::string& detail, std::string_view secret) {
+    if (detail == "token is deactivated") return TokenState::inactive;
+    if (detail == "token has expired") return TokenState::expired;
+    // "unknown token": a well-formed PAT that patd does not know was deleted
+    // (or belongs to someone else); anything else was never a PAT.
+    return looks_like_pat(secret) ? TokenState::deleted : TokenState::invalid;
+}
+
+}  // namespace
+
+bool looks_like_pat(std::string_view secret) {
+    if (secret.size() <= k_random_chars + k_checksum_chars) return false;
+    const std::string_view tail = secret.substr(secret.size() - k_random_chars - k_checksum_chars);
+    if (tail.find_first_not_of(k_base62) != std::string_view::npos) return false;
+    std::uint32_t sum = crc32(tail.substr(0, k_random_chars));
+    std::string checksum(k_checksum_chars, '0');
+    for (std::size_t i = k_checksum_chars; i > 0 && sum > 0; --i) {
+        checksum[i - 1] = k_base62[sum % 62];
+        sum /= 62;
+    }
+    return tail.substr(k_random_chars) == checksum;
+}
+
+PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline)
+    : m_base_url(std::move(base_url)), m_deadline(deadline) {
+    while (!m_base_url.empty() && m_base_url.back() == '/') m_base_url.pop_back();
+}
+
+namespace {
+
+// One API call: `where` names the service in errors.
+struct Call {
+    const std::string& base_url;
+    std::chrono::milliseconds deadline;
+
+    std::string where() const { return "token service " + url_endpoint(base_url); }
+
+    cred::Result<HttpResponse> send(std::string method, const std::string& path,
+                                    std::string body = {}, const Secret* bearer = nullptr,
+                                    std::optional<BasicAuth> basic = std::nullopt) const {
+        HttpRequest request;
+        request.method = std::move(method);
+        request.url = base_url + path;
+        request.deadline = deadline;
+        request.bearer = bearer;
+        request.basic = std::move(basic);
+        if (!body.empty() || request.method == "POST" || request.method == "PATCH") {
+            request.headers.emplace_back("Content-Type", "application/json");
+            request.body = std::move(body);
+        }
+        auto response = http_send(request);
+        wipe_string(request.body);  // a login body holds the password
+        return response;
+    }
+
+    cred::Error error(const HttpResponse& response) const {
+        return http_status_error(where(), response.status, response.body);
+    }
+
+    cred::Error malformed() const {
+        return {cred::Errc::service_failure, where() + " sent a reply that does not match its API"};
+    }
+
+    cred::Result<TokenInfo> token_reply(HttpResponse& response, long want) const {
+        if (response.status != want) return fail(error(response));
+        const json reply = json::parse(response.body, nullptr, false);
+        auto info = token_from_json(reply, base_url);
+        if (!info) return fail(malformed());
+        return std::move(*info);
+    }
+};
+
+// Builds a JSON body and wipes the intermediate copies of its secrets.
+std::string secret_body(std::initializer_list<std::pair<const char*, std::string_view>> fields) {
+    SecretJson j;
+    j.value = json::object();
+    for (const auto& [name, value] : fields) j.value[name] = std::string(value);
+    return j.value.dump();
+}
+
+cred::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
+    SecretJson reply;
+    reply.value = json::parse(response.body, nullptr, false);
+    wipe_string(response.body);
+    auto it = reply.value.is_object() ? reply.value.find("token") : reply.value.end();
+    if (it == reply.value.end() || !it->is_string() || it->get_ref<std::string&>().empty())
+        return fail(call.malformed());
+    return Secret::copy_of(it->get_ref<std::string&>());
+}
+
+}  // namespace
+
+cred::Result<TokenInfo> PatdClient::current(const std::string& username, const Secret& token) {
+    const Call call{m_base_url, m_deadline};
+    auto response =
+        call.send("GET", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
+    if (!response) return fail(std::move(response).error());
+    if (response->status == 401) {
+        TokenInfo info;
+        info.kind = ServiceKind::patd;
+        info.service_url = m_base_url;
+        info.reason = reply_detail(response->body).value_or("unknown token");
+        info.state = state_for_detail(info.reason, token.reveal());
+        return info;
+    }
+    auto info = call.token_reply(*response, 200);
+    if (info) info->owner = username;
+    return info;
+}
+
+cred::Result<void> PatdClient::report_usage(const std::string& username, const Secret& token,
+                                            TimePoint used_at, const std::string& client) {
+    const Call call{m_base_url, m_deadline};
+    const json body = {{"used_at", format_time(used_at)}, {"client", client}};
+    auto response = call.send("POST", "/v2/access-tokens/current/usage", body.dump(), nullptr,
+                              BasicAuth{username, &token});
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 204 && response->status != 200) return fail(call.error(*response));
+    return {};
+}
+
+cred::Result<LoginResult> PatdClient::login(const std::string& username, const Secret& password) {
+    const Call call{m_base_url, m_deadline};
+    auto response =
+        call.send("POST", "/v2/users/login",
+                  secret_body({{"username", username}, {"password", password.reveal()}}));
+    if (!response) return fail(std::move(response).error());
+    LoginResult result;
+    if (response->status == 200) {
+        auto session = session_reply(call, *response);
+        if (!session) return fail(std::move(session).error());
+        result.session = std::move(*session);
+        return result;
+    }
+    if (response->status == 401) {
+        SecretJson reply;
+        reply.value = json::parse(response->body, nullptr, false);
+        if (reply.value.is_object()) {
+            auto it = reply.value.find("login_2fa_token");
+            if (it != reply.value.end() && it->is_string() &&
+                !it->get_ref<std::string&>().empty()) {
+                result.login_2fa_token = Secret::copy_of(it->get_ref<std::string&>());
+                wipe_string(response->body);
+                return result;
+            }
+        }
+    }
+    auto error = call.error(*response);
+    wipe_string(response->body);
+    return fail(std::move(error));
+}
+
+cred::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const std::string& code) {
+    const Call call{m_base_url, m_deadline};
+    auto response =
+        call.send("POST", "/v2/users/2fa-login",
+                  secret_body({{"login_2fa_token", login_2fa_token.reveal()}, {"code", code}}));
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 200) {
+        auto error = call.error(*response);
+        wipe_string(response->body);
+        return fail(std::move(error));
+    }
+    return session_reply(call, *response);
+}
+
+cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int page_size) {
+    const Call call{m_base_url, m_deadline};
+    auto response = call.send("GET",
+                              "/v2/access-tokens?page=" + std::to_string(page) +
+                                  "&page_size=" + std::to_string(page_size),
+                              {}, &session);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 200) return fail(call.error(*response));
+    const json reply = json::parse(response->body, nullptr, false);
+    if (!reply.is_object() || !reply.contains("results") || !reply["results"].is_array())
+        return fail(call.malformed());
+    TokenPage out;
+    out.count = reply.value("count", 0L);
+    out.active_count = reply.value("active_count", 0L);
+    out.has_next = reply.contains("next") && reply["next"].is_string();
+    for (const auto& item : reply["results"]) {
+        auto info = token_from_json(item, m_base_url);
+        if (!info) return fail(call.malformed());
+        out.results.push_back(std::move(*info));
+    }
+    return out;
+}
+
+cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::string& label,
+                                              const std::vector<std::string>& scopes,
+                                              std::optional<TimePoint> expires_at) {
+    const Call call{m_base_url, m_deadline};
+    json body = {{"token_label", label}, {"scopes", scopes}};
+    if (expires_at) body["expires_at"] = format_time(*expires_at);
+    auto response = call.send("POST", "/v2/access-tokens", body.dump(), &session);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 201) return fail(call.error(*response));
+    SecretJson reply;
+    reply.value = json::parse(response->body, nullptr, false);
+    wipe_string(response->body);
+    auto info = token_from_json(reply.value, m_base_url);
+    auto token = info ? reply.value.find("token") : reply.value.end();
+    if (!info || token == reply.value.end() || !token->is_string() ||
+        token->get_ref<std::string&>().empty())
+        return fail(call.malformed());
+    return CreatedToken{std::move(*info), Secret::copy_of(token->get_ref<std::string&>())};
+}
+
+cred::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
+    const Call call{m_base_url, m_deadline};
+    auto response = call.send("POST", "/v2/access-tokens/desktop-generate", {}, &session);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 201 && response->status != 200) return fail(call.error(*response));
+    SecretJson reply;
+    reply.value = json::parse(response->body, nullptr, false);
+    wipe_string(response->body);
+    const json* data = nullptr;
+    if (reply.value.is_object() && reply.value.contains("data") && reply.value["data"].is_object())
+        data = &reply.value["data"];
+    if (data == nullptr || !data->contains("token") || !(*data)["token"].is_string() ||
+        (*data)["token"].get_ref<const std::string&>().empty())
+        return fail(call.malformed());
+    // The reply has only the token; what patd documents about auto tokens
+    // fills the rest (callers ask `current` for the uuid and label).
+    CreatedToken created{TokenInfo{},
+                         Secret::copy_of((*data)["token"].get_ref<const std::string&>())};
+    created.info.state = TokenState::active;
+    created.info.kind = ServiceKind::patd;
+    created.info.service_url = m_base_url;
+    created.info.generated_by = "auto";
+    created.info.scopes = {"repo:admin"};
+    return created;
+}
+
+cred::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string& uuid) {
+    const Call call{m_base_url, m_deadline};
+    auto response = call.send("GET", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
+    if (!response) return fail(std::move(response).error());
+    return call.token_reply(*response, 200);
+}
+
+cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::string& uuid,
+                                          std::optional<std::string> label,
+                                          std::optional<bool> is_active) {
+    const Call call{m_base_url, m_deadline};
+    json body = json::object();
+    if (label) body["token_label"] = *label;
+    if (is_active) body["is_active"] = *is_active;
+    auto response =
+        call.send("PATCH", "/v2/access-tokens/" + url_encode(uuid), body.dump(), &session);
+    if (!response) return fail(std::move(response).error());
+    return call.token_reply(*response, 200);
+}
+
+cred::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
+    const Call call{m_base_url, m_deadline};
+    auto response = call.send("DELETE", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 204 && response->status != 200) return fail(call.error(*response));
+    return {};
+}
+
+}  // namespace pat::tokenclient

@@ -1,0 +1,44 @@
+#include "tokenclient/reply_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pat::tokenclient {
+
+std::optional<std::string> reply_detail(std::string_view body) {
+    const auto reply = nlohmann::json::parse(body, nullptr, false);
+    if (!reply.is_object()) return std::nullopt;
+    std::optional<std::string> text;
+    for (const char* field : {"detail", "details", "message"}) {
+        auto it = reply.find(field);
+        if (it != reply.end() && it->is_string() && !it->get<std::string>().empty()) {
+            text = it->get<std::string>();
+            break;
+        }
+    }
+    if (!text) {
+        auto errors = reply.find("errors");
+        if (errors != reply.end() && errors->is_array() && !errors->empty() &&
+            (*errors)[0].is_object())
+            if (auto m = (*errors)[0].find("message"); m != (*errors)[0].end() && m->is_string())
+                text = m->get<std::string>();
+    }
+    if (!text) return std::nullopt;
+    text->erase(std::min(text->find_first_of("\r\n"), text->size()));
+    if (text->size() > 200) text->resize(200);
+    return text;
+}
+
+cred::Error http_status_error(const std::string& where, long status, std::string_view body) {
+    const std::string code = "(HTTP " + std::to_string(status) + ")";
+    const auto detail = reply_detail(body);
+    if (status >= 400 && status < 500) {
+        const cred::Errc errc = status == 401   ? cred::Errc::service_unauthorized
+                                : status == 403 ? cred::Errc::service_forbidden
+                                                : cred::Errc::service_rejected;
+        return {errc, where + " refused the request " + code + (detail ? ": " + *detail : "")};
+    }
+    return {cred::Errc::service_failure,
+            where + " failed " + code + (detail ? ": " + *detail : "")};
+}
+
+}  // namespace pat::tokenclient

@@ -1,0 +1,25 @@
+#pragma once
+// Reading the error replies of token services (internal to pat_tokenclient).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "credentials/errors.hpp"
+
+namespace pat::tokenclient {
+
+// The human text of an error reply: patd's / Docker Hub's `detail`,
+// the /token endpoint's `details`, `message`, or the registry's
+// errors[0].message. nullopt when the body is not such JSON. Capped at
+// 200 characters and cut at the first line break (it goes into one-line
+// messages).
+std::optional<std::string> reply_detail(std::string_view body);
+
+// The cred::Error for a non-2xx HTTP status: 401 service_unauthorized,
+// 403 service_forbidden, other 4xx service_rejected, anything else
+// service_failure. The message: "<where> refused the request (HTTP 4xx):
+// <detail>" or "<where> failed (HTTP 5xx)".
+cred::Error http_status_error(const std::string& where, long status, std::string_view body);
+
+}  // namespace pat::tokenclient
