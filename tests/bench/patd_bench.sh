@@ -65,7 +65,10 @@ EOF
 )
 # the measured start created keys and DB; the bench instance starts like a restart
 # shellcheck disable=SC2086  # PATD_BENCH_ARGS: extra serve flags, word-split on purpose
-patd_start "$bin" "$tmp/data" "$tmp/patd2.log" --service "$service" --auth-fail-limit 1000000 ${PATD_BENCH_ARGS:-}
+# --log-level warn: no access log line per request, like nginx's
+# `access_log off` below (both servers are measured without access logs).
+patd_start "$bin" "$tmp/data" "$tmp/patd2.log" --service "$service" --auth-fail-limit 1000000 \
+  --log-level warn ${PATD_BENCH_ARGS:-}
 pw="bench-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 patd_user_add "$bin" "$tmp/data" bench "$pw"
 patd_session bench "$pw"

@@ -106,6 +106,40 @@ TEST_CASE("tokens are found by digest, listed newest first, and scoped to their 
     CHECK(repo->list_tokens(alice, 0, 10)->count == 4);
 }
 
+// The SQLite store caches lookups by digest (the /token hot path): every
+// write must be visible to the very next lookup.
+TEST_CASE("a lookup by digest right after a write sees the write", "[store]") {
+    auto repo = fresh_repository();
+    const auto id = repo->create_account(account("alice"))->id;
+    REQUIRE(repo->insert_token(token(id, "t1", k_t0), std::nullopt).ok());
+    REQUIRE((*repo->find_token_and_owner("digest-t1"))->first.is_active);  // now cached
+
+    REQUIRE(repo->update_token(id, "t1", TokenPatch{std::nullopt, false}).ok());
+    CHECK_FALSE((*repo->find_token_and_owner("digest-t1"))->first.is_active);
+    REQUIRE(repo->update_token(id, "t1", TokenPatch{std::string("renamed"), true}).ok());
+    CHECK((*repo->find_token_and_owner("digest-t1"))->first.label == "renamed");
+
+    REQUIRE(repo->update_last_used({{(*repo->find_token(id, "t1"))->id, k_t0 + seconds(5)}}).ok());
+    CHECK((*repo->find_token_and_owner("digest-t1"))->first.last_used == k_t0 + seconds(5));
+
+    REQUIRE(repo->set_totp(id, true, "sealed").ok());
+    CHECK((*repo->find_token_and_owner("digest-t1"))->second.totp_enabled);
+
+    REQUIRE(*repo->delete_token(id, "t1"));
+    CHECK_FALSE(repo->find_token_and_owner("digest-t1")->has_value());
+
+    // Eviction of the oldest auto token by a sixth one.
+    for (int i = 0; i < 5; ++i)
+        REQUIRE(repo->insert_token(token(id, "auto" + std::to_string(i), k_t0 + seconds(i),
+                                         GeneratedBy::automatic),
+                                   5)
+                    .ok());
+    REQUIRE(repo->find_token_and_owner("digest-auto0")->has_value());
+    REQUIRE(
+        repo->insert_token(token(id, "auto5", k_t0 + seconds(9), GeneratedBy::automatic), 5).ok());
+    CHECK_FALSE(repo->find_token_and_owner("digest-auto0")->has_value());
+}
+
 TEST_CASE("a sixth auto-generated token evicts the oldest auto one only", "[store]") {
     auto repo = fresh_repository();
     const auto id = repo->create_account(account("alice"))->id;

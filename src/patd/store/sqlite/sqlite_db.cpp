@@ -80,7 +80,22 @@ std::string Statement::blob_at(int column) const {
              : std::string();
 }
 
+namespace {
+// SQLite's memory statistics take a process-wide mutex on every allocation,
+// which the /token threads then contend for (futex calls per request under
+// load); patd never reads them. Must run before SQLite initialises; if it
+// already did (another user in the process), the call fails harmlessly.
+void configure_sqlite_once() {
+    static const bool done = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)done;
+}
+}  // namespace
+
 Connection::Connection(const std::string& path, bool uri) {
+    configure_sqlite_once();
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
                       (uri ? SQLITE_OPEN_URI : 0);

@@ -1,5 +1,9 @@
 #include "patd/store/sqlite/sqlite_repository.hpp"
 
+#include <chrono>
+#include <shared_mutex>
+#include <unordered_map>
+
 #include "common/log.hpp"
 #include "patd/store/connection_pool.hpp"
 #include "patd/store/sqlite/migrations.hpp"
@@ -36,6 +40,53 @@ std::vector<std::unique_ptr<Connection>> open_all(const std::string& path, bool 
     return out;
 }
 
+// Recent PAT lookups by digest. The /token hot path would otherwise open a
+// SQLite read transaction per request, and SQLite's unix VFS takes a
+// process-wide mutex plus two fcntl locks for each (the top cost of /token
+// under load). Every write through this repository clears the cache, so a
+// token deactivated, deleted or evicted through patd never authenticates
+// from it; k_ttl bounds how long a change made by another process (the
+// `patd user` commands, a manual SQL edit) can go unseen.
+class TokenLookupCache {
+  public:
+    using Row = std::optional<std::pair<TokenRecord, AccountRecord>>;
+    static constexpr auto k_ttl = std::chrono::seconds(1);
+    static constexpr std::size_t k_max_entries = 4096;
+
+    std::optional<Row> find(std::string_view digest) const {
+        const auto now = std::chrono::steady_clock::now();
+        std::shared_lock lock(m_mutex);
+        const auto it = m_entries.find(std::string(digest));
+        if (it == m_entries.end() || now - it->second.at >= k_ttl) return std::nullopt;
+        return it->second.row;
+    }
+    void store(std::string_view digest, std::uint64_t generation, const Row& row) {
+        std::unique_lock lock(m_mutex);
+        // A write that ran during our lookup may have made `row` stale.
+        if (generation != m_generation) return;
+        if (m_entries.size() >= k_max_entries) m_entries.clear();
+        m_entries[std::string(digest)] = Entry{std::chrono::steady_clock::now(), row};
+    }
+    std::uint64_t generation() const {
+        std::shared_lock lock(m_mutex);
+        return m_generation;
+    }
+    void clear() {
+        std::unique_lock lock(m_mutex);
+        ++m_generation;
+        m_entries.clear();
+    }
+
+  private:
+    struct Entry {
+        std::chrono::steady_clock::time_point at;
+        Row row;
+    };
+    mutable std::shared_mutex m_mutex;
+    std::uint64_t m_generation = 0;
+    std::unordered_map<std::string, Entry> m_entries;
+};
+
 class SqliteRepository final : public Repository {
   public:
     SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
@@ -45,6 +96,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<AccountRecord> create_account(const AccountRecord& a) override {
+        const ClearOnExit invalidate{m_token_cache};
         return with_connection<AccountRecord>(m_pool, [&](Connection& c) {
             c.prepare(
                  "INSERT INTO accounts (username, password_hash, created_at, totp_enabled, "
@@ -88,6 +140,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<void> set_password_hash(std::int64_t id, const std::string& hash) override {
+        const ClearOnExit invalidate{m_token_cache};
         auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
             c.prepare("UPDATE accounts SET password_hash = ? WHERE id = ?")
                 .bind(1, hash)
@@ -100,6 +153,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<void> set_totp(std::int64_t id, bool enabled, const std::string& sealed) override {
+        const ClearOnExit invalidate{m_token_cache};
         auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
             c.prepare(
                  "UPDATE accounts SET totp_enabled = ?, totp_secret = ?, totp_last_step = 0 "
@@ -115,6 +169,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<bool> consume_totp_step(std::int64_t id, std::int64_t step) override {
+        const ClearOnExit invalidate{m_token_cache};
         return with_connection<bool>(m_pool, [&](Connection& c) {
             c.prepare("UPDATE accounts SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
                 .bind(1, step)
@@ -135,14 +190,19 @@ class SqliteRepository final : public Repository {
 
     SResult<std::optional<std::pair<TokenRecord, AccountRecord>>> find_token_and_owner(
         std::string_view digest) override {
-        using Row = std::optional<std::pair<TokenRecord, AccountRecord>>;
-        return with_connection<Row>(m_pool, [&](Connection& c) -> Row {
+        using Row = TokenLookupCache::Row;
+        if (auto hit = m_token_cache.find(digest)) return *hit;
+        const std::uint64_t generation = m_token_cache.generation();
+        auto row = with_connection<Row>(m_pool, [&](Connection& c) -> Row {
             auto s = c.prepare(PATD_SELECT_TOKEN_AND_OWNER " WHERE t.digest = ?");
             s.bind_blob(1, digest);
             if (!s.step()) return std::nullopt;
             return std::pair(sqlite::token_from(s),
                              sqlite::account_from(s, sqlite::k_token_columns));
         });
+        // Misses are not cached: a token created a moment later must work.
+        if (row && row.value()) m_token_cache.store(digest, generation, row.value());
+        return row;
     }
 
     SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
@@ -177,6 +237,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<TokenRecord> insert_token(const TokenRecord& t, std::optional<int> max_auto) override {
+        const ClearOnExit invalidate{m_token_cache};
         return with_connection<TokenRecord>(m_pool, [&](Connection& c) {
             Transaction tx(c, true);
             TokenRecord out = sqlite::insert_token(c, t);
@@ -189,6 +250,7 @@ class SqliteRepository final : public Repository {
 
     SResult<std::optional<TokenRecord>> update_token(std::int64_t account_id, std::string_view uuid,
                                                      const TokenPatch& patch) override {
+        const ClearOnExit invalidate{m_token_cache};
         return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
             Transaction tx(c, true);
             if (patch.token_label)
@@ -210,6 +272,7 @@ class SqliteRepository final : public Repository {
     }
 
     SResult<bool> delete_token(std::int64_t account_id, std::string_view uuid) override {
+        const ClearOnExit invalidate{m_token_cache};
         return with_connection<bool>(m_pool, [&](Connection& c) {
             c.prepare("DELETE FROM tokens WHERE account_id = ? AND uuid = ?")
                 .bind(1, account_id)
@@ -221,6 +284,7 @@ class SqliteRepository final : public Repository {
 
     SResult<void> update_last_used(
         const std::vector<std::pair<std::int64_t, Timestamp>>& entries) override {
+        const ClearOnExit invalidate{m_token_cache};
         auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
             Transaction tx(c, true);
             for (const auto& [id, used_at] : entries)
@@ -246,7 +310,15 @@ class SqliteRepository final : public Repository {
     }
 
   private:
+    // Clears the lookup cache when a write method returns (success or not:
+    // a failed transaction may still have changed nothing, clearing is safe).
+    struct ClearOnExit {
+        TokenLookupCache& cache;
+        ~ClearOnExit() { cache.clear(); }
+    };
+
     Pool m_pool;
+    TokenLookupCache m_token_cache;
 };
 }  // namespace
 
