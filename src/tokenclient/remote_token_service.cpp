@@ -1,0 +1,115 @@
+// TokenService over the network: ServiceLocator picks patd's API or the
+// registry token protocol for each server key.
+#include "tokenclient/token_service.hpp"
+
+namespace pat::tokenclient {
+namespace {
+
+constexpr const char* k_client_name = "docker-credential-pat";
+
+class RemoteTokenService final : public TokenService {
+  public:
+    RemoteTokenService(LocatorOptions options, const Clock& clock)
+        : m_deadline(options.deadline), m_locator(std::move(options), clock), m_clock(clock) {}
+
+    cred::Result<TokenInfo> validate(const std::string& server_key, const std::string& username,
+                                     const Secret& secret) override {
+        auto endpoint = locate(server_key);
+        if (!endpoint) return fail(std::move(endpoint).error());
+        cred::Result<TokenInfo> info = TokenInfo{};
+        switch (endpoint->kind) {
+            case ServiceKind::none: {
+                TokenInfo unknown;
+                unknown.reason = "no token service found for " + server_key;
+                return unknown;
+            }
+            case ServiceKind::patd:
+                info = PatdClient(endpoint->patd_url, m_deadline).current(username, secret);
+                break;
+            case ServiceKind::registry:
+                info = probe_token(endpoint->challenge, username, secret, m_deadline);
+                break;
+        }
+        if (!info) return forget_if_unreachable(server_key, std::move(info).error());
+        info->checked_at = m_clock.now();
+        if (info->state == TokenState::active && is_past_expiry(*info, m_clock.now())) {
+            info->state = TokenState::expired;
+            info->reason = "token has expired";
+        }
+        return info;
+    }
+
+    cred::Result<CreatedToken> exchange_password(const std::string& server_key,
+                                                 const std::string& username,
+                                                 const Secret& password) override {
+        auto endpoint = locate(server_key);
+        if (!endpoint) return fail(std::move(endpoint).error());
+        if (endpoint->kind != ServiceKind::patd)
+            return fail(cred::Error{cred::Errc::service_rejected,
+                                    "the token service of " + server_key +
+                                        " is not patd: cannot exchange a password for a token"});
+        if (looks_like_pat(password.reveal()))
+            return fail(cred::Error{cred::Errc::service_unauthorized,
+                                    "a personal access token cannot sign in to create tokens; "
+                                    "use the account password"});
+        PatdClient client(endpoint->patd_url, m_deadline);
+        auto login = client.login(username, password);
+        if (!login)
+            return fail(forget_if_unreachable(server_key, std::move(login).error()).error());
+        if (!login->session)
+            return fail(cred::Error{cred::Errc::service_rejected,
+                                    "unauthorized: " + std::string(k_pat_required_detail) +
+                                        " (two-factor authentication is on for " + username + ")"});
+        auto created = client.desktop_generate(*login->session);
+        if (!created) {
+            auto error = std::move(created).error();
+            if (error.code == cred::Errc::service_forbidden)  // a PAT session after all
+                error.code = cred::Errc::service_unauthorized;
+            return fail(std::move(error));
+        }
+        // desktop-generate answers with the token only; `current` fills in
+        // its uuid, label and expiry.
+        auto info = client.current(username, created->token);
+        if (info && info->state == TokenState::active) created->info = std::move(*info);
+        created->info.owner = username;
+        created->info.checked_at = m_clock.now();
+        return created;
+    }
+
+    cred::Result<void> report_usage(const std::string& server_key, const std::string& username,
+                                    const Secret& secret, TimePoint used_at) override {
+        auto endpoint = locate(server_key);
+        if (!endpoint) return fail(std::move(endpoint).error());
+        if (endpoint->kind != ServiceKind::patd) return {};
+        auto done = PatdClient(endpoint->patd_url, m_deadline)
+                        .report_usage(username, secret, used_at, k_client_name);
+        if (!done) return fail(forget_if_unreachable(server_key, std::move(done).error()).error());
+        return {};
+    }
+
+  private:
+    cred::Result<ServiceEndpoint> locate(const std::string& server_key) {
+        return m_locator.locate(server_key);
+    }
+
+    // A cached service that stopped answering may have moved: look again
+    // next time.
+    cred::Result<TokenInfo> forget_if_unreachable(const std::string& server_key,
+                                                  cred::Error error) {
+        if (error.code == cred::Errc::service_unreachable) m_locator.forget(server_key);
+        return fail(std::move(error));
+    }
+
+    std::chrono::milliseconds m_deadline;
+    ServiceLocator m_locator;
+    const Clock& m_clock;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options,
+                                                        const Clock& clock) {
+    return std::make_unique<RemoteTokenService>(std::move(options), clock);
+}
+
+}  // namespace pat::tokenclient

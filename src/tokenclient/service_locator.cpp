@@ -1,0 +1,137 @@
+// ServiceLocator: env, config file, discovery (issue 4 §1), then "is it
+// patd?", with the results cached in a small file (locator_cache.hpp).
+#include "tokenclient/service_locator.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "tokenclient/http_client.hpp"
+#include "tokenclient/locator_cache.hpp"
+
+namespace pat::tokenclient {
+namespace {
+
+constexpr const char* k_source_env = "DOCKER_CREDENTIAL_PAT_BACKEND";
+constexpr const char* k_source_config = "config file";
+constexpr const char* k_source_discovery = "discovery";
+
+std::int64_t unix_seconds(const Clock& clock) {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
+}
+
+// patd answers an unauthenticated `current` with 401 and a JSON `detail`;
+// a registry or another token service does not (distribution: `errors`,
+// Docker Hub's auth: 404). Transport failures are errors.
+cred::Result<bool> is_patd(const std::string& origin, std::chrono::milliseconds deadline) {
+    HttpRequest request;
+    request.url = origin + "/v2/access-tokens/current";
+    request.deadline = deadline;
+    auto response = http_send(request);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 401) return false;
+    const auto body = nlohmann::json::parse(response->body, nullptr, false);
+    return body.is_object() && body.contains("detail") && body["detail"].is_string();
+}
+
+bool has_path(std::string_view url) {
+    const std::size_t sep = url.find("://");
+    if (sep == std::string_view::npos) return false;
+    const std::size_t slash = url.find('/', sep + 3);
+    return slash != std::string_view::npos && slash + 1 < url.size();
+}
+
+}  // namespace
+
+ServiceLocator::ServiceLocator(LocatorOptions options, const Clock& clock)
+    : m_options(std::move(options)), m_clock(clock) {}
+
+namespace {
+
+// The configured URL for a key: the environment, then the config file (an
+// exact key, else one with the same registry base URL).
+std::pair<std::string, const char*> configured_url(const LocatorOptions& options,
+                                                   const std::string& key) {
+    if (options.backend_url && !options.backend_url->empty())
+        return {*options.backend_url, k_source_env};
+    if (auto it = options.services.find(key); it != options.services.end())
+        return {it->second, k_source_config};
+    const std::string base = registry_base_url(key);
+    for (const auto& [other, url] : options.services) {
+        if (registry_base_url(other) == base) return {url, k_source_config};
+    }
+    return {"", k_source_discovery};
+}
+
+}  // namespace
+
+cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key) {
+    const auto [configured, source] = configured_url(m_options, server_key);
+    const std::int64_t now = unix_seconds(m_clock);
+    LocatorCache cache;
+    if (!m_options.cache_path.empty()) {
+        cache = read_locator_cache(m_options.cache_path);
+        if (auto it = cache.find(server_key);
+            it != cache.end() && it->second.configured == configured) {
+            const auto ttl = it->second.endpoint.kind == ServiceKind::none
+                                 ? m_options.negative_cache_ttl
+                                 : m_options.cache_ttl;
+            const std::int64_t age = now - it->second.stored_at;
+            if (age >= 0 && age < ttl.count()) return it->second.endpoint;
+        }
+    }
+
+    ServiceEndpoint endpoint;
+    endpoint.source = source;
+    std::string url = configured;
+    if (url.empty()) {
+        auto challenge = discover_challenge(server_key, m_options.deadline);
+        if (!challenge) {
+            // No token auth at all: no service (cached, with the short TTL).
+            if (challenge.error().code != cred::Errc::service_rejected)
+                return fail(std::move(challenge).error());
+            endpoint.kind = ServiceKind::none;
+        } else {
+            endpoint.challenge = std::move(*challenge);
+            url = endpoint.challenge.realm;
+        }
+    }
+    if (!url.empty()) {
+        const std::string origin = url_origin(url);
+        if (origin.empty())
+            return fail(cred::Error{cred::Errc::bad_input, std::string("token service URL from ") +
+                                                               source + " is not an http(s) URL"});
+        auto patd = is_patd(origin, m_options.deadline);
+        if (!patd) return fail(std::move(patd).error());
+        if (*patd) {
+            endpoint.kind = ServiceKind::patd;
+            endpoint.patd_url = origin;
+        } else {
+            endpoint.kind = ServiceKind::registry;
+            if (!configured.empty()) {
+                // A configured token endpoint: the registry's challenge
+                // still names the `service` (and the realm, when the URL
+                // has no path).
+                auto challenge = discover_challenge(server_key, m_options.deadline);
+                if (challenge) endpoint.challenge = std::move(*challenge);
+                if (has_path(configured)) endpoint.challenge.realm = configured;
+                if (endpoint.challenge.realm.empty())
+                    return fail(cred::Error{cred::Errc::service_rejected,
+                                            "token service " + url_endpoint(configured) +
+                                                " is not patd and registry " + server_key +
+                                                " names no token endpoint"});
+            }
+        }
+    }
+    if (!m_options.cache_path.empty()) {
+        cache[server_key] = CachedEndpoint{endpoint, configured, now};
+        write_locator_cache(m_options.cache_path, cache);
+    }
+    return endpoint;
+}
+
+void ServiceLocator::forget(const std::string& server_key) {
+    if (m_options.cache_path.empty()) return;
+    LocatorCache cache = read_locator_cache(m_options.cache_path);
+    if (cache.erase(server_key) > 0) write_locator_cache(m_options.cache_path, cache);
+}
+
+}  // namespace pat::tokenclient

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Misbehaving TCP servers for tokenclient_test.sh, on 127.0.0.1:0.
+
+fake_server.py MODE PORT_FILE
+  blackhole  accept every connection and never answer
+  big        answer every request with HTTP 200 and a 2 MiB body
+  redirect   answer every request with 302 to http://127.0.0.1:1/
+Writes the port to PORT_FILE once listening; runs until killed.
+"""
+import socket
+import sys
+import threading
+import time
+
+mode, port_file = sys.argv[1], sys.argv[2]
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+srv.listen(64)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(srv.getsockname()[1]))
+import os
+os.rename(port_file + ".tmp", port_file)
+held = []
+
+
+def serve(conn):
+    try:
+        conn.settimeout(10)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if mode == "big":
+            body = b"x" * (2 * 1024 * 1024)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                         % len(body) + body)
+        elif mode == "redirect":
+            conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\n"
+                         b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+while True:
+    conn, _ = srv.accept()
+    if mode == "blackhole":
+        held.append(conn)  # never read, never answer, never close
+        continue
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
