@@ -1,7 +1,9 @@
 #pragma once
 // The usage spool: `get` appends one line per use and returns; the detached
 // flush posts the uses to the token service later (issue 4 §2).
-//  - Never holds a secret: a line is "<unix seconds> <server key, %-escaped>\n".
+//  - Never holds a secret: a line is "<unix seconds> <server key, %-escaped>\n",
+//    or after compaction "<latest use> <key> <count>\n". Malformed lines
+//    (a write torn by a crash) are skipped.
 //  - Survives crashes: appends are single O_APPEND writes under a shared
 //    flock; compaction rewrites to a temp file and renames under an
 //    exclusive flock, and an appender that raced with a rename re-opens.
@@ -47,6 +49,10 @@ class UsageSpool {
     const std::string& path() const { return m_path; }
 
   private:
+    // Rewrites the file merged per key, dropping the oldest keys until it
+    // leaves `reserve` bytes below max_bytes.
+    cred::Result<void> compact(std::size_t reserve);
+
     std::string m_path;
     std::size_t m_max_bytes;
 };

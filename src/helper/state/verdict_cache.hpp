@@ -19,6 +19,8 @@ class VerdictCache {
     explicit VerdictCache(std::string path);
 
     // The verdict for `server_key` if its generation matches, else nullopt.
+    // An empty generation never matches: an item without one (written by
+    // another tool) could be a different token than the one judged.
     // A missing or corrupt file reads as empty (never an error for `get`).
     std::optional<tokenclient::TokenInfo> lookup(const std::string& server_key,
                                                  const std::string& generation) const;

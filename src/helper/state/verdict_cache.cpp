@@ -1,0 +1,107 @@
+#include "helper/state/verdict_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <nlohmann/json.hpp>
+
+#include "helper/state/locked_file.hpp"
+
+namespace pat::helper {
+namespace {
+
+using Verdicts = std::map<std::string, tokenclient::TokenInfo>;
+
+constexpr std::string_view k_what = "verdict cache";
+constexpr int k_format = 1;
+
+// {"format":1,"verdicts":{"<key>":{<metadata, see to_metadata>}}}.
+// Anything else, or an entry that is not an object of strings, is ignored:
+// a damaged file must never make `get` fail.
+Verdicts parse(const std::string& text) {
+    Verdicts verdicts;
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (!doc.is_object()) return verdicts;
+    const auto format = doc.find("format");
+    const auto entries = doc.find("verdicts");
+    if (format == doc.end() || *format != k_format || entries == doc.end() ||
+        !entries->is_object()) {
+        return verdicts;
+    }
+    for (const auto& [key, entry] : entries->items()) {
+        if (!entry.is_object()) continue;
+        cred::Metadata metadata;
+        bool valid = true;
+        for (const auto& [name, value] : entry.items()) {
+            if (!value.is_string()) {
+                valid = false;
+                break;
+            }
+            metadata[name] = value.get<std::string>();
+        }
+        if (valid) verdicts[key] = tokenclient::from_metadata(metadata);
+    }
+    return verdicts;
+}
+
+std::string serialize(const Verdicts& verdicts) {
+    nlohmann::json entries = nlohmann::json::object();
+    for (const auto& [key, info] : verdicts) entries[key] = tokenclient::to_metadata(info);
+    const nlohmann::json doc{{"format", k_format}, {"verdicts", entries}};
+    // Replace invalid UTF-8 rather than throw: the file is ours, a bad byte
+    // in a reason must not break the flush.
+    return doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// Rewrites the file through `change` under the exclusive lock of the
+// current file, so concurrent put()s never lose each other's update.
+template <class Change>
+cred::Result<void> update(const std::string& path, Change&& change) {
+    auto opened = detail::open_locked(k_what, path, O_RDWR | O_CREAT, LOCK_EX);
+    if (!opened) return fail(std::move(opened).error());
+    auto content = detail::read_all(k_what, path, (*opened)->get());
+    if (!content) return fail(std::move(content).error());
+    Verdicts verdicts = parse(*content);
+    change(verdicts);
+    return detail::replace_file(k_what, path, serialize(verdicts));
+}
+
+}  // namespace
+
+VerdictCache::VerdictCache(std::string path) : m_path(std::move(path)) {}
+
+std::map<std::string, tokenclient::TokenInfo> VerdictCache::load_all() const {
+    // No lock: writers only ever replace the file whole, by rename.
+    const detail::UniqueFd fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return {};
+    auto content = detail::read_all(k_what, m_path, fd.get());
+    if (!content) return {};
+    return parse(*content);
+}
+
+std::optional<tokenclient::TokenInfo> VerdictCache::lookup(const std::string& server_key,
+                                                           const std::string& generation) const {
+    if (generation.empty()) return std::nullopt;
+    auto verdicts = load_all();
+    auto it = verdicts.find(server_key);
+    if (it == verdicts.end() || it->second.generation != generation) return std::nullopt;
+    return std::move(it->second);
+}
+
+cred::Result<void> VerdictCache::save(
+    const std::map<std::string, tokenclient::TokenInfo>& verdicts) {
+    return update(m_path, [&](Verdicts& current) { current = verdicts; });
+}
+
+cred::Result<void> VerdictCache::put(const std::string& server_key,
+                                     const std::optional<tokenclient::TokenInfo>& info) {
+    return update(m_path, [&](Verdicts& current) {
+        if (info) {
+            current[server_key] = *info;
+        } else {
+            current.erase(server_key);
+        }
+    });
+}
+
+}  // namespace pat::helper
