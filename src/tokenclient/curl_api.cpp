@@ -18,7 +18,7 @@ template <class Fn>
 bool resolve(void* handle, const char* name, Fn& slot, std::string& error) {
     void* symbol = dlsym(handle, name);
     if (symbol == nullptr) {
-        error = std::string("libcurl.so.4 lacks ") + name;
+        error = std::string("the loaded libcurl lacks ") + name;
         return false;
     }
     // POSIX guarantees that a data pointer from dlsym converts to a function
@@ -27,12 +27,13 @@ bool resolve(void* handle, const char* name, Fn& slot, std::string& error) {
     return true;
 }
 
-Loaded load() {
+// Opens `library` and resolves every entry point (no global init yet).
+Loaded open_library(const char* library) {
     Loaded loaded;
-    void* handle = dlopen(k_library, RTLD_NOW | RTLD_LOCAL);
+    void* handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
         const char* why = dlerror();
-        loaded.error = std::string("cannot load ") + k_library +
+        loaded.error = std::string("cannot load ") + library +
                        " (install the libcurl4 package): " + (why ? why : "unknown error");
         return loaded;
     }
@@ -47,13 +48,24 @@ Loaded load() {
                     resolve(handle, "curl_easy_strerror", a.easy_strerror, e) &&
                     resolve(handle, "curl_slist_append", a.slist_append, e) &&
                     resolve(handle, "curl_slist_free_all", a.slist_free_all, e);
-    if (!ok) return loaded;  // the handle stays open: harmless, once per process
+    (void)ok;  // on failure the handle stays open: harmless, once per process
+    return loaded;
+}
+
+Loaded load() {
+    Loaded loaded = open_library(k_library);
+    if (!loaded.error.empty()) return loaded;
+    CurlApi& a = loaded.api;
     const CURLcode rc = a.global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK) loaded.error = std::string("libcurl init failed: ") + a.easy_strerror(rc);
     return loaded;
 }
 
 }  // namespace
+
+std::string curl_load_error(const char* library) {
+    return open_library(library).error;
+}
 
 const CurlApi* curl_api(std::string& error) {
     // Deliberately leaked: libcurl stays loaded for the life of the process.

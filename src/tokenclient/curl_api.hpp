@@ -32,4 +32,9 @@ struct CurlApi {
 // thread-safe. The library stays loaded until exit.
 const CurlApi* curl_api(std::string& error);
 
+// Tries to load `library` as curl_api does, without the global init (the
+// handle is not closed: closing libcurl is not safe): "" when it would work, else the message
+// curl_api would give. For tests (a missing library), and for `doctor`.
+std::string curl_load_error(const char* library);
+
 }  // namespace pat::tokenclient

@@ -30,7 +30,15 @@ class RemoteTokenService final : public TokenService {
                 info = probe_token(endpoint->challenge, username, secret, m_deadline);
                 break;
         }
-        if (!info) return forget_if_unreachable(server_key, std::move(info).error());
+        if (!info) {
+            // The contract: validate fails only when it could not ask. A
+            // refusal of the request itself (429 rate limit, 403, …) is
+            // "could not ask" too, not a verdict on the token.
+            auto error = std::move(info).error();
+            if (error.code != cred::Errc::service_unreachable)
+                error.code = cred::Errc::service_failure;
+            return forget_if_unreachable(server_key, std::move(error));
+        }
         info->checked_at = m_clock.now();
         if (info->state == TokenState::active && is_past_expiry(*info, m_clock.now())) {
             info->state = TokenState::expired;

@@ -91,6 +91,12 @@ EXPIRES_EPOCH=$(date -d "$EXPIRES_AT" +%s)
 new_pat "soon expired" repo:read "$EXPIRES_AT"
 EXPIRING=$PAT
 
+echo "# libcurl is loaded on first use, never linked"
+for b in "$tool" "$build/docker-credential-pat"; do
+  [ -x "$b" ] || continue
+  if ldd "$b" | grep -q libcurl; then fail "$(basename "$b") links libcurl"; else ok "$(basename "$b") does not link libcurl"; fi
+done
+
 echo "# discovery from the registry's challenge"
 tc "" -- locate "$REG"
 expect_eq "locate: exit 0" "$RC" 0

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "tokenclient/curl_api.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/reply_json.hpp"
 
@@ -50,4 +51,12 @@ TEST_CASE("Error replies of token services are read and mapped to codes", "[toke
           "token service http://h:80 refused the request (HTTP 401): unknown token");
     CHECK(http_status_error("token service http://h:80", 502, "").message ==
           "token service http://h:80 failed (HTTP 502)");
+}
+
+TEST_CASE("A libcurl that cannot be loaded is reported, not fatal", "[tokenclient]") {
+    CHECK(curl_load_error("libcurl.so.4").empty());
+    const std::string missing = curl_load_error("libpat-no-such-curl.so.4");
+    CHECK(missing.rfind("cannot load libpat-no-such-curl.so.4 (install the libcurl4 package): ",
+                        0) == 0);
+    CHECK(curl_load_error("libc.so.6") == "the loaded libcurl lacks curl_global_init");
 }
