@@ -95,7 +95,7 @@ TokenState state_for_detail(const std::string& detail, std::string_view secret) 
 }  // namespace
 
 bool looks_like_pat(std::string_view secret) {
-    if (secret.size() <= k_random_chars + k_checksum_chars) return false;
+    if (secret.size() < k_random_chars + k_checksum_chars) return false;
     const std::string_view tail = secret.substr(secret.size() - k_random_chars - k_checksum_chars);
     if (tail.find_first_not_of(k_base62) != std::string_view::npos) return false;
     std::uint32_t sum = crc32(tail.substr(0, k_random_chars));
