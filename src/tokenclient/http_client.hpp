@@ -47,6 +47,15 @@ struct HttpResponse {
 // any HTTP status is a successful Result. Follows no redirects.
 cred::Result<HttpResponse> http_send(const HttpRequest& request);
 
+// The deadline for the next request of an operation with a total budget:
+// min(per_request, time left until `until`), or nullopt when none is left.
+std::optional<std::chrono::milliseconds> request_deadline(
+    std::chrono::milliseconds per_request,
+    std::optional<std::chrono::steady_clock::time_point> until);
+
+// service_unreachable for an operation whose time budget ran out.
+cred::Error budget_exhausted(std::string_view what);
+
 // libcurl's global init, once per process (thread-safe, idempotent).
 void http_global_init();
 

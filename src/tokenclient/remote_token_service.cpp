@@ -1,5 +1,6 @@
 // TokenService over the network: ServiceLocator picks patd's API or the
 // registry token protocol for each server key.
+#include "tokenclient/http_client.hpp"
 #include "tokenclient/token_service.hpp"
 
 namespace pat::tokenclient {
@@ -14,8 +15,14 @@ class RemoteTokenService final : public TokenService {
 
     cred::Result<TokenInfo> validate(const std::string& server_key, const std::string& username,
                                      const Secret& secret) override {
-        auto endpoint = locate(server_key);
+        // The whole validation (discovery, patd check, the call) shares one
+        // budget: `store` waits at most one deadline, whatever is cached.
+        const auto until = std::chrono::steady_clock::now() + m_deadline;
+        auto endpoint = m_locator.locate(server_key, until);
         if (!endpoint) return fail(std::move(endpoint).error());
+        const auto deadline = request_deadline(m_deadline, until);
+        if (endpoint->kind != ServiceKind::none && !deadline)
+            return fail(budget_exhausted("validation"));
         cred::Result<TokenInfo> info = TokenInfo{};
         switch (endpoint->kind) {
             case ServiceKind::none: {
@@ -24,10 +31,10 @@ class RemoteTokenService final : public TokenService {
                 return unknown;
             }
             case ServiceKind::patd:
-                info = PatdClient(endpoint->patd_url, m_deadline).current(username, secret);
+                info = PatdClient(endpoint->patd_url, *deadline).current(username, secret);
                 break;
             case ServiceKind::registry:
-                info = probe_token(endpoint->challenge, username, secret, m_deadline);
+                info = probe_token(endpoint->challenge, username, secret, *deadline);
                 break;
         }
         if (!info) {

@@ -64,6 +64,17 @@ std::pair<std::string, const char*> configured_url(const LocatorOptions& options
 }  // namespace
 
 cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key) {
+    return locate_within(server_key, std::nullopt);
+}
+
+cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key,
+                                                     std::chrono::steady_clock::time_point until) {
+    return locate_within(server_key, until);
+}
+
+cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
+    const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until) {
+    const auto next_deadline = [&]() { return request_deadline(m_options.deadline, until); };
     const auto [configured, source] = configured_url(m_options, server_key);
     const std::int64_t now = unix_seconds(m_clock);
     LocatorCache cache;
@@ -83,7 +94,9 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_k
     endpoint.source = source;
     std::string url = configured;
     if (url.empty()) {
-        auto challenge = discover_challenge(server_key, m_options.deadline);
+        const auto deadline = next_deadline();
+        if (!deadline) return fail(budget_exhausted("discovery"));
+        auto challenge = discover_challenge(server_key, *deadline);
         if (!challenge) {
             // No token auth at all: no service (cached, with the short TTL).
             if (challenge.error().code != cred::Errc::service_rejected)
@@ -99,7 +112,9 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_k
         if (origin.empty())
             return fail(cred::Error{cred::Errc::bad_input, std::string("token service URL from ") +
                                                                source + " is not an http(s) URL"});
-        auto patd = is_patd(origin, m_options.deadline);
+        const auto deadline = next_deadline();
+        if (!deadline) return fail(budget_exhausted("the patd check"));
+        auto patd = is_patd(origin, *deadline);
         if (!patd) return fail(std::move(patd).error());
         if (*patd) {
             endpoint.kind = ServiceKind::patd;
@@ -110,7 +125,9 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_k
                 // A configured token endpoint: the registry's challenge
                 // still names the `service` (and the realm, when the URL
                 // has no path).
-                auto challenge = discover_challenge(server_key, m_options.deadline);
+                const auto left = next_deadline();
+                if (!left) return fail(budget_exhausted("discovery"));
+                auto challenge = discover_challenge(server_key, *left);
                 if (challenge) endpoint.challenge = std::move(*challenge);
                 if (has_path(configured)) endpoint.challenge.realm = configured;
                 if (endpoint.challenge.realm.empty())

@@ -50,10 +50,18 @@ class ServiceLocator {
     // not kind none, and is not cached.
     cred::Result<ServiceEndpoint> locate(const std::string& server_key);
 
+    // The same within a total time budget: each request gets at most
+    // min(deadline, time left until `until`); none left is service_unreachable.
+    cred::Result<ServiceEndpoint> locate(const std::string& server_key,
+                                         std::chrono::steady_clock::time_point until);
+
     // Drops the cached entry for a key (e.g. after the service moved).
     void forget(const std::string& server_key);
 
   private:
+    cred::Result<ServiceEndpoint> locate_within(
+        const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until);
+
     LocatorOptions m_options;
     const Clock& m_clock;
 };

@@ -5,8 +5,10 @@ fake_server.py MODE PORT_FILE
   blackhole  accept every connection and never answer
   big        answer every request with HTTP 200 and a 2 MiB body
   redirect   answer every request with 302 to http://127.0.0.1:1/
+  slow401    answer every request after 0.8 s with patd's 401 {"detail": ...}
 Writes the port to PORT_FILE once listening; runs until killed.
 """
+import os
 import socket
 import sys
 import threading
@@ -19,7 +21,6 @@ srv.bind(("127.0.0.1", 0))
 srv.listen(64)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(srv.getsockname()[1]))
-import os
 os.rename(port_file + ".tmp", port_file)
 held = []
 
@@ -37,6 +38,11 @@ def serve(conn):
             body = b"x" * (2 * 1024 * 1024)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
                          % len(body) + body)
+        elif mode == "slow401":
+            time.sleep(0.8)
+            body = b'{"detail":"authentication required","message":"authentication required"}'
+            conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
         elif mode == "redirect":
             conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\n"
                          b"Content-Length: 0\r\nConnection: close\r\n\r\n")

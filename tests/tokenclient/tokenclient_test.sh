@@ -228,7 +228,8 @@ tc "$W_PAT" -- --deadline 3000 validate "$REG" alice
 expect_eq "service down: service_unreachable" "$(field .error.code)" service_unreachable
 expect_match "service down: message names the endpoint" "$(field .error.message)" \
   "http://127\\.0\\.0\\.1:$DEAD_PORT"
-if [ "$MS" -lt 1500 ]; then ok "service down: fails fast (${MS} ms)"; else fail "service down took ${MS} ms"; fi
+# refused at once, not after the 3 s deadline (slack for a loaded CI machine)
+if [ "$MS" -lt 2500 ]; then ok "service down: fails fast (${MS} ms)"; else fail "service down took ${MS} ms"; fi
 unset DOCKER_CREDENTIAL_PAT_BACKEND
 
 start_fake() { # MODE -> FAKE_PORT
@@ -242,11 +243,22 @@ start_fake() { # MODE -> FAKE_PORT
 if start_fake blackhole; then
   DOCKER_CREDENTIAL_PAT_BACKEND=http://127.0.0.1:$FAKE_PORT tc "$W_PAT" -- --deadline 1500 validate "$REG" alice
   expect_eq "never answers: service_unreachable" "$(field .error.code)" service_unreachable
-  expect_match "never answers: says so" "$(field .error.message)" "no answer within 1500 ms"
-  if [ "$MS" -ge 1400 ] && [ "$MS" -lt 4000 ]; then ok "never answers: gives up at the deadline (${MS} ms)"
+  expect_match "never answers: says so" "$(field .error.message)" "no answer within 1[0-9]{3} ms"
+  # at the deadline, not before and not much later (process start and dlopen on a loaded machine)
+  if [ "$MS" -ge 1400 ] && [ "$MS" -lt 6000 ]; then ok "never answers: gives up at the deadline (${MS} ms)"
   else fail "never answers: took ${MS} ms for a 1500 ms deadline"; fi
   tc "" -- --deadline 1500 locate "127.0.0.1:$FAKE_PORT"
   expect_eq "discovery at a silent registry: service_unreachable" "$(field .error.code)" service_unreachable
+fi
+if start_fake slow401; then
+  # looks like patd, answers each request after 0.8 s: the patd check fits in
+  # the 1.2 s budget, `current` gets what is left and runs out
+  DOCKER_CREDENTIAL_PAT_BACKEND=http://127.0.0.1:$FAKE_PORT tc "$W_PAT" -- --deadline 1200 validate "$REG" alice
+  expect_eq "slow service: validation shares one budget" "$(field .error.code)" service_unreachable
+  if [ "$MS" -ge 1100 ] && [ "$MS" -lt 5000 ]; then ok "slow service: one deadline in total (${MS} ms)"
+  else fail "slow service: took ${MS} ms for a 1200 ms budget"; fi
+  DOCKER_CREDENTIAL_PAT_BACKEND=http://127.0.0.1:$FAKE_PORT tc "" -- --deadline 1200 locate "$REG"
+  expect_eq "slow service: each request alone fits its deadline" "$(field .kind)" patd
 fi
 if start_fake big; then
   tc "" -- http "http://127.0.0.1:$FAKE_PORT/"

@@ -60,3 +60,18 @@ TEST_CASE("A libcurl that cannot be loaded is reported, not fatal", "[tokenclien
                         0) == 0);
     CHECK(curl_load_error("libc.so.6") == "the loaded libcurl lacks curl_global_init");
 }
+
+TEST_CASE("Requests of one operation share its time budget", "[tokenclient]") {
+    using namespace std::chrono_literals;
+    const auto now = std::chrono::steady_clock::now();
+    CHECK(request_deadline(2000ms, std::nullopt) == 2000ms);
+    CHECK(request_deadline(2000ms, now + 1h) == 2000ms);
+    const auto left = request_deadline(2000ms, now + 1000ms);
+    REQUIRE(left.has_value());
+    CHECK(*left <= 1000ms);
+    CHECK(*left > 500ms);
+    CHECK_FALSE(request_deadline(2000ms, now - 1ms).has_value());
+    const auto error = budget_exhausted("discovery");
+    CHECK(error.code == pat::cred::Errc::service_unreachable);
+    CHECK(error.message == "token service: no time left for discovery (deadline passed)");
+}
