@@ -147,6 +147,27 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
     return std::nullopt;
 }
 
+namespace {
+
+bool is_loopback_host(std::string host) {
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    // 127.0.0.0/8 as an IPv4 literal only: "127.example.com" is a name.
+    const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+    return host == "localhost" || host == "[::1]" || (ipv4 && host.rfind("127.", 0) == 0);
+}
+
+}  // namespace
+
+bool realm_is_acceptable(std::string_view registry_base, std::string_view realm) {
+    const auto registry = parse_url(registry_base);
+    const auto endpoint = parse_url(realm);
+    if (!registry || !endpoint) return false;
+    if (endpoint->scheme == "https") return true;
+    if (endpoint->scheme != "http") return false;
+    return registry->scheme == "http" || is_loopback_host(endpoint->host);
+}
+
 std::string registry_base_url(std::string_view server_key) {
     std::string_view key = server_key;
     while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front())) != 0)
@@ -169,8 +190,7 @@ std::string registry_base_url(std::string_view server_key) {
         return "https://registry-1.docker.io";
     std::string scheme = parts->scheme;
     if (!has_scheme) {
-        const bool loopback = host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-        scheme = loopback ? "http" : "https";
+        scheme = is_loopback_host(host) ? "http" : "https";
     }
     std::string out = scheme + "://" + host;
     if (!parts->port.empty()) out += ":" + parts->port;

@@ -31,6 +31,12 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header);
 // Docker Hub's keys map to https://registry-1.docker.io.
 std::string registry_base_url(std::string_view server_key);
 
+// Whether credentials for a registry at `registry_base` may be sent to the
+// token endpoint `realm` its challenge names: not when an https registry
+// points at a plain-http realm off this machine (a downgrade that would put
+// the PAT on the wire in clear). Loopback realms are always fine.
+bool realm_is_acceptable(std::string_view registry_base, std::string_view realm);
+
 // GET <base>/v2/: the Bearer challenge of a 401 reply. A 200 (no auth) or
 // a Basic challenge -> service_rejected ("registry R does not use token auth").
 cred::Result<BearerChallenge> discover_challenge(std::string_view server_key,

@@ -103,6 +103,12 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
                 return fail(std::move(challenge).error());
             endpoint.kind = ServiceKind::none;
         } else {
+            // Not cached: the registry may fix its configuration.
+            if (!realm_is_acceptable(registry_base_url(server_key), challenge->realm))
+                return fail(cred::Error{
+                    cred::Errc::service_rejected,
+                    "registry " + server_key + " names a plain-http token endpoint (" +
+                        url_endpoint(challenge->realm) + "); refusing to send credentials there"});
             endpoint.challenge = std::move(*challenge);
             url = endpoint.challenge.realm;
         }

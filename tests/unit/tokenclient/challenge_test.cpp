@@ -70,6 +70,7 @@ TEST_CASE("Server keys map to registry base URLs", "[tokenclient]") {
         {"127.1.2.3", "http://127.1.2.3"},
         {"[::1]:5000", "http://[::1]:5000"},
         {"128.0.0.1", "https://128.0.0.1"},
+        {"127.example.com", "https://127.example.com"},
         {"localhost.example.com", "https://localhost.example.com"},
         // a scheme is kept, a path dropped
         {"http://registry.example.com:5000/v2/", "http://registry.example.com:5000"},
@@ -87,4 +88,19 @@ TEST_CASE("Server keys map to registry base URLs", "[tokenclient]") {
         INFO("key: " << key);
         CHECK(registry_base_url(key) == want);
     }
+}
+
+TEST_CASE("Credentials never go from an https registry to a remote plain-http realm",
+          "[tokenclient]") {
+    using pat::tokenclient::realm_is_acceptable;
+    CHECK(realm_is_acceptable("https://reg.example.com", "https://auth.example.com/token"));
+    CHECK(realm_is_acceptable("http://127.0.0.1:5000", "http://127.0.0.1:5001/token"));
+    CHECK(realm_is_acceptable("http://reg.internal:5000", "http://auth.internal/token"));
+    CHECK(realm_is_acceptable("https://reg.example.com", "http://localhost:5001/token"));
+    CHECK(realm_is_acceptable("https://reg.example.com", "http://127.0.0.1:5001/token"));
+    CHECK(realm_is_acceptable("https://reg.example.com", "http://[::1]:5001/token"));
+    CHECK_FALSE(realm_is_acceptable("https://reg.example.com", "http://auth.example.com/token"));
+    CHECK_FALSE(realm_is_acceptable("https://reg.example.com", "ftp://auth.example.com/token"));
+    CHECK_FALSE(realm_is_acceptable("https://reg.example.com", "/token"));
+    CHECK_FALSE(realm_is_acceptable("https://reg.example.com", "http://127.evil.example/token"));
 }
