@@ -3,9 +3,13 @@
 // through a buffer of ours is wiped before the call returns.
 #include "tokenclient/http_client.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstring>
+#include <ctime>
 #include <memory>
 
 #include "tokenclient/curl_api.hpp"
@@ -64,6 +68,39 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
                                          std::string(trim(line.substr(colon + 1))));
     return n;
 }
+
+// CURLOPT_NOSIGNAL also stops curl from ignoring SIGPIPE, and a TLS write
+// to a peer that hung up may raise it: block it on this thread for the
+// transfer and swallow one that arrived meanwhile (the approach of git's
+// http.c and curl's docs), so a dead token service never kills the helper.
+class SigpipeGuard {
+  public:
+    SigpipeGuard() {
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        sigset_t pending;
+        sigemptyset(&pending);
+        m_was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+        m_active = pthread_sigmask(SIG_BLOCK, &m_pipe, &m_old) == 0;
+    }
+    SigpipeGuard(const SigpipeGuard&) = delete;
+    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+    ~SigpipeGuard() {
+        if (!m_active) return;
+        if (!m_was_pending) {
+            const timespec zero{0, 0};
+            while (sigtimedwait(&m_pipe, nullptr, &zero) == SIGPIPE) {
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
+    }
+
+  private:
+    sigset_t m_pipe{};
+    sigset_t m_old{};
+    bool m_was_pending = false;
+    bool m_active = false;
+};
 
 cred::Error unreachable(const std::string& url, const std::string& why) {
     return {cred::Errc::service_unreachable,
@@ -175,7 +212,11 @@ cred::Result<HttpResponse> http_send(const HttpRequest& request) {
         api->easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
     }
 
-    const CURLcode rc = api->easy_perform(h);
+    CURLcode rc = CURLE_OK;
+    {
+        const SigpipeGuard no_sigpipe;
+        rc = api->easy_perform(h);
+    }
     wipe_string(password);
     if (sink.too_large) {
         wipe_string(response.body);
