@@ -4,8 +4,10 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <limits>
 #include <vector>
 
+#include "credentials/metadata.hpp"
 #include "linux/kernel_keyring_format.hpp"
 #include "linux/kernel_keyring_io.hpp"
 
@@ -47,11 +49,13 @@ class KernelKeyringStore final : public cred::CredentialStore {
                 "server URL too long for the kernel keyring: at most " +
                     std::to_string(fmt::k_max_description - fmt::k_cred_prefix.size()) + " bytes"});
         }
-        if (fmt::k_header_size + creds.username.size() > fmt::k_max_key_payload) {
+        if (auto valid = cred::validate_metadata(creds.metadata); !valid) return valid;
+        const std::size_t head_size = fmt::head_size_without_secret(creds.username, creds.metadata);
+        if (head_size > fmt::k_max_key_payload) {
             return fail(Error{Errc::too_large,
-                              "username too long for the kernel keyring: at most " +
+                              "username and metadata too long for the kernel keyring: at most " +
                                   std::to_string(fmt::k_max_key_payload - fmt::k_header_size) +
-                                  " bytes"});
+                                  " bytes together"});
         }
         auto ring = find_ring(true);
         if (!ring) return fail(std::move(ring).error());
@@ -64,10 +68,11 @@ class KernelKeyringStore final : public cred::CredentialStore {
 
         fmt::Head head;
         head.username = creds.username;
+        head.metadata = creds.metadata;
         const std::string_view secret = creds.secret.reveal();
         head.secret_size = static_cast<std::uint32_t>(secret.size());
         std::vector<KeyId> chunks;
-        if (fmt::k_header_size + creds.username.size() + secret.size() <= fmt::k_max_key_payload) {
+        if (head_size + secret.size() <= fmt::k_max_key_payload) {
             head.inline_secret.assign(secret);
         } else {
             head.generation = new_generation();
@@ -78,12 +83,16 @@ class KernelKeyringStore final : public cred::CredentialStore {
         }
         std::string payload = fmt::encode_head(head);
         wipe_string(head.inline_secret);
-        auto committed = keyring_io::create_and_move(description, payload, ring_id);
+        auto committed =
+            keyring_io::create_and_move(description, payload, ring_id, timeout_seconds());
         wipe_string(payload);
         if (!committed) {
             for (KeyId id : chunks) keyring_io::remove(id, ring_id);
             return fail(std::move(committed).error());
         }
+        // Set after the credential key's, so the chunks never expire first
+        // (get() would then report a broken credential instead of none).
+        for (KeyId id : chunks) keyctl_set_timeout(id, timeout_seconds());
         if (old && old->chunk_count > 0 && old->generation != head.generation) {
             drop_chunks(ring_id, *old);
         }
@@ -111,12 +120,14 @@ class KernelKeyringStore final : public cred::CredentialStore {
             if (!head) return fail(foreign_item());
             if (head->chunk_count == 0) {
                 return cred::Credentials{std::string(server_url), std::move(head->username),
-                                         Secret(std::move(head->inline_secret)), {}};
+                                         Secret(std::move(head->inline_secret)),
+                                         std::move(head->metadata)};
             }
             auto secret = read_chunks(**ring, *head);
             if (secret) {
                 return cred::Credentials{std::string(server_url), std::move(head->username),
-                                         Secret(std::move(secret).value()), {}};
+                                         Secret(std::move(secret).value()),
+                                         std::move(head->metadata)};
             }
         }
         return fail(Error{Errc::backend,
@@ -161,6 +172,13 @@ class KernelKeyringStore final : public cred::CredentialStore {
     }
 
   private:
+    unsigned timeout_seconds() const {
+        const auto seconds = m_options.timeout.count();
+        if (seconds <= 0) return 0;
+        return seconds > std::numeric_limits<unsigned>::max() ? std::numeric_limits<unsigned>::max()
+                                                              : static_cast<unsigned>(seconds);
+    }
+
     static Error foreign_item() {
         return {Errc::backend,
                 "the kernel keyring item for this server was not written by docker-credential-pat; "
@@ -207,8 +225,6 @@ class KernelKeyringStore final : public cred::CredentialStore {
             }
             written.push_back(*id);
         }
-        // Committed from here on: the chunks no longer expire.
-        for (KeyId id : written) keyctl_set_timeout(id, 0);
         return written;
     }
 

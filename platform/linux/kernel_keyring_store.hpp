@@ -19,6 +19,7 @@
 // one in a single kernel operation, so a failed replace never loses the
 // previous credential.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ inline constexpr std::string_view k_keyring_name = "docker-credential-pat";
 
 struct KeyringOptions {
     cred::KeyringParent parent = cred::KeyringParent::user;
+    // 0: stored credentials stay until erased. Otherwise every add() gives
+    // the credential key and its chunks this time-out (keyctl_set_timeout):
+    // the kernel drops them when it passes, and get() answers not found
+    // (`ci login --ttl`, issue 4 §3).
+    std::chrono::seconds timeout{0};
 };
 
 std::unique_ptr<cred::CredentialStore> make_kernel_keyring_store(const KeyringOptions& options);

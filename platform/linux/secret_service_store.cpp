@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "common/log.hpp"
+#include "credentials/metadata.hpp"
 #include "secret_service/errors.hpp"
 #include "secret_service/service.hpp"
 
@@ -76,6 +77,18 @@ bool is_dbus_text(std::string_view text) {
     return g_utf8_validate_len(text.data(), text.size(), nullptr) != FALSE;
 }
 
+// The item's metadata: every attribute beside upstream's own whose name is
+// a metadata name. Upstream's items have none.
+cred::Metadata metadata_of(const ItemInfo& info) {
+    cred::Metadata metadata;
+    for (const auto& [name, value] : info.attributes) {
+        if (cred::is_metadata_name(name) && !cred::is_reserved_metadata_name(name)) {
+            metadata.emplace(name, value);
+        }
+    }
+    return metadata;
+}
+
 std::string attribute(const ItemInfo& info, const char* name) {
     auto it = info.attributes.find(name);
     return it == info.attributes.end() ? std::string() : it->second;
@@ -99,6 +112,7 @@ class SecretServiceStore final : public cred::CredentialStore {
                                     "the Secret Service keeps the server URL and username as "
                                     "UTF-8 text: this one is not valid UTF-8"});
         }
+        if (auto valid = cred::validate_metadata(credentials.metadata); !valid) return valid;
         auto service = open();
         if (!service) return fail(std::move(service).error());
         ss::Service& s = *service.value();
@@ -109,6 +123,9 @@ class SecretServiceStore final : public cred::CredentialStore {
                               {"server", credentials.server_url},
                               {"username", credentials.username},
                               {"docker_cli", "1"}};
+        // Metadata as extra attributes: upstream matches on its own
+        // attributes only, so it still reads (and replaces) these items.
+        attributes.insert(credentials.metadata.begin(), credentials.metadata.end());
         const std::string label = std::string(k_display_label_prefix) + credentials.server_url;
         // Create (or replace in place: same attributes) first, then remove the
         // others: a failure at any point leaves a working credential behind.
@@ -151,7 +168,7 @@ class SecretServiceStore final : public cred::CredentialStore {
             std::max_element(loaded.begin(), loaded.end(),
                              [](const auto& a, const auto& b) { return newer(b.first, a.first); });
         return cred::Credentials{std::string(server_url), attribute(best->first, "username"),
-                                 std::move(best->second), {}};
+                                 std::move(best->second), metadata_of(best->first)};
     }
 
     cred::Result<void> erase(std::string_view server_url) override {

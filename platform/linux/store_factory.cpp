@@ -34,7 +34,12 @@ std::unique_ptr<cred::CredentialStore> make_store(const cred::StoreConfig& confi
     if (choose_store(config, env) == ChosenStore::secret_service) {
         return make_secret_service_store(secret_service_options(config));
     }
-    return make_kernel_keyring_store(KeyringOptions{config.keyring});
+    return make_keyring_store(config);
+}
+
+std::unique_ptr<cred::CredentialStore> make_keyring_store(const cred::StoreConfig& config,
+                                                          std::chrono::seconds timeout) {
+    return make_kernel_keyring_store(KeyringOptions{config.keyring, timeout});
 }
 
 cred::Result<std::unique_ptr<cred::CredentialStore>> make_configured_store(

@@ -4,6 +4,7 @@
 // session bus has one, else the kernel keyring. Without
 // DBUS_SESSION_BUS_ADDRESS, `auto` picks the keyring without touching D-Bus.
 
+#include <chrono>
 #include <memory>
 
 #include "credentials/credential_store.hpp"
@@ -19,6 +20,13 @@ ChosenStore choose_store(const cred::StoreConfig& config, const cred::EnvLookup&
 
 std::unique_ptr<cred::CredentialStore> make_store(const cred::StoreConfig& config,
                                                   const cred::EnvLookup& env);
+
+// The kernel keyring store of `config` (its keyring parent), whatever
+// config.store says: for `ci login`, which stores into the kernel keyring
+// with a time-out (`--ttl`; 0 = none, see KeyringOptions::timeout), and
+// `ci logout`.
+std::unique_ptr<cred::CredentialStore> make_keyring_store(
+    const cred::StoreConfig& config, std::chrono::seconds timeout = std::chrono::seconds{0});
 
 // Loads the configuration from `env` and the config file, then builds the
 // store. A bad setting is an error (one line), never a silent default.

@@ -11,8 +11,9 @@ namespace pat::cred {
 
 // Non-secret facts about the stored token (scopes, state, uuid, expiry …,
 // see tokenclient/token_info.hpp for the keys). Every store round-trips it
-// with the item: names match [a-z_]{1,32}, values are UTF-8 without NUL and
-// at most 1024 bytes. Items written by other tools (upstream helpers) have
+// with the item: names match [a-z_]{1,32} (except label, server, username
+// and docker_cli, see metadata.hpp), values are UTF-8 without NUL and at
+// most 1024 bytes. Items written by other tools (upstream helpers) have
 // none. Never put a secret here: keychains show it in clear (seahorse,
 // keyctl).
 using Metadata = std::map<std::string, std::string>;

@@ -1,5 +1,7 @@
 #include "credentials/memory_store.hpp"
 
+#include "credentials/metadata.hpp"
+
 namespace pat::cred {
 
 Result<void> MemoryStore::add(const Credentials& credentials) {
@@ -8,15 +10,18 @@ Result<void> MemoryStore::add(const Credentials& credentials) {
         m_next_add_error.reset();
         return fail(std::move(error));
     }
-    m_items.insert_or_assign(credentials.server_url,
-                             std::make_pair(credentials.username, credentials.secret.clone()));
+    if (auto valid = validate_metadata(credentials.metadata); !valid) return valid;
+    m_items.insert_or_assign(
+        credentials.server_url,
+        Item{credentials.username, credentials.secret.clone(), credentials.metadata});
     return {};
 }
 
 Result<Credentials> MemoryStore::get(std::string_view server_url) {
     auto it = m_items.find(server_url);
     if (it == m_items.end()) return fail(not_found());
-    return Credentials{it->first, it->second.first, it->second.second.clone(), {}};
+    return Credentials{it->first, it->second.username, it->second.secret.clone(),
+                       it->second.metadata};
 }
 
 Result<void> MemoryStore::erase(std::string_view server_url) {
@@ -26,7 +31,7 @@ Result<void> MemoryStore::erase(std::string_view server_url) {
 
 Result<std::map<std::string, std::string>> MemoryStore::list() {
     std::map<std::string, std::string> out;
-    for (const auto& [key, item] : m_items) out.emplace(key, item.first);
+    for (const auto& [key, item] : m_items) out.emplace(key, item.username);
     return out;
 }
 

@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
 
 #include "credentials/credential_store.hpp"
 
@@ -24,7 +23,12 @@ class MemoryStore final : public CredentialStore {
     void fail_next_add(Error error) { m_next_add_error = std::move(error); }
 
   private:
-    std::map<std::string, std::pair<std::string, Secret>, std::less<>> m_items;
+    struct Item {
+        std::string username;
+        Secret secret;
+        Metadata metadata;
+    };
+    std::map<std::string, Item, std::less<>> m_items;
     std::optional<Error> m_next_add_error;
 };
 

@@ -5,6 +5,8 @@
 #include <keyutils.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -13,11 +15,14 @@
 #include "linux/kernel_keyring_format.hpp"
 #include "linux/kernel_keyring_io.hpp"
 #include "linux/kernel_keyring_store.hpp"
+#include "linux/store_factory.hpp"
 
 namespace {
 
 using namespace pat;
+using namespace std::string_literals;
 namespace io = pat::platform::keyring_io;
+namespace fmt = pat::platform::keyring_format;
 
 long quota_bytes();
 
@@ -158,4 +163,97 @@ TEST_CASE("kernel keyring: concurrent first stores share one keyring", "[keyring
     auto listed = store->list();
     REQUIRE(listed.ok());
     CHECK(listed->size() == 8);
+}
+
+TEST_CASE("kernel keyring: DCP1 items of the helper before metadata still read", "[keyring]") {
+    auto store = fresh_session_store();
+    add(*store, "mine", "pw");  // creates our keyring
+    const io::KeyId ring = our_ring();
+    auto put_raw = [&](const std::string& description, const std::string& payload) {
+        auto id = io::create_and_move(description, payload, ring);
+        REQUIRE(id.ok());
+    };
+    // Inline: "DCP1", username_len 3, secret_len 2, no chunks, generation 0.
+    put_raw("cred:old.example", "DCP1\x03\0\0\0\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0bobpw"s);
+    // Chunked over two keys of generation 0x1f.
+    const std::string piece_a(32767, 'a'), piece_b(5, 'b');
+    put_raw(fmt::chunk_description(0x1f, 0), piece_a);
+    put_raw(fmt::chunk_description(0x1f, 1), piece_b);
+    put_raw("cred:big.example", "DCP1\x03\0\0\0\x04\x80\0\0\x02\0\0\0\x1f\0\0\0\0\0\0\0eve"s);
+
+    auto old = store->get("old.example");
+    REQUIRE(old.ok());
+    CHECK(old->username == "bob");
+    CHECK(old->secret.reveal() == "pw");
+    CHECK(old->metadata.empty());
+    auto big = store->get("big.example");
+    INFO((big.ok() ? "" : big.error().message));
+    REQUIRE(big.ok());
+    CHECK(big->username == "eve");
+    CHECK(big->secret.reveal() == piece_a + piece_b);
+    CHECK(big->metadata.empty());
+    CHECK(store->list()->size() == 3);
+
+    // Replacing one gives it metadata and drops its old chunks.
+    auto r = store->add(
+        cred::Credentials{"big.example", "eve", Secret::copy_of("new"), {{"pat_state", "active"}}});
+    REQUIRE(r.ok());
+    CHECK(store->get("big.example")->metadata == cred::Metadata{{"pat_state", "active"}});
+    auto keys = live_keys();
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::string>{"cred:big.example", "cred:mine", "cred:old.example"});
+}
+
+TEST_CASE("kernel keyring: username plus metadata beyond one key is refused, nothing stored",
+          "[keyring]") {
+    auto store = fresh_session_store();
+    add(*store, "h", "kept");
+    cred::Metadata huge;
+    for (char c = 'a'; c <= 'z'; ++c) {
+        for (char d = 'a'; d <= 'b'; ++d) huge[std::string{c, d}] = std::string(1024, 'v');
+    }
+    auto r = store->add(cred::Credentials{"h", "u", Secret::copy_of("new"), huge});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == cred::Errc::too_large);
+    CHECK(r.error().message ==
+          "username and metadata too long for the kernel keyring: at most 32739 bytes together");
+    auto got = store->get("h");
+    REQUIRE(got.ok());
+    CHECK(got->secret.reveal() == "kept");
+    CHECK(got->metadata.empty());
+}
+
+TEST_CASE("kernel keyring: a store with a time-out forgets the credential and its chunks",
+          "[keyring][timeout]") {
+    auto plain = fresh_session_store();
+    cred::StoreConfig config;
+    config.keyring = cred::KeyringParent::session;
+    // What `ci login --ttl` uses.
+    auto timed = platform::make_keyring_store(config, std::chrono::seconds(1));
+    const std::string big(100000, 'x');
+    REQUIRE(timed->add(cred::Credentials{"small", "u", Secret::copy_of("s"), {{"pat_a", "1"}}}));
+    REQUIRE(timed->add(cred::Credentials{"big", "u", Secret::copy_of(big), {}}));
+    REQUIRE(timed->add(cred::Credentials{"kept", "u", Secret::copy_of("k"), {}}));
+    add(*plain, "kept", "k2");  // a later store without time-out makes it permanent
+    CHECK(timed->get("small")->secret.reveal() == "s");
+    CHECK(plain->get("big")->secret.reveal() == big);
+    CHECK(live_keys().size() == 7);  // small, kept, big + 4 chunks
+
+    // The kernel drops expired keys on its own clock: poll, bounded.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto gone = [&] { return !plain->get("small").ok() && !plain->get("big").ok(); };
+    while (!gone() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto small = plain->get("small");
+    REQUIRE_FALSE(small.ok());
+    CHECK(small.error().code == cred::Errc::not_found);
+    auto big_gone = plain->get("big");
+    REQUIRE_FALSE(big_gone.ok());
+    CHECK(big_gone.error().code == cred::Errc::not_found);
+    CHECK(live_keys() == std::vector<std::string>{"cred:kept"});  // no chunk outlives its head
+    CHECK(plain->get("kept")->secret.reveal() == "k2");
+    auto listed = plain->list();
+    REQUIRE(listed.ok());
+    CHECK(*listed == std::map<std::string, std::string>{{"kept", "u"}});
 }

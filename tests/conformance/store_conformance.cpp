@@ -1,6 +1,10 @@
 #include "conformance/store_conformance.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "credentials/metadata.hpp"
 
 using namespace std::string_literals;
 
@@ -50,6 +54,35 @@ std::map<std::string, std::string> listing(CredentialStore& store) {
     INFO((entries.ok() ? "" : entries.error().message));
     REQUIRE(entries.ok());
     return *entries;
+}
+
+void add_with(CredentialStore& store, const std::string& key, const std::string& user,
+              std::string_view secret, const cred::Metadata& metadata) {
+    auto r = store.add(Credentials{key, user, Secret::copy_of(secret), metadata});
+    INFO(key << " " << (r.ok() ? "" : r.error().message));
+    REQUIRE(r.ok());
+}
+
+cred::Metadata metadata_of(CredentialStore& store, const std::string& key) {
+    auto got = store.get(key);
+    INFO(key << " " << (got.ok() ? "" : got.error().message));
+    REQUIRE(got.ok());
+    return got->metadata;
+}
+
+// A value of exactly `size` bytes of UTF-8 mixing 1-, 2-, 3- and 4-byte
+// characters (and every printable ASCII a keychain might mangle).
+std::string utf8_value(std::size_t size, char seed) {
+    static const std::string k_pieces[] = {"\xF0\x9F\x94\x91", "\xC3\xA4", "\xE4\xB8\xAD",
+                                           " =;:\"'\\/%&<>{}[]\t\n"};
+    std::string out(1, seed);
+    for (std::size_t i = 0;; ++i) {
+        const std::string& piece = k_pieces[i % 4];
+        if (out.size() + piece.size() > size) break;
+        out += piece;
+    }
+    out.append(size - out.size(), 'z');
+    return out;
 }
 
 std::string jwt_like(std::size_t size) {
@@ -171,6 +204,100 @@ void check_store_conformance(const StoreFactory& make_store, const ConformanceTr
             CHECK(r.error().message.rfind(traits.large_secret_message_prefix, 0) == 0);
             check_get(store, "big", "u", "small");
         }
+    }
+    SECTION("metadata round-trips with the item") {
+        const cred::Metadata metadata{{"pat_state", "active"},
+                                      {"pat_scopes", "repo:read repo:write"},
+                                      {"pat_label", "CI \xE2\x80\x94 \xC3\xBC" "nic\xC3\xB6" "de"},
+                                      {"pat_expires_at", "2027-02-27T22:40:00Z"},
+                                      {"pat_gen", "9f2c"},
+                                      {"pat_empty", ""},
+                                      {"x", "short name"}};
+        add_with(store, "h:5000", "alice", "dckr_pat_1", metadata);
+        add(store, "plain.example", "bob", "pw");
+        check_get(store, "h:5000", "alice", "dckr_pat_1");
+        CHECK(metadata_of(store, "h:5000") == metadata);
+        CHECK(metadata_of(store, "plain.example").empty());
+        CHECK(listing(store) ==
+              std::map<std::string, std::string>{{"h:5000", "alice"}, {"plain.example", "bob"}});
+        // A long secret (chunked by the kernel keyring) keeps its metadata too.
+        add_with(store, "jwt", "u", jwt_like(70000), metadata);
+        check_get(store, "jwt", "u", jwt_like(70000));
+        CHECK(metadata_of(store, "jwt") == metadata);
+    }
+    SECTION("a replace keeps only the new metadata") {
+        add_with(store, "h:5000", "alice", "one", {{"pat_a", "1"}, {"pat_b", "2"}});
+        add_with(store, "h:5000", "alice", "two", {{"pat_b", "3"}, {"pat_c", "4"}});
+        check_get(store, "h:5000", "alice", "two");
+        CHECK(metadata_of(store, "h:5000") == cred::Metadata{{"pat_b", "3"}, {"pat_c", "4"}});
+        // Fewer attributes than before: none of the old ones may linger.
+        add_with(store, "h:5000", "alice", "three", {{"pat_c", "4"}});
+        CHECK(metadata_of(store, "h:5000") == cred::Metadata{{"pat_c", "4"}});
+        add(store, "h:5000", "alice", "four");
+        check_get(store, "h:5000", "alice", "four");
+        CHECK(metadata_of(store, "h:5000").empty());
+        add_with(store, "h:5000", "bob", "five", {{"pat_d", "5"}});
+        check_get(store, "h:5000", "bob", "five");
+        CHECK(metadata_of(store, "h:5000") == cred::Metadata{{"pat_d", "5"}});
+        CHECK(listing(store) == std::map<std::string, std::string>{{"h:5000", "bob"}});
+        REQUIRE(store.erase("h:5000").ok());
+        check_missing(store, "h:5000");
+        add(store, "h:5000", "carol", "six");  // nothing left over from before the erase
+        CHECK(metadata_of(store, "h:5000").empty());
+    }
+    SECTION("maximum-size metadata names and values round-trip") {
+        cred::Metadata metadata;
+        for (char c = 'a'; c <= 'm'; ++c) {  // as many entries as TokenInfo writes
+            metadata[std::string(1, c) + std::string(31, '_')] =
+                utf8_value(cred::k_max_metadata_value, c);
+        }
+        REQUIRE(metadata.begin()->first.size() == cred::k_max_metadata_name);
+        REQUIRE(metadata.begin()->second.size() == cred::k_max_metadata_value);
+        add_with(store, "h:5000", "<token>", "pw", metadata);
+        CHECK(metadata_of(store, "h:5000") == metadata);
+        add_with(store, "jwt", "u", jwt_like(70000), metadata);
+        CHECK(metadata_of(store, "jwt") == metadata);
+        check_get(store, "jwt", "u", jwt_like(70000));
+    }
+    SECTION("bad metadata is refused with a clear error and nothing changes") {
+        const cred::Metadata kept{{"pat_state", "active"}};
+        add_with(store, "h:5000", "alice", "kept-secret", kept);
+        const std::string long_name(33, 'a');
+        const std::vector<std::pair<cred::Metadata, std::string>> cases{
+            {{{"Bad", "v"}}, R"(invalid metadata name "Bad": expected 1 to 32 of a-z and _)"},
+            {{{"", "v"}}, R"(invalid metadata name "": expected 1 to 32 of a-z and _)"},
+            {{{"pat-state", "v"}},
+             R"(invalid metadata name "pat-state": expected 1 to 32 of a-z and _)"},
+            {{{"pat_1", "v"}}, R"(invalid metadata name "pat_1": expected 1 to 32 of a-z and _)"},
+            {{{"pat\n\xC3", "v"}},
+             R"(invalid metadata name "pat\x0a\xc3": expected 1 to 32 of a-z and _)"},
+            {{{long_name, "v"}},
+             "invalid metadata name \"" + long_name + "\": expected 1 to 32 of a-z and _"},
+            {{{"server", "evil.example"}},
+             R"(invalid metadata name "server": reserved for the keychain item itself)"},
+            {{{"username", "mallory"}},
+             R"(invalid metadata name "username": reserved for the keychain item itself)"},
+            {{{"pat_ok", "fine"}, {"pat_x", std::string(1025, 'v')}},
+             R"(metadata value of "pat_x" is longer than 1024 bytes)"},
+            {{{"pat_x", "a\0b"s}}, R"(metadata value of "pat_x" is not UTF-8 text without NUL)"},
+            {{{"pat_x", "\xC3("}}, R"(metadata value of "pat_x" is not UTF-8 text without NUL)"},
+            {{{"pat_x", "\xED\xA0\x80"}},  // a UTF-16 surrogate
+             R"(metadata value of "pat_x" is not UTF-8 text without NUL)"},
+        };
+        for (const auto& [metadata, message] : cases) {
+            INFO(message);
+            for (const std::string key : {"h:5000", "new.example"}) {
+                auto r =
+                    store.add(Credentials{key, "mallory", Secret::copy_of("new-secret"), metadata});
+                REQUIRE_FALSE(r.ok());
+                CHECK(r.error().code == Errc::bad_input);
+                CHECK(r.error().message == message);
+            }
+            check_get(store, "h:5000", "alice", "kept-secret");
+            CHECK(metadata_of(store, "h:5000") == kept);
+            check_missing(store, "new.example");
+        }
+        CHECK(listing(store) == std::map<std::string, std::string>{{"h:5000", "alice"}});
     }
     clear(store);
 }

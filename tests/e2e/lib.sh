@@ -132,7 +132,9 @@ for it in items:
       # keyring "docker-credential-pat" under the session keyring, a user key
       # "cred:<server>" holding "DCP1", u32 username_len, u32 secret_len,
       # u32 chunk_count, u64 generation (little endian), the username, then
-      # the secret inline or in keys "chunk:<generation %016x>:<i>".
+      # the secret inline or in keys "chunk:<generation %016x>:<i>". "DCP2"
+      # (with metadata) adds u32 metadata_len to the header and the metadata
+      # block after the username.
       python3 - "$server" <<'PY'
 import struct, subprocess, sys
 
@@ -148,12 +150,13 @@ ring = search("@s", "keyring", "docker-credential-pat")
 key = ring and search(ring, "user", "cred:" + sys.argv[1])
 if key:
     data = keyctl("pipe", key)
-    if data is None or data[:4] != b"DCP1":
+    if data is None or data[:4] not in (b"DCP1", b"DCP2"):
         sys.exit("e2e_keychain_items: unreadable key cred:" + sys.argv[1])
     user_len, secret_len, chunks, gen = struct.unpack_from("<IIIQ", data, 4)
-    user = data[24:24 + user_len]
+    header, meta_len = (28, struct.unpack_from("<I", data, 24)[0]) if data[:4] == b"DCP2" else (24, 0)
+    user = data[header:header + user_len]
     if chunks == 0:
-        secret = data[24 + user_len:]
+        secret = data[header + user_len + meta_len:]
     else:
         secret = b"".join(keyctl("pipe", search(ring, "user", "chunk:%016x:%d" % (gen, i)))
                           for i in range(chunks))

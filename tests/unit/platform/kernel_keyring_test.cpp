@@ -28,13 +28,73 @@ TEST_CASE("keyring format: heads round-trip, inline and chunked", "[keyring]") {
     chunked.chunk_count = 33;
     chunked.generation = 0x0123456789abcdefULL;
     const std::string payload = fmt::encode_head(chunked);
-    CHECK(payload.size() == fmt::k_header_size + 1);
+    CHECK(payload.substr(0, 4) == "DCP1");  // no metadata: readable by older helpers
+    CHECK(payload.size() == 24 + 1);
     auto c = fmt::decode_head(payload);
     REQUIRE(c);
     CHECK(c->secret_size == 1u << 20);
     CHECK(c->chunk_count == 33);
     CHECK(c->generation == 0x0123456789abcdefULL);
     CHECK(fmt::chunk_description(c->generation, 7) == "chunk:0123456789abcdef:7");
+}
+
+TEST_CASE("keyring format: metadata makes a DCP2 head that round-trips", "[keyring]") {
+    fmt::Head head;
+    head.username = "alice";
+    head.inline_secret = "p\0w"s;
+    head.secret_size = 3;
+    head.metadata = {{"pat_state", "active"}, {"pat_empty", ""}, {"z", std::string(1024, 'v')}};
+    const std::string payload = fmt::encode_head(head);
+    CHECK(payload.substr(0, 4) == "DCP2");
+    CHECK(payload.size() == fmt::head_size_without_secret(head.username, head.metadata) + 3);
+    CHECK(payload.size() == 28 + 5 + (1 + 9 + 2 + 6) + (1 + 9 + 2) + (1 + 1 + 2 + 1024) + 3);
+    auto back = fmt::decode_head(payload);
+    REQUIRE(back);
+    CHECK(back->username == "alice");
+    CHECK(back->inline_secret == "p\0w"s);
+    CHECK(back->metadata == head.metadata);
+
+    head.chunk_count = 2;
+    head.secret_size = 40000;
+    head.generation = 42;
+    auto chunked = fmt::decode_head(fmt::encode_head(head));
+    REQUIRE(chunked);
+    CHECK(chunked->chunk_count == 2);
+    CHECK(chunked->inline_secret.empty());
+    CHECK(chunked->metadata == head.metadata);
+}
+
+TEST_CASE("keyring format: a DCP1 record written by an older helper reads with no metadata",
+          "[keyring]") {
+    // Built byte by byte, as the helper before metadata wrote it.
+    const std::string payload =
+        "DCP1"s + "\x03\0\0\0"s + "\x02\0\0\0"s + "\0\0\0\0"s + "\0\0\0\0\0\0\0\0"s + "bobpw";
+    auto head = fmt::decode_head(payload);
+    REQUIRE(head);
+    CHECK(head->username == "bob");
+    CHECK(head->inline_secret == "pw");
+    CHECK(head->metadata.empty());
+}
+
+TEST_CASE("keyring format: damaged metadata blocks are rejected", "[keyring]") {
+    fmt::Head head;
+    head.username = "u";
+    head.metadata = {{"ab", "xy"}, {"cd", "zw"}};
+    const std::string good = fmt::encode_head(head);
+    REQUIRE(fmt::decode_head(good));
+    const std::size_t block = 28 + 1;  // header + username
+    auto with = [&](std::size_t at, std::string_view bytes) {
+        std::string p = good;
+        p.replace(at, bytes.size(), bytes);
+        return p;
+    };
+    CHECK_FALSE(fmt::decode_head(with(block, "\x09")));      // name runs past the block
+    CHECK_FALSE(fmt::decode_head(with(block + 1, "A")));     // not a metadata name
+    CHECK_FALSE(fmt::decode_head(with(block + 3, "\x0a")));  // value runs past the block
+    CHECK_FALSE(fmt::decode_head(with(block + 8, "aa")));    // "aa" after "ab": not in order
+    CHECK_FALSE(fmt::decode_head(with(24, "\x07")));         // block length off by one
+    CHECK_FALSE(fmt::decode_head(with(24, "\0"s)));          // block length disagrees
+    CHECK_FALSE(fmt::decode_head(good.substr(0, good.size() - 1)));
 }
 
 TEST_CASE("keyring format: foreign or damaged payloads are rejected", "[keyring]") {

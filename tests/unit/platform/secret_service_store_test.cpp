@@ -3,7 +3,11 @@
 // with tests running in parallel.
 #include "linux/secret_service_store.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <memory>
 #include <random>
 
 #include "linux/secret_service/service.hpp"
@@ -39,6 +43,16 @@ pat::platform::ss::Attributes upstream_attributes(const std::string& key, const 
             {"server", key},
             {"username", user},
             {"docker_cli", "1"}};
+}
+
+// An item exactly as upstream's helper writes it, in the default collection.
+void create_upstream_item(pat::platform::ss::Service& s, const std::string& key,
+                          const std::string& user, std::string_view secret) {
+    auto collection = s.writable_collection("");
+    REQUIRE(collection.ok());
+    REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, user),
+                          Secret::copy_of(secret))
+                .ok());
 }
 
 std::size_t items_for(const std::string& key) {
@@ -126,14 +140,8 @@ TEST_CASE("Secret Service: with upstream duplicates, get takes the newest, store
           "[secret-service]") {
     const auto key = unique_key("dupes.example.com");
     auto s = service();
-    auto collection = s.writable_collection("");
-    REQUIRE(collection.ok());
-    REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, "old"),
-                          Secret::copy_of("1"))
-                .ok());
-    REQUIRE(s.create_item(collection.value(), key, upstream_attributes(key, "new"),
-                          Secret::copy_of("2"))
-                .ok());
+    create_upstream_item(s, key, "old", "1");
+    create_upstream_item(s, key, "new", "2");
     auto got = store()->get(key);
     REQUIRE(got.ok());
     CHECK((got.value().username == "new" || got.value().username == "old"));
@@ -183,4 +191,83 @@ TEST_CASE("Secret Service: keys that are not UTF-8 are never stored, found or er
     CHECK(store()->erase(bad).ok());
     CHECK(store()->get(key).value().username == "alice");  // untouched
     REQUIRE(store()->erase(key).ok());
+}
+
+TEST_CASE(
+    "Secret Service: metadata is extra attributes on the upstream schema; upstream items "
+    "read with none",
+    "[secret-service][metadata]") {
+    const auto key = unique_key("meta.example.com");
+    auto s = service();
+    create_upstream_item(s, key, "alice", "theirs");
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().secret.reveal() == "theirs");
+    CHECK(got.value().metadata.empty());
+
+    const pat::cred::Metadata metadata{{"pat_state", "active"}, {"pat_scopes", "repo:read"}};
+    REQUIRE(store()->add(Credentials{key, "alice", Secret::copy_of("ours"), metadata}).ok());
+    CHECK(items_for(key) == 1);  // the upstream item was replaced
+    auto found = s.search({{"server", key}});
+    REQUIRE(found.ok());
+    auto infos = s.item_infos(found.value().unlocked);
+    REQUIRE(infos.ok());
+    REQUIRE(infos.value().size() == 1);
+    auto expected = upstream_attributes(key, "alice");
+    expected.insert(metadata.begin(), metadata.end());
+    CHECK(infos.value()[0].attributes == expected);
+    CHECK(store()->get(key).value().metadata == metadata);
+    REQUIRE(store()->erase(key).ok());
+    CHECK(items_for(key) == 0);
+}
+
+namespace {
+
+constexpr const char* k_upstream = "/usr/bin/docker-credential-secretservice";
+
+// Runs upstream's helper with `input` on stdin; its stdout.
+std::string upstream(const std::string& action, const std::string& input) {
+    const std::string command =
+        "printf '%s' '" + input + "' | " + k_upstream + " " + action + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    REQUIRE(pipe);
+    std::string out;
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, pipe.get()) != nullptr) out += buf;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Secret Service: upstream's helper reads, replaces and erases items with metadata",
+          "[secret-service][metadata]") {
+    // Installed by packaging/install-deps.sh test (golang-docker-credential-helpers).
+    REQUIRE(::access(k_upstream, X_OK) == 0);
+    const auto key = unique_key("interop-meta.example.com");
+    REQUIRE(store()
+                ->add(Credentials{key,
+                                  "alice",
+                                  Secret::copy_of("ours"),
+                                  {{"pat_state", "active"}, {"pat_gen", "g1"}}})
+                .ok());
+    CHECK(upstream("get", key) ==
+          R"({"ServerURL":")" + key + R"(","Username":"alice","Secret":"ours"})" + "\n");
+
+    // Upstream stores beside ours (its replace matches its own attributes
+    // only); ours then reads the newest, upstream's, without metadata.
+    CHECK(upstream("store",
+                   R"({"ServerURL":")" + key + R"(","Username":"bob","Secret":"theirs"})") == "");
+    auto got = store()->get(key);
+    REQUIRE(got.ok());
+    CHECK(got.value().username == "bob");
+    CHECK(got.value().secret.reveal() == "theirs");
+    CHECK(got.value().metadata.empty());
+
+    REQUIRE(store()
+                ->add(Credentials{key, "carol", Secret::copy_of("again"), {{"pat_state", "x"}}})
+                .ok());
+    CHECK(items_for(key) == 1);
+    CHECK(upstream("erase", key) == "");
+    CHECK(items_for(key) == 0);
+    CHECK(store()->get(key).error().code == Errc::not_found);
 }
