@@ -31,6 +31,18 @@ class RemoteTokenService final : public TokenService {
                 return unknown;
             }
             case ServiceKind::patd:
+                // Not shaped like a PAT (a password): patd would only say
+                // "unknown token" and count a failed login towards its
+                // rate limit, which repeated password logins would trip.
+                if (!looks_like_pat(secret.reveal())) {
+                    TokenInfo password;
+                    password.state = TokenState::invalid;
+                    password.kind = ServiceKind::patd;
+                    password.service_url = endpoint->patd_url;
+                    password.reason = "not a personal access token";
+                    info = std::move(password);
+                    break;
+                }
                 info = PatdClient(endpoint->patd_url, *deadline).current(username, secret);
                 break;
             case ServiceKind::registry:

@@ -137,9 +137,14 @@ expect_eq "deleted PAT: reason" "$(field .pat_reason)" "unknown token"
 tc "$W_PAT" -- validate "$REG" carol
 expect_eq "alice's PAT presented as carol: deleted (unknown to carol)" "$(field .pat_state)" deleted
 
+fails_before=$(patd_metric patd_auth_failures_total)
+[ "$fails_before" -gt 0 ] || fail "patd counted no failed logins so far (metric missing?)"
 tc "${PW[alice]}" -- validate "$REG" alice
 expect_eq "password as a token: exit 0" "$RC" 0
 expect_eq "password as a token: state invalid" "$(field .pat_state)" invalid
+expect_eq "password as a token: reason" "$(field .pat_reason)" "not a personal access token"
+expect_eq "password as a token: no failed login counted at patd" \
+  "$(patd_metric patd_auth_failures_total)" "$fails_before"
 
 echo "# registry token probe through the registry's challenge"
 tc "" -- locate "$REG"
