@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "tokenclient/curl_api.hpp"
+#include "tokenclient/docker_certs.hpp"
 
 namespace pat::tokenclient {
 namespace {
@@ -186,6 +187,18 @@ cred::Result<HttpResponse> http_send(const HttpRequest& request) {
         api->easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
         api->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                          static_cast<curl_off_t>(request.body.size()));
+    }
+
+    // docker's certs.d for private registries: curl gets the system bundle
+    // plus those certificates as one in-memory bundle (copied by curl).
+    if (auto extra = docker_extra_cas(request.url)) {
+        char* system_bundle = nullptr;
+        if (api->easy_getinfo(h, CURLINFO_CAINFO, &system_bundle) != CURLE_OK ||
+            system_bundle == nullptr)
+            system_bundle = nullptr;
+        std::string bundle = ca_bundle_with(system_bundle ? system_bundle : "", *extra);
+        curl_blob blob{bundle.data(), bundle.size(), CURL_BLOB_COPY};
+        api->easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
     }
 
     HeaderList headers(*api);

@@ -56,6 +56,13 @@ std::optional<std::chrono::milliseconds> request_deadline(
 // service_unreachable for an operation whose time budget ran out.
 cred::Error budget_exhausted(std::string_view what);
 
+// Private registries: like docker, an https request to host[:port] also
+// trusts every *.crt in <root>/<host[:port]>/ (docker's
+// /etc/docker/certs.d layout), on top of the system CA store. The root is
+// process-wide; tests point it at a temp dir.
+inline constexpr const char* k_docker_certs_root = "/etc/docker/certs.d";
+void set_docker_certs_root(std::string root);
+
 // libcurl's global init, once per process (thread-safe, idempotent).
 void http_global_init();
 

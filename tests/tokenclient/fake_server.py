@@ -6,6 +6,9 @@ fake_server.py MODE PORT_FILE
   big        answer every request with HTTP 200 and a 2 MiB body
   redirect   answer every request with 302 to http://127.0.0.1:1/
   slow401    answer every request after 0.8 s with patd's 401 {"detail": ...}
+  tls-challenge CERT KEY REALM SERVICE
+             HTTPS with CERT/KEY; every request gets a registry's 401 with
+             `WWW-Authenticate: Bearer realm="REALM",service="SERVICE"`
 Writes the port to PORT_FILE once listening; runs until killed.
 """
 import os
@@ -15,6 +18,12 @@ import threading
 import time
 
 mode, port_file = sys.argv[1], sys.argv[2]
+tls = None
+if mode == "tls-challenge":
+    import ssl
+    cert, key, realm, service = sys.argv[3:7]
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", 0))
@@ -28,6 +37,8 @@ held = []
 def serve(conn):
     try:
         conn.settimeout(10)
+        if tls is not None:
+            conn = tls.wrap_socket(conn, server_side=True)
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = conn.recv(4096)
@@ -42,6 +53,12 @@ def serve(conn):
             time.sleep(0.8)
             body = b'{"detail":"authentication required","message":"authentication required"}'
             conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        elif mode == "tls-challenge":
+            body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+            challenge = 'Bearer realm="%s",service="%s"' % (realm, service)
+            conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                         b"WWW-Authenticate: " + challenge.encode() + b"\r\n"
                          b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
         elif mode == "redirect":
             conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\n"

@@ -237,9 +237,9 @@ expect_match "service down: message names the endpoint" "$(field .error.message)
 if [ "$MS" -lt 2500 ]; then ok "service down: fails fast (${MS} ms)"; else fail "service down took ${MS} ms"; fi
 unset DOCKER_CREDENTIAL_PAT_BACKEND
 
-start_fake() { # MODE -> FAKE_PORT
+start_fake() { # MODE [ARGS...] -> FAKE_PORT
   local pf=$tmp/fake-$1.port i
-  python3 "$here/fake_server.py" "$1" "$pf" &
+  python3 "$here/fake_server.py" "$1" "$pf" "${@:2}" &
   FAKE_PIDS+=($!)
   for ((i = 0; i < 100; i++)); do [ -s "$pf" ] && break; sleep 0.1; done
   FAKE_PORT=$(cat "$pf" 2>/dev/null)
@@ -272,6 +272,25 @@ fi
 if start_fake redirect; then
   tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
   expect_eq "redirect is not followed" "$(field .status)" 302
+fi
+
+echo "# TLS: docker's certs.d for a private registry"
+if command -v openssl >/dev/null &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$tmp/tls.key" -out "$tmp/tls.crt" >/dev/null 2>&1 &&
+  start_fake tls-challenge "$tmp/tls.crt" "$tmp/tls.key" "$PATD_URL/token" "$SERVICE"; then
+  TLS_KEY=https://127.0.0.1:$FAKE_PORT
+  tc "" -- --certs-d "$tmp/certs.d" locate "$TLS_KEY"
+  expect_eq "untrusted certificate: service_unreachable" "$(field .error.code)" service_unreachable
+  expect_match "untrusted certificate: says why" "$(field .error.message)" "(SSL|certificate)"
+  mkdir -p "$tmp/certs.d/127.0.0.1:$FAKE_PORT"
+  cp "$tmp/tls.crt" "$tmp/certs.d/127.0.0.1:$FAKE_PORT/ca.crt"
+  tc "" -- --certs-d "$tmp/certs.d" locate "$TLS_KEY"
+  expect_eq "certs.d/<host:port>/ca.crt trusted: discovery finds patd" "$(field .kind)" patd
+  expect_eq "certs.d: realm from the TLS registry" "$(field .realm)" "$PATD_URL/token"
+else
+  fail "could not set up the TLS fixture (openssl or python ssl)"
 fi
 
 echo "# the cache answers while the registry is down"

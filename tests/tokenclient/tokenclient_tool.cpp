@@ -3,7 +3,7 @@
 // line), never argv. Prints one JSON object on stdout; exit 0 on success,
 // 1 on an error (printed as {"error":{"code","message"}}), 2 on bad usage.
 //
-//   tokenclient_tool [--deadline MS] [--cache FILE] [--service KEY=URL]... OP ARGS
+//   tokenclient_tool [--deadline MS] [--cache FILE] [--certs-d DIR] [--service KEY=URL]... OP ARGS
 //     locate KEY                    the ServiceEndpoint
 //     validate KEY USER             TokenService::validate   (secret on stdin)
 //     exchange KEY USER             TokenService::exchange_password (password on stdin);
@@ -67,7 +67,8 @@ pat::Secret read_secret() {
 }
 
 int usage() {
-    std::cerr << "usage: tokenclient_tool [--deadline MS] [--cache FILE] [--service KEY=URL]... "
+    std::cerr << "usage: tokenclient_tool [--deadline MS] [--cache FILE] [--certs-d DIR] "
+                 "[--service KEY=URL]... "
                  "locate|validate|exchange|usage|probe|http ARGS\n";
     return 2;
 }
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
             options.deadline = std::chrono::milliseconds(std::stol(args[i + 1]));
         } else if (args[i] == "--cache") {
             options.cache_path = args[i + 1];
+        } else if (args[i] == "--certs-d") {
+            set_docker_certs_root(args[i + 1]);
         } else if (args[i] == "--service") {
             const auto eq = args[i + 1].find('=');
             if (eq == std::string::npos) return usage();
