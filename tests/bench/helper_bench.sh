@@ -6,6 +6,11 @@
 #   BIN       default: <repo>/build/docker-credential-pat
 #   UPSTREAM  default: /usr/bin/docker-credential-secretservice
 #   PAT_BENCH_RUNS  runs per single-item operation (default 31)
+# The comparison with upstream runs with DOCKER_CREDENTIAL_PAT_OFFLINE=1 (no
+# token service: upstream has none). When patd is built beside BIN, a second
+# part measures the PAT lifecycle (issue 4): `get` with the token service up,
+# down and never answering, and `store` with and without validation next to
+# one round trip to the service.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$(realpath "${1:-$root/build/docker-credential-pat}")
@@ -19,6 +24,7 @@ ss_init
 ss_start_bus
 ss_start_keyring unlocked
 export DOCKER_CREDENTIAL_PAT_STORE=secretservice
+export DOCKER_CREDENTIAL_PAT_OFFLINE=1
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"
 echo "gnome-keyring $(dpkg-query -W -f='${Version}' gnome-keyring 2>/dev/null)," \
@@ -141,4 +147,97 @@ goals = [
 ]
 for goal, met in goals:
     print(f"goal: {goal}: {'met' if met else 'NOT met'}")
+PY
+
+# --- part 2: the PAT lifecycle with a real patd -------------------------------
+patd_bin=$(dirname "$bin")/patd
+[ -x "$patd_bin" ] || { echo "helper_bench: no patd beside $bin, lifecycle part skipped"; exit 0; }
+# shellcheck source=tests/lib/patd.sh
+. "$root/tests/lib/patd.sh"
+lc_tmp=$(mktemp -d "${TMPDIR:-/tmp}/helper-bench-lc.XXXXXX")
+hung_pid=
+trap 'patd_cleanup; [ -n "$hung_pid" ] && kill "$hung_pid" 2>/dev/null; rm -rf "$lc_tmp"; ss_cleanup' EXIT
+patd_start "$patd_bin" "$lc_tmp/data" "$lc_tmp/patd.log" --service bench --log-level warn
+patd_user_add "$patd_bin" "$lc_tmp/data" bench "bench-password-$$"
+patd_session bench "bench-password-$$"
+patd_token "$PATD_SESSION" bench repo:write
+# a token service that accepts connections and never answers
+hung_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(512); conns=[]
+while True:
+    c, _ = s.accept(); conns.append(c)' "$hung_port" &
+hung_pid=$!
+dead_port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+unset DOCKER_CREDENTIAL_PAT_OFFLINE
+export DOCKER_CREDENTIAL_PAT_STATE_DIR=$lc_tmp/state XDG_CACHE_HOME=$lc_tmp/cache
+printf '%s' "$PATD_PAT" >"$lc_tmp/pat"
+python3 - "$bin" "${PAT_BENCH_RUNS:-31}" "$PATD_URL" "$lc_tmp/pat" "http://127.0.0.1:$hung_port" \
+  "http://127.0.0.1:$dead_port" <<'PY'
+import base64, http.client, json, os, statistics, subprocess, sys, time, urllib.parse
+ours, runs, patd_url, pat_file, hung_url, dead_url = sys.argv[1:7]
+runs = int(runs)
+pat = open(pat_file).read()
+
+def run(action, stdin, env_extra):
+    env = dict(os.environ, **env_extra)
+    t0 = time.perf_counter()
+    p = subprocess.run([ours, action], input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env)
+    return time.perf_counter() - t0, p
+
+def median_ms(fn, n):
+    return statistics.median(fn() for _ in range(n)) * 1000
+
+key = "127.0.0.1:5999"
+payload = json.dumps({"ServerURL": key, "Username": "bench", "Secret": pat}).encode()
+up = {"DOCKER_CREDENTIAL_PAT_BACKEND": patd_url}
+
+def store(env):
+    t, p = run("store", payload, env)
+    assert p.returncode == 0, p.stdout
+    return t
+
+def get(env):
+    t, p = run("get", key.encode(), env)
+    assert p.returncode == 0 and pat.encode() in p.stdout, (p.stdout, p.stderr)
+    return t
+
+# one round trip: GET /v2/access-tokens/current on a kept-alive connection
+u = urllib.parse.urlsplit(patd_url)
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+auth = "Basic " + base64.b64encode(f"bench:{pat}".encode()).decode()
+def round_trip():
+    t0 = time.perf_counter()
+    conn.request("GET", "/v2/access-tokens/current", headers={"Authorization": auth})
+    r = conn.getresponse(); r.read()
+    assert r.status == 200, r.status
+    return time.perf_counter() - t0
+
+store(up)  # warms the discovery cache
+rt = median_ms(round_trip, runs)
+with_validation = median_ms(lambda: store(up), runs)
+without = median_ms(lambda: store({"DOCKER_CREDENTIAL_PAT_OFFLINE": "1"}), runs)
+store(up)
+gets = {}
+for label, env in (("up", up), ("down (connection refused)", {"DOCKER_CREDENTIAL_PAT_BACKEND": dead_url}),
+                   ("never answering", {"DOCKER_CREDENTIAL_PAT_BACKEND": hung_url})):
+    gets[label] = median_ms(lambda: get(env), runs)
+
+print()
+print("| lifecycle (our helper, Secret Service) | median ms |")
+print("|---|---:|")
+for label, ms in gets.items():
+    print(f"| get, token service {label} | {ms:.1f} |")
+print(f"| store with validation (patd up) | {with_validation:.1f} |")
+print(f"| store without validation (DOCKER_CREDENTIAL_PAT_OFFLINE=1) | {without:.1f} |")
+print(f"| one round trip to patd (GET current, kept-alive connection) | {rt:.1f} |")
+print()
+spread = max(gets.values()) - min(gets.values())
+print(f"goal: get the same with the service up, down, never answering: spread {spread:.1f} ms "
+      f"({'met' if spread <= max(1.0, 0.15 * min(gets.values())) else 'NOT met'}; noise bound max(1 ms, 15 %))")
+extra = with_validation - without
+print(f"goal: store with validation <= one round trip more: +{extra:.1f} ms vs a round trip of {rt:.1f} ms "
+      f"(+ a connection set-up; {'met' if extra <= rt + 1.0 else 'NOT met'} with 1 ms for connect)")
 PY
