@@ -60,8 +60,22 @@ pat_token_auth() {
 PAT_REGISTRY_PID=
 PAT_REGISTRY_PORT=
 
+# pat_wait_registry_log LOG SKIP PORT SECS PID: waits until the log, after its
+# first SKIP lines, says the registry listens on PORT; fails if PID exits.
+pat_wait_registry_log() {
+  local log=$1 skip=$2 port=$3 seconds=$4 pid=$5 deadline
+  deadline=$((SECONDS + seconds))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    tail -n +"$((skip + 1))" "$log" 2>/dev/null | grep -q "listening on 127.0.0.1:$port\"" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  echo "pat_wait_registry_log: the registry did not report listening on $port in ${seconds}s" >&2
+  return 1
+}
+
 pat_registry_start() {
-  local dir=$1 auth=$2 attempt port
+  local dir=$1 auth=$2 attempt port log_lines
   mkdir -p "$dir/storage"
   for attempt in 1 2 3; do
     port=$(pat_free_port) || return 1
@@ -81,9 +95,15 @@ http:
   secret: pat-test-$RANDOM$RANDOM
 $auth
 EOF
+    log_lines=$( (wc -l <"$dir/registry.log") 2>/dev/null || echo 0)
     docker-registry serve "$dir/config.yml" >>"$dir/registry.log" 2>&1 &
     PAT_REGISTRY_PID=$!
-    if pat_wait_port "$port" 15 "$PAT_REGISTRY_PID"; then
+    # Something answering on the port is not proof that it is our registry:
+    # another test's server may have taken the port between pat_free_port's
+    # bind(0) and ours. Wait for this registry to say it listens, and check
+    # that it is still alive after the port answers.
+    if pat_wait_registry_log "$dir/registry.log" "$log_lines" "$port" 15 "$PAT_REGISTRY_PID" &&
+      pat_wait_port "$port" 5 "$PAT_REGISTRY_PID" && kill -0 "$PAT_REGISTRY_PID" 2>/dev/null; then
       PAT_REGISTRY_PORT=$port
       return 0
     fi
