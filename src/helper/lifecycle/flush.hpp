@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "credentials/credential_store.hpp"
+#include "credentials/store_config.hpp"
 #include "helper/lifecycle/helper_config.hpp"
 #include "tokenclient/token_service.hpp"
 
@@ -20,21 +21,27 @@ namespace pat::helper {
 
 struct FlushReport {
     int uses_delivered = 0;
-    int uses_kept = 0;          // service down: retried next time
+    int uses_kept = 0;  // service down: retried next time
     int verdicts_refreshed = 0;
-    int already_running = 0;    // 1 when another flush held the lock
+    int already_running = 0;  // 1 when another flush held the lock
 };
 
 // Runs a flush in this process (the hidden `flush` action and tests).
 // `inner` is the native store (not the PatAwareStore).
 cred::Result<FlushReport> run_flush(cred::CredentialStore& inner,
-                                    tokenclient::TokenService& service,
-                                    const HelperConfig& config, const Clock& clock);
+                                    tokenclient::TokenService& service, const HelperConfig& config,
+                                    const Clock& clock);
 
 // Spawns a detached flush when one is due: the spool is non-empty or a
 // verdict is older than config.flush_interval, and no flush started within
 // flush_interval (tracked by the lock file's mtime). Never blocks, never
 // fails the caller (problems go to the log at debug level).
 void maybe_spawn_flush(const HelperConfig& config, const Clock& clock);
+
+// The hidden `flush` action (helper_runtime.cpp): loads the settings, opens
+// the native store and the token service, runs run_flush. Returns the exit
+// code; problems are one line on stderr (which is /dev/null when detached).
+// With DOCKER_CREDENTIAL_PAT_OFFLINE it does nothing and returns 0.
+int run_flush_command(const cred::EnvLookup& env);
 
 }  // namespace pat::helper

@@ -34,8 +34,8 @@ struct PatStoreDeps {
     UsageSpool& spool;
     VerdictCache& verdicts;
     const Clock& clock;
-    std::ostream& warnings;                  // stderr in production
-    std::function<void()> request_flush;     // spawns the detached flush if due
+    std::ostream& warnings;               // stderr in production
+    std::function<void()> request_flush;  // spawns the detached flush if due
     bool exchange_passwords = true;
 };
 

@@ -1,0 +1,114 @@
+#include "helper/lifecycle/helper_runtime.hpp"
+
+#include <ostream>
+
+#include "common/log.hpp"
+#include "helper/lifecycle/flush.hpp"
+#include "helper/lifecycle/pat_store.hpp"
+#include "linux/store_factory.hpp"
+
+namespace pat::helper {
+namespace {
+
+cred::Error offline_error() {
+    return {cred::Errc::service_unreachable,
+            "the token service was not asked (DOCKER_CREDENTIAL_PAT_OFFLINE is set)"};
+}
+
+class OfflineTokenService final : public tokenclient::TokenService {
+  public:
+    // Like a registry without a token service: stored unchecked, silently
+    // (offline is the user's choice, not a problem to warn about).
+    cred::Result<tokenclient::TokenInfo> validate(const std::string&, const std::string&,
+                                                  const Secret&) override {
+        tokenclient::TokenInfo info;
+        info.reason = "not checked: DOCKER_CREDENTIAL_PAT_OFFLINE is set";
+        return info;
+    }
+    cred::Result<tokenclient::CreatedToken> exchange_password(const std::string&,
+                                                              const std::string&,
+                                                              const Secret&) override {
+        return fail(offline_error());
+    }
+    cred::Result<void> report_usage(const std::string&, const std::string&, const Secret&,
+                                    tokenclient::TimePoint) override {
+        return fail(offline_error());
+    }
+};
+
+// Owns everything the PatAwareStore borrows, for the life of the process.
+class RuntimeStore final : public cred::CredentialStore {
+  public:
+    RuntimeStore(HelperConfig config, std::unique_ptr<cred::CredentialStore> inner,
+                 std::ostream& warnings)
+        : m_config(std::move(config)),
+          m_inner(std::move(inner)),
+          m_service(make_token_service(m_config, system_clock())),
+          m_spool(m_config.paths.spool()),
+          m_verdicts(m_config.paths.verdicts()),
+          m_store(PatStoreDeps{*m_inner, *m_service, m_spool, m_verdicts, system_clock(), warnings,
+                               [this] { maybe_spawn_flush(m_config, system_clock()); },
+                               m_config.exchange_passwords}) {}
+
+    cred::Result<void> add(const cred::Credentials& c) override { return m_store.add(c); }
+    cred::Result<cred::Credentials> get(std::string_view key) override { return m_store.get(key); }
+    cred::Result<void> erase(std::string_view key) override { return m_store.erase(key); }
+    cred::Result<std::map<std::string, std::string>> list() override { return m_store.list(); }
+
+  private:
+    HelperConfig m_config;
+    std::unique_ptr<cred::CredentialStore> m_inner;
+    std::unique_ptr<tokenclient::TokenService> m_service;
+    UsageSpool m_spool;
+    VerdictCache m_verdicts;
+    PatAwareStore m_store;
+};
+
+}  // namespace
+
+std::unique_ptr<tokenclient::TokenService> make_token_service(const HelperConfig& config,
+                                                              const Clock& clock) {
+    if (config.offline) return std::make_unique<OfflineTokenService>();
+    return tokenclient::make_remote_token_service(config.locator, clock);
+}
+
+cred::Result<std::unique_ptr<cred::CredentialStore>> open_pat_store(const cred::EnvLookup& env,
+                                                                    std::ostream& warnings) {
+    auto config = load_helper_config(env);
+    if (!config) return fail(std::move(config).error());
+    auto inner = platform::make_configured_store(env);
+    if (!inner) return inner;
+    if (config->paths.state_dir.empty()) return inner;
+    if (auto made = ensure_private_dir(config->paths.state_dir); !made) {
+        log::debug("state directory: " + made.error().message);
+    }
+    return std::unique_ptr<cred::CredentialStore>(std::make_unique<RuntimeStore>(
+        std::move(config).value(), std::move(inner).value(), warnings));
+}
+
+int run_flush_command(const cred::EnvLookup& env) {
+    auto config = load_helper_config(env);
+    if (!config) {
+        log::error(config.error().message);
+        return 1;
+    }
+    if (config->offline) return 0;  // nothing may touch the network
+    auto inner = platform::make_configured_store(env);
+    if (!inner) {
+        log::error(inner.error().message);
+        return 1;
+    }
+    auto service = make_token_service(*config, system_clock());
+    auto report = run_flush(**inner, *service, *config, system_clock());
+    if (!report) {
+        log::error(report.error().message);
+        return 1;
+    }
+    log::info("flush: " + std::to_string(report->uses_delivered) + " uses delivered, " +
+              std::to_string(report->uses_kept) + " kept, " +
+              std::to_string(report->verdicts_refreshed) + " verdicts refreshed" +
+              (report->already_running != 0 ? " (another flush was running)" : ""));
+    return 0;
+}
+
+}  // namespace pat::helper

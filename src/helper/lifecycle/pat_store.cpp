@@ -1,0 +1,167 @@
+#include "helper/lifecycle/pat_store.hpp"
+
+#include <sys/random.h>
+
+#include <array>
+#include <ostream>
+
+#include "common/log.hpp"
+
+namespace pat::helper {
+namespace {
+
+using tokenclient::ServiceKind;
+using tokenclient::TokenInfo;
+using tokenclient::TokenState;
+
+bool is_internal(std::string_view key) {
+    return key.rfind(k_internal_key_prefix, 0) == 0;
+}
+
+// 128 random bits as hex: ties verdicts to one stored secret (pat_gen).
+std::string fresh_generation() {
+    std::array<unsigned char, 16> bytes{};
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+        const ssize_t n = ::getrandom(bytes.data() + got, bytes.size() - got, 0);
+        if (n > 0) got += static_cast<std::size_t>(n);
+    }
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += k_hex[b >> 4];
+        out += k_hex[b & 0xf];
+    }
+    return out;
+}
+
+// Why `get` dropped a credential, as the end of "the token for R …".
+std::string why_dropped(const TokenInfo& info, bool past_expiry) {
+    if (past_expiry) return "expired";
+    switch (info.state) {
+        case TokenState::inactive:
+            return "was deactivated";
+        case TokenState::deleted:
+            return "was deleted";
+        case TokenState::expired:
+            return "expired";
+        default:
+            return "is no longer accepted by the token service";
+    }
+}
+
+// One line for a credential the service refuses at `store`.
+cred::Error refused(const std::string& key, const TokenInfo& info) {
+    std::string why = info.reason.empty() ? std::string(to_string(info.state)) : info.reason;
+    return {cred::Errc::service_unauthorized,
+            "the token service refused the credentials for " + key + ": " + why};
+}
+
+// One notice line in one write (stderr is unbuffered: no torn lines).
+void say(std::ostream& out, const std::string& line) {
+    const std::string text = line + '\n';
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+}
+
+}  // namespace
+
+PatAwareStore::PatAwareStore(PatStoreDeps deps) : m_deps(std::move(deps)) {}
+
+cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
+    if (is_internal(credentials.server_url)) return m_deps.inner.add(credentials);
+    const std::string& key = credentials.server_url;
+    auto checked = m_deps.service.validate(key, credentials.username, credentials.secret);
+
+    TokenInfo info;
+    const cred::Credentials* to_store = &credentials;
+    cred::Credentials exchanged;
+    if (!checked) {
+        // Store anyway: the login already worked against the registry.
+        say(m_deps.warnings, "docker-credential-pat: warning: could not check the token for " +
+                                 key + " (" + checked.error().message + "); stored it unchecked");
+        info.reason = "not checked: " + checked.error().message;
+    } else if (!tokenclient::is_revoked(checked->state)) {
+        info = std::move(checked).value();  // active, or kind none (no service)
+        info.checked_at = m_deps.clock.now();
+    } else if (checked->kind == ServiceKind::patd && checked->state == TokenState::invalid &&
+               m_deps.exchange_passwords) {
+        // Not a token patd knows: a password. Exchange it for an
+        // auto-generated PAT and keep only the PAT.
+        auto created =
+            m_deps.service.exchange_password(key, credentials.username, credentials.secret);
+        if (!created) return fail(std::move(created).error());
+        info = std::move(created->info);
+        info.checked_at = m_deps.clock.now();
+        exchanged.server_url = key;
+        exchanged.username = credentials.username;
+        exchanged.secret = std::move(created->token);
+        to_store = &exchanged;
+    } else if (checked->kind == ServiceKind::patd && checked->state == TokenState::invalid) {
+        // exchange_passwords off: keep the password as it is, unchecked.
+        info.kind = ServiceKind::patd;
+        info.service_url = checked->service_url;
+        info.reason = "not a personal access token (password exchange is off)";
+    } else {
+        return fail(refused(key, *checked));
+    }
+
+    info.generation = fresh_generation();
+    cred::Credentials item{to_store->server_url, to_store->username, to_store->secret.clone(),
+                           credentials.metadata};
+    for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
+    if (auto added = m_deps.inner.add(item); !added) return added;
+    // A verdict about the previous secret of this key no longer applies.
+    if (auto dropped = m_deps.verdicts.put(key, std::nullopt); !dropped) {
+        log::debug("verdict cache: " + dropped.error().message);
+    }
+    return {};
+}
+
+cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) {
+    auto found = m_deps.inner.get(server_url);
+    if (!found || is_internal(server_url)) return found;
+    const std::string key(server_url);
+    const auto now = m_deps.clock.now();
+
+    TokenInfo info = tokenclient::from_metadata(found->metadata);
+    if (!info.generation.empty()) {
+        if (auto verdict = m_deps.verdicts.lookup(key, info.generation)) info = *verdict;
+    }
+    const bool past_expiry = tokenclient::is_past_expiry(info, now);
+    if (tokenclient::is_revoked(info.state) || past_expiry) {
+        if (auto erased = erase(key); !erased) return fail(std::move(erased).error());
+        say(m_deps.warnings, "docker-credential-pat: the token for " + key + ' ' +
+                                 why_dropped(info, past_expiry) + "; log in again (docker login " +
+                                 key + ")");
+        return fail(cred::not_found());
+    }
+    if (auto appended = m_deps.spool.append(key, now); !appended) {
+        log::debug("usage spool: " + appended.error().message);
+    }
+    if (m_deps.request_flush) m_deps.request_flush();
+    return found;
+}
+
+cred::Result<void> PatAwareStore::erase(std::string_view server_url) {
+    if (auto erased = m_deps.inner.erase(server_url); !erased) return erased;
+    if (is_internal(server_url)) return {};
+    // The keychain item is gone; stale state files only cost a little space.
+    const std::string key(server_url);
+    if (auto dropped = m_deps.verdicts.put(key, std::nullopt); !dropped) {
+        log::debug("verdict cache: " + dropped.error().message);
+    }
+    if (auto dropped = m_deps.spool.remove_key(key); !dropped) {
+        log::debug("usage spool: " + dropped.error().message);
+    }
+    return {};
+}
+
+cred::Result<std::map<std::string, std::string>> PatAwareStore::list() {
+    auto entries = m_deps.inner.list();
+    if (!entries) return entries;
+    std::erase_if(*entries, [](const auto& entry) { return is_internal(entry.first); });
+    return entries;
+}
+
+}  // namespace pat::helper
