@@ -109,61 +109,7 @@ e2e_helper() {
 }
 
 e2e_keychain_items() {
-  local server=$1
-  case "$E2E_KEYCHAIN" in
-    secretservice)
-      # secret-tool prints the label and secret on stdout and the attributes on
-      # stderr; merge them and keep the items of the docker schema only.
-      secret-tool search --all --unlock server "$server" 2>&1 | python3 -c '
-import sys
-items, cur = [], None
-for line in sys.stdin.read().splitlines():
-    if line.startswith("[/"):
-        cur = {}; items.append(cur)
-    elif cur is not None and " = " in line:
-        k, v = line.split(" = ", 1); cur[k] = v
-for it in items:
-    if it.get("schema") == "io.docker.Credentials" and it.get("attribute.server") == sys.argv[1]:
-        print(it.get("attribute.username", "") + "\t" + it.get("secret", ""))
-' "$server"
-      ;;
-    keyring)
-      # Our layout (platform/linux/kernel_keyring_*.hpp), read with keyctl: a
-      # keyring "docker-credential-pat" under the session keyring, a user key
-      # "cred:<server>" holding "DCP1", u32 username_len, u32 secret_len,
-      # u32 chunk_count, u64 generation (little endian), the username, then
-      # the secret inline or in keys "chunk:<generation %016x>:<i>". "DCP2"
-      # (with metadata) adds u32 metadata_len to the header and the metadata
-      # block after the username.
-      python3 - "$server" <<'PY'
-import struct, subprocess, sys
-
-def keyctl(*args):
-    r = subprocess.run(["keyctl", *args], capture_output=True)
-    return r.stdout if r.returncode == 0 else None
-
-def search(ring, kind, desc):
-    out = keyctl("search", ring, kind, desc)
-    return out.decode().strip() if out else None
-
-ring = search("@s", "keyring", "docker-credential-pat")
-key = ring and search(ring, "user", "cred:" + sys.argv[1])
-if key:
-    data = keyctl("pipe", key)
-    if data is None or data[:4] not in (b"DCP1", b"DCP2"):
-        sys.exit("e2e_keychain_items: unreadable key cred:" + sys.argv[1])
-    user_len, secret_len, chunks, gen = struct.unpack_from("<IIIQ", data, 4)
-    header, meta_len = (28, struct.unpack_from("<I", data, 24)[0]) if data[:4] == b"DCP2" else (24, 0)
-    user = data[header:header + user_len]
-    if chunks == 0:
-        secret = data[header + user_len + meta_len:]
-    else:
-        secret = b"".join(keyctl("pipe", search(ring, "user", "chunk:%016x:%d" % (gen, i)))
-                          for i in range(chunks))
-    if len(secret) != secret_len:
-        sys.exit("e2e_keychain_items: secret length mismatch for cred:" + sys.argv[1])
-    print(user.decode() + "\t" + secret.decode())
-PY
-      ;;
-  esac
+  # tests/lib/keychain_item.py knows both layouts (and the metadata).
+  python3 "$e2e_dir/../lib/keychain_item.py" --all "$E2E_KEYCHAIN" "$1" |
+    jq -r '.username + "\t" + .secret'
 }
