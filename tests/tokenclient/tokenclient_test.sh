@@ -77,7 +77,14 @@ for u in alice carol; do
   patd_session "$u" "${PW[$u]}" || exit 1
   SESSION[$u]=$PATD_SESSION
 done
-patd_cli "$patd_bin" "$data" user 2fa carol enable >/dev/null || { echo "2fa enable failed"; exit 1; }
+CAROL_URI=$(patd_cli "$patd_bin" "$data" user 2fa carol enable) || { echo "2fa enable failed"; exit 1; }
+CAROL_TOTP=$(sed -n 's/.*[?&]secret=\([A-Za-z2-7=]*\).*/\1/p' <<<"$CAROL_URI")
+SECRETS+=("$CAROL_TOTP")
+totp_now() { # the current code for CAROL_TOTP (secret on stdin, not argv)
+  printf '%s' "$CAROL_TOTP" | python3 -c '
+import sys; sys.path.insert(0, sys.argv[1]); import patdlib
+print(patdlib.totp(sys.stdin.read().strip()))' "$here/../patd"
+}
 
 new_pat() { # LABEL SCOPE [EXPIRES_AT] -> PAT PAT_UUID
   patd_token "${SESSION[alice]}" "$1" "$2" "${3:-}" || exit 1
@@ -187,6 +194,35 @@ tc "wrong-${PW[alice]}" -- exchange "$REG" alice
 expect_eq "wrong password: service_unauthorized" "$(field .error.code)" service_unauthorized
 tc "$W_PAT" -- exchange "$REG" alice
 expect_eq "a PAT cannot be exchanged: service_unauthorized" "$(field .error.code)" service_unauthorized
+
+echo "# token management (PatdClient)"
+tc "${PW[alice]}" -- admin "$PATD_URL" alice
+expect_eq "admin: exit 0" "$RC" 0
+expect_eq "admin: created label" "$(field .created.pat_label)" "tool token"
+expect_eq "admin: created scope" "$(field .created.pat_scopes)" repo:read
+expect_eq "admin: created state" "$(field .created.pat_state)" active
+expect_eq "admin: created generated_by" "$(field .created.pat_generated_by)" manual
+expect_match "admin: created expiry" "$(field .created.pat_expires_at)" '^20[0-9]{2}-'
+expect_eq "admin: the plaintext token is a PAT" "$(field .created_token_is_pat)" true
+if grep -q 'dckr_pat_' <<<"$OUT"; then fail "admin output holds a token"; else ok "admin output holds no token"; fi
+expect_eq "admin: list has it" "$(field .list_has_created)" true
+expect_match "admin: list counts" "$(field .list_count)" '^[1-9][0-9]*$'
+expect_eq "admin: list page of 1 has a next page" "$(field .list_page1_size1_has_next)" true
+expect_eq "admin: get" "$(field .get.pat_label)" "tool token"
+expect_eq "admin: rename" "$(field .renamed.pat_label)" renamed
+expect_eq "admin: deactivate" "$(field .deactivated.pat_state)" inactive
+expect_eq "admin: delete" "$(field .removed)" ok
+expect_eq "admin: get after delete: 404 is service_rejected" "$(field .get_after_remove.code)" service_rejected
+expect_eq "admin: empty label: 400 is service_rejected" "$(field .create_empty_label.code)" service_rejected
+code=$(totp_now)
+tc "${PW[carol]}"$'\n'"$code" -- admin "$PATD_URL" carol
+expect_eq "admin with 2FA (TOTP step): exit 0" "$RC" 0
+expect_eq "admin with 2FA: created" "$(field .created.pat_label)" "tool token"
+tc "${PW[carol]}"$'\n'"not-a-code" -- admin "$PATD_URL" carol
+expect_eq "admin with a bad TOTP code: service_unauthorized" "$(field .error.code)" service_unauthorized
+tc "$W_PAT" -- session-list "$PATD_URL" alice
+expect_eq "a PAT session cannot list tokens: service_forbidden" "$(field .error.code)" service_forbidden
+expect_match "a PAT session: patd's reason" "$(field .error.message)" "personal access token"
 
 echo "# report_usage"
 new_pat "usage" repo:read

@@ -11,7 +11,13 @@
 //     usage KEY USER [RFC3339]      TokenService::report_usage (secret on stdin)
 //     probe REALM SERVICE USER      probe_token               (secret on stdin)
 //     http URL                      http_send GET: status and body size
+//     admin PATD_URL USER           PatdClient's token management, one step after
+//                                   the other (stdin: password, then a TOTP code
+//                                   when 2FA is on); prints each step's outcome
+//     session-list PATD_URL USER    login with stdin's secret, then list: the
+//                                   error a PAT session gets
 // DOCKER_CREDENTIAL_PAT_BACKEND is read from the environment, as the helper does.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -66,10 +72,65 @@ pat::Secret read_secret() {
     return pat::Secret(std::move(line));
 }
 
+json error_json(const pat::cred::Error& error) {
+    return {{"code", errc_name(error.code)}, {"message", error.message}};
+}
+
+// Signs in (with the TOTP step when patd asks for it).
+pat::cred::Result<pat::Secret> sign_in(PatdClient& client, const std::string& user) {
+    const pat::Secret password = read_secret();
+    auto login = client.login(user, password);
+    if (!login) return pat::fail(login.error());
+    if (login->session) return std::move(*login->session);
+    std::string code;
+    std::getline(std::cin, code);
+    auto session = client.login_2fa(*login->login_2fa_token, code);
+    pat::wipe_string(code);
+    return session;
+}
+
+int admin(const std::string& url, const std::string& user, std::chrono::milliseconds deadline) {
+    PatdClient client(url, deadline);
+    json out = json::object();
+    auto session = sign_in(client, user);
+    if (!session) return print_error(session.error());
+    const auto expires =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+        std::chrono::hours(24 * 30);
+    auto created = client.create(*session, "tool token", {"repo:read"}, expires);
+    if (!created) return print_error(created.error());
+    const std::string uuid = created->info.uuid;
+    out["created"] = info_json(created->info);
+    out["created_token_is_pat"] = looks_like_pat(created->token.reveal());
+    auto page = client.list(*session, 1, 100);
+    if (!page) return print_error(page.error());
+    out["list_count"] = page->count;
+    out["list_active_count"] = page->active_count;
+    out["list_has_next"] = page->has_next;
+    out["list_has_created"] = std::any_of(page->results.begin(), page->results.end(),
+                                          [&](const TokenInfo& t) { return t.uuid == uuid; });
+    auto small = client.list(*session, 1, 1);
+    out["list_page1_size1_has_next"] = small ? json(small->has_next) : error_json(small.error());
+    auto got = client.get(*session, uuid);
+    out["get"] = got ? info_json(*got) : error_json(got.error());
+    auto renamed = client.patch(*session, uuid, std::string("renamed"), std::nullopt);
+    out["renamed"] = renamed ? info_json(*renamed) : error_json(renamed.error());
+    auto off = client.patch(*session, uuid, std::nullopt, false);
+    out["deactivated"] = off ? info_json(*off) : error_json(off.error());
+    auto removed = client.remove(*session, uuid);
+    out["removed"] = removed ? json("ok") : error_json(removed.error());
+    auto gone = client.get(*session, uuid);
+    out["get_after_remove"] = gone ? info_json(*gone) : error_json(gone.error());
+    auto bad = client.create(*session, "", {"repo:read"}, std::nullopt);
+    out["create_empty_label"] = bad ? json("created") : error_json(bad.error());
+    std::cout << out.dump() << "\n";
+    return 0;
+}
+
 int usage() {
     std::cerr << "usage: tokenclient_tool [--deadline MS] [--cache FILE] [--certs-d DIR] "
                  "[--service KEY=URL]... "
-                 "locate|validate|exchange|usage|probe|http ARGS\n";
+                 "locate|validate|exchange|usage|probe|http|admin|session-list ARGS\n";
     return 2;
 }
 
@@ -129,6 +190,16 @@ int main(int argc, char** argv) {
         auto info = probe_token(BearerChallenge{rest[0], rest[1]}, rest[2], secret, deadline);
         if (!info) return print_error(info.error());
         std::cout << info_json(*info).dump() << "\n";
+        return 0;
+    }
+    if (op == "admin" && rest.size() == 2) return admin(rest[0], rest[1], deadline);
+    if (op == "session-list" && rest.size() == 2) {
+        PatdClient client(rest[0], deadline);
+        auto session = sign_in(client, rest[1]);
+        if (!session) return print_error(session.error());
+        auto page = client.list(*session, 1, 10);
+        if (!page) return print_error(page.error());
+        std::cout << json{{"count", page->count}}.dump() << "\n";
         return 0;
     }
     auto service = make_remote_token_service(options, pat::system_clock());
