@@ -2,8 +2,6 @@
 // carry a secret (sessions, new tokens) are wiped as soon as they are read.
 #include "tokenclient/patd_client.hpp"
 
-#include <array>
-#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "tokenclient/http_client.hpp"
@@ -13,20 +11,6 @@ namespace pat::tokenclient {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view k_base62 =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-constexpr std::size_t k_random_chars = 30;
-constexpr std::size_t k_checksum_chars = 6;
-
-std::uint32_t crc32(std::string_view data) {
-    std::uint32_t c = 0xFFFFFFFFU;
-    for (const char ch : data) {
-        c ^= static_cast<std::uint8_t>(ch);
-        for (int k = 0; k < 8; ++k) c = (c & 1U) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xFFFFFFFFU;
-}
 
 // Wipes every string in a parsed reply (it may hold a session or a token).
 void wipe_json(json& j) {
@@ -93,19 +77,6 @@ TokenState state_for_detail(const std::string& detail, std::string_view secret) 
 }
 
 }  // namespace
-
-bool looks_like_pat(std::string_view secret) {
-    if (secret.size() < k_random_chars + k_checksum_chars) return false;
-    const std::string_view tail = secret.substr(secret.size() - k_random_chars - k_checksum_chars);
-    if (tail.find_first_not_of(k_base62) != std::string_view::npos) return false;
-    std::uint32_t sum = crc32(tail.substr(0, k_random_chars));
-    std::string checksum(k_checksum_chars, '0');
-    for (std::size_t i = k_checksum_chars; i > 0 && sum > 0; --i) {
-        checksum[i - 1] = k_base62[sum % 62];
-        sum /= 62;
-    }
-    return tail.substr(k_random_chars) == checksum;
-}
 
 PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline)
     : m_base_url(std::move(base_url)), m_deadline(deadline) {
