@@ -49,4 +49,32 @@ if grep -qF -- "$TOKEN" "$DOCKER_CREDENTIAL_PAT_STATE_DIR"/* 2>/dev/null; then
 else
   ok "no state file holds the PAT"
 fi
+
+# 3. What `get` costs: no libcurl, no network socket, no D-Bus connection
+# besides the keychain's own (Secret Service: exactly one; keyring: none).
+printf '%s' "$REG_HOST" | LD_DEBUG=libs docker-credential-pat get >/dev/null 2>"$LC_TMP/ld.txt"
+grep -q 'calling init' "$LC_TMP/ld.txt" || fail "LD_DEBUG printed nothing (check broken)"
+if grep 'calling init' "$LC_TMP/ld.txt" | grep -q libcurl; then fail "get loaded libcurl"; else ok "get does not load libcurl"; fi
+if command -v strace >/dev/null; then
+  printf '%s' "$REG_HOST" | strace -o "$LC_TMP/strace.txt" -e trace=socket,connect \
+    docker-credential-pat get >/dev/null 2>&1
+  want_connects=0
+  [ "$LC_KEYCHAIN" = secretservice ] && want_connects=1
+  expect_eq "get opens no network socket" "$(grep -c 'socket(AF_INET' "$LC_TMP/strace.txt")" 0
+  expect_eq "get connects $want_connects time(s) (the keychain's D-Bus only)" \
+    "$(grep -c '^connect(' "$LC_TMP/strace.txt")" "$want_connects"
+else
+  echo "# strace not installed: socket/connect count not checked"
+fi
+
+# 4. Rate limit: with a long interval, a get right after a flush started
+# does not start another (flush.lock's mtime is the mark); with 0 it does.
+lock_mtime() { stat -c %.9Y "$DOCKER_CREDENTIAL_PAT_STATE_DIR/flush.lock"; }
+no_flush_running() { [ -z "$(lc_flush_pids)" ]; }
+lc_wait "the earlier flushes finish" 20 no_flush_running
+m0=$(lock_mtime)
+DOCKER_CREDENTIAL_PAT_FLUSH_INTERVAL=3600 lc_helper get "$REG_HOST"
+expect_eq "interval 3600: no new flush" "$(lock_mtime)" "$m0"
+lc_helper get "$REG_HOST"
+if [ "$(lock_mtime)" != "$m0" ]; then ok "interval 0: the get started a flush"; else fail "interval 0: no flush started"; fi
 lc_done
