@@ -56,6 +56,7 @@ std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_
     }
     info.expires_at = time_field(j, "expires_at");
     info.last_used = time_field(j, "last_used");
+    info.created_at = time_field(j, "created_at");
     const bool active = j.value("is_active", false);
     if (is_past_expiry(info, std::chrono::system_clock::now())) {
         info.state = TokenState::expired;

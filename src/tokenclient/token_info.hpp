@@ -44,6 +44,7 @@ struct TokenInfo {
     std::string generated_by;         // patd: "manual" | "auto"
     std::optional<TimePoint> expires_at;
     std::optional<TimePoint> last_used;
+    std::optional<TimePoint> created_at;  // patd's list (not kept as metadata)
     std::optional<TimePoint> checked_at;  // when the service last answered about it
     std::string reason;                   // one line: why the state is what it is
     std::string generation;               // random id of the stored credential (see pat_store)

@@ -82,3 +82,8 @@ sk_inspect() { # REF: with the helper's credentials
   OUT=$(timeout 60 skopeo --command-timeout 30s inspect --tls-verify=false "docker://$1" 2>&1)
   RC=$?
 }
+
+# need_built FILE...: exit 77 (skipped) unless each is an executable.
+need_built() { for f; do [ -x "$f" ] || { echo "SKIP: $f not built"; exit 77; }; done; }
+# need_tools TOOL...: exit 77 (skipped) unless each is on PATH.
+need_tools() { for t; do command -v "$t" >/dev/null || { echo "SKIP: $t not installed"; exit 77; }; done; }

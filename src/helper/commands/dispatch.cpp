@@ -15,7 +15,8 @@ struct Entry {
 };
 
 constexpr std::array k_commands{
-    Entry{"configure", &run_configure},
+    Entry{"tokens", &run_tokens},       Entry{"check", &run_check},   Entry{"ci", &run_ci},
+    Entry{"configure", &run_configure}, Entry{"doctor", &run_doctor},
 };
 
 }  // namespace

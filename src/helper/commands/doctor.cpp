@@ -1,0 +1,286 @@
+// `docker-credential-pat doctor`: which keychain the helper would use and
+// why, whether D-Bus, the Secret Service and the kernel keyring work, which
+// token service each stored key has, and the clock skew against those
+// services; every finding that is not ok comes with a fix line.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "helper/commands/cli_support.hpp"
+#include "helper/commands/commands.hpp"
+#include "helper/commands/parse_values.hpp"
+#include "helper/commands/runtime.hpp"
+#include "linux/kernel_keyring_store.hpp"
+#include "linux/secret_service_store.hpp"
+#include "linux/store_factory.hpp"
+#include "tokenclient/http_client.hpp"
+#include "tokenclient/service_locator.hpp"
+
+namespace pat::helper {
+namespace {
+
+using namespace cmd;
+
+enum class Status { ok, warn, fail, info };
+
+struct Finding {
+    std::string check;
+    Status status;
+    std::string detail;
+    std::string fix;
+};
+
+std::string_view status_name(Status s) {
+    switch (s) {
+        case Status::ok:
+            return "ok";
+        case Status::warn:
+            return "warn";
+        case Status::fail:
+            return "fail";
+        case Status::info:
+            return "info";
+    }
+    return "?";
+}
+
+constexpr std::chrono::seconds k_max_skew{30};
+
+std::string store_reason(const cred::StoreConfig& config, const cred::EnvLookup& env,
+                         platform::ChosenStore chosen) {
+    if (config.store != cred::StoreKind::automatic) {
+        return env(cred::k_env_store).value_or("").empty()
+                   ? "set by the config file"
+                   : "set by " + std::string(cred::k_env_store);
+    }
+    const auto bus = env("DBUS_SESSION_BUS_ADDRESS");
+    if (!bus || bus->empty()) return "auto: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)";
+    return chosen == platform::ChosenStore::secret_service
+               ? "auto: the session bus has a Secret Service"
+               : "auto: the session bus has no Secret Service";
+}
+
+void check_stores(const cred::StoreConfig& config, const cred::EnvLookup& env,
+                  std::vector<Finding>& out) {
+    const auto chosen = platform::choose_store(config, env);
+    const std::string parent = config.keyring == cred::KeyringParent::user ? "user" : "session";
+    out.push_back({"store", Status::ok,
+                   (chosen == platform::ChosenStore::secret_service ? std::string("secretservice")
+                                                                    : "keyring (" + parent + ")") +
+                       " — " + store_reason(config, env, chosen),
+                   ""});
+    const auto bus = env("DBUS_SESSION_BUS_ADDRESS");
+    if (!bus || bus->empty()) {
+        out.push_back(
+            {"d-bus", chosen == platform::ChosenStore::secret_service ? Status::fail : Status::info,
+             "no session bus (DBUS_SESSION_BUS_ADDRESS is unset)",
+             "for the Secret Service, run inside a desktop session or dbus-run-session"});
+    } else {
+        platform::SecretServiceOptions options;
+        options.call_timeout = config.timeout;
+        if (!platform::secret_service_available(options)) {
+            out.push_back(
+                {"secret service",
+                 chosen == platform::ChosenStore::secret_service ? Status::fail : Status::warn,
+                 "the session bus has no org.freedesktop.secrets",
+                 "start gnome-keyring-daemon (or KeePassXC's Secret Service), or use "
+                 "DOCKER_CREDENTIAL_PAT_STORE=keyring"});
+        } else {
+            auto listed = platform::make_secret_service_store(options)->list();
+            if (listed) {
+                out.push_back(
+                    {"secret service", Status::ok,
+                     "reachable, unlocked, " + std::to_string(listed->size()) + " item(s)", ""});
+            } else if (listed.error().code == cred::Errc::keychain_locked) {
+                out.push_back({"secret service", Status::warn, "locked: " + listed.error().message,
+                               "unlock the login keyring (desktop login, seahorse, or "
+                               "gnome-keyring-daemon --unlock)"});
+            } else {
+                out.push_back(
+                    {"secret service", Status::fail, listed.error().message,
+                     "check the keyring daemon, or use DOCKER_CREDENTIAL_PAT_STORE=keyring"});
+            }
+        }
+    }
+    if (auto why = platform::kernel_keyring_unavailable_reason()) {
+        out.push_back({"kernel keyring",
+                       chosen == platform::ChosenStore::keyring ? Status::fail : Status::warn, *why,
+                       "allow the keyctl/add_key syscalls (containers: a seccomp profile that "
+                       "permits them)"});
+    } else {
+        auto listed =
+            platform::make_kernel_keyring_store(platform::KeyringOptions{config.keyring})->list();
+        if (listed) {
+            out.push_back(
+                {"kernel keyring", Status::ok,
+                 "usable (" + parent + " keyring), " + std::to_string(listed->size()) + " item(s)",
+                 ""});
+        } else {
+            out.push_back({"kernel keyring", Status::fail, listed.error().message,
+                           "see the message; `keyctl show @" +
+                               std::string(parent == "user" ? "u" : "s") + "` shows the keyrings"});
+        }
+    }
+}
+
+// Asks the service's token endpoint anonymously (patd: /token; registry
+// kind: its realm) and compares its time with ours: the HTTP Date header,
+// else the reply's `issued_at` (patd sends no Date header). Unreachable is a failure: the discovery
+// cache may still name a service that is gone.
+void check_reach_and_clock(const std::string& name, const std::string& url,
+                           std::chrono::milliseconds deadline, std::vector<Finding>& out) {
+    tokenclient::HttpRequest request;
+    request.url = url;
+    request.deadline = deadline;
+    const auto before = system_clock().now();
+    auto reply = tokenclient::http_send(request);
+    const auto after = system_clock().now();
+    if (!reply) {
+        out.push_back({"token service " + name, Status::fail, reply.error().message,
+                       "start the token service, or check the network, "
+                       "DOCKER_CREDENTIAL_PAT_BACKEND or the config file's \"services\""});
+        return;
+    }
+    const auto date = reply->header("date");
+    auto server = date ? parse_http_date(*date) : std::nullopt;
+    if (!server) {
+        const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+        if (body.is_object() && body.contains("issued_at") && body["issued_at"].is_string()) {
+            server = tokenclient::parse_time(body["issued_at"].get<std::string>());
+        }
+    }
+    if (!server) {
+        out.push_back(
+            {"clock", Status::info, name + " sends neither a Date header nor issued_at", ""});
+        return;
+    }
+    const auto local = before + (after - before) / 2;
+    const auto skew = std::chrono::duration_cast<std::chrono::seconds>(local - *server);
+    const bool bad = skew > k_max_skew || skew < -k_max_skew;
+    out.push_back({"clock", bad ? Status::warn : Status::ok,
+                   "skew against " + name + ": " + std::to_string(skew.count()) + " s",
+                   bad ? "synchronise the clock (timedatectl set-ntp true): token expiry and "
+                         "JWT times depend on it"
+                       : ""});
+}
+
+void check_services(const HelperConfig& config, const cred::EnvLookup& env,
+                    std::vector<Finding>& out) {
+    auto store = open_native_store(env);
+    if (!store) {
+        out.push_back(
+            {"credentials", Status::fail, store.error().message, "fix the store settings"});
+        return;
+    }
+    auto listed = (*store)->list();
+    if (!listed) {
+        out.push_back(
+            {"credentials", Status::fail, listed.error().message, "see the store findings above"});
+        return;
+    }
+    std::vector<std::string> keys;
+    for (const auto& [key, user] : *listed) {
+        if (!is_internal_key(key)) keys.push_back(key);
+    }
+    if (keys.empty() && config.locator.backend_url) keys.push_back(*config.locator.backend_url);
+    if (keys.empty()) {
+        out.push_back({"token service", Status::info, "no stored credentials to check", ""});
+        return;
+    }
+    tokenclient::ServiceLocator locator(config.locator, system_clock());
+    std::map<std::string, std::string> probes;  // service name -> URL to ask
+    for (const auto& key : keys) {
+        auto endpoint = locator.locate(key);
+        if (!endpoint) {
+            out.push_back({"token service " + key, Status::fail, endpoint.error().message,
+                           "check the network, DOCKER_CREDENTIAL_PAT_BACKEND or the config "
+                           "file's \"services\""});
+            continue;
+        }
+        switch (endpoint->kind) {
+            case tokenclient::ServiceKind::none:
+                out.push_back({"token service " + key, Status::info,
+                               "none found (tokens are stored without validation)",
+                               "set DOCKER_CREDENTIAL_PAT_BACKEND or \"services\" if the registry "
+                               "has one"});
+                break;
+            case tokenclient::ServiceKind::patd:
+                out.push_back({"token service " + key, Status::ok,
+                               "patd at " + endpoint->patd_url + " (" + endpoint->source + ")",
+                               ""});
+                probes[endpoint->patd_url] = endpoint->patd_url + "/token";
+                break;
+            case tokenclient::ServiceKind::registry:
+                out.push_back({"token service " + key, Status::ok,
+                               "registry token protocol at " + endpoint->challenge.realm + " (" +
+                                   endpoint->source + ")",
+                               ""});
+                probes[endpoint->challenge.realm] = endpoint->challenge.realm;
+                break;
+        }
+    }
+    for (const auto& [name, url] : probes) {
+        check_reach_and_clock(name, url, config.locator.deadline, out);
+    }
+}
+
+}  // namespace
+
+int run_doctor(const Args& args, CommandContext& ctx) {
+    constexpr std::string_view name = "doctor";
+    po::options_description options("Options");
+    options.add_options()("offline", "skip the token-service and clock checks");
+    int rc = 0;
+    auto parsed = parse_command(
+        args, options, {},
+        {name, "doctor [--offline]",
+         "Checks the keychain, D-Bus, the kernel keyring, the token services and the clock,\nand "
+         "says how to fix what is wrong. Exits 1 on any failure."},
+        ctx, rc);
+    if (!parsed) return rc;
+
+    std::vector<Finding> findings;
+    auto store_config = cred::load_store_config(ctx.env);
+    auto config = load_config(ctx.env);
+    if (!store_config) {
+        findings.push_back({"config", Status::fail, store_config.error().message,
+                            "fix the setting named in the message"});
+    } else {
+        findings.push_back({"config", Status::ok,
+                            "store settings valid (" +
+                                cred::config_file_path(ctx.env).value_or("no config file path") +
+                                ")",
+                            ""});
+        check_stores(*store_config, ctx.env, findings);
+    }
+    if (!config) {
+        findings.push_back({"config", Status::fail, config.error().message,
+                            "fix the setting named in the message"});
+    } else if (!parsed->vm.count("offline") && !config->offline && store_config) {
+        check_services(*config, ctx.env, findings);
+    }
+
+    bool failed = false;
+    for (const auto& f : findings) failed = failed || f.status == Status::fail;
+    if (parsed->format == OutputFormat::json) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const auto& f : findings) {
+            list.push_back({{"check", f.check},
+                            {"status", status_name(f.status)},
+                            {"detail", f.detail},
+                            {"fix", f.fix}});
+        }
+        ctx.out << list.dump() << '\n';
+    } else {
+        for (const auto& f : findings) {
+            const std::string tag = "[" + std::string(status_name(f.status)) + "]";
+            ctx.out << tag << std::string(7 - tag.size(), ' ') << f.check << ": " << f.detail
+                    << '\n';
+            if (!f.fix.empty() && f.status != Status::ok)
+                ctx.out << "       fix: " << f.fix << '\n';
+        }
+    }
+    return failed ? k_exit_failure : 0;
+}
+
+}  // namespace pat::helper

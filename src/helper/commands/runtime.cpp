@@ -1,0 +1,51 @@
+#include "helper/commands/runtime.hpp"
+
+#include <fstream>
+
+#include "helper/lifecycle/pat_store.hpp"
+#include "linux/store_factory.hpp"
+
+namespace pat::helper::cmd {
+
+cred::Result<HelperConfig> load_config(const cred::EnvLookup& env) {
+    return load_helper_config(env);
+}
+
+cred::Result<std::unique_ptr<cred::CredentialStore>> open_native_store(const cred::EnvLookup& env) {
+    return platform::make_configured_store(env);
+}
+
+cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,
+                                                                   const std::string& key) {
+    tokenclient::ServiceLocator locator(config.locator, system_clock());
+    auto endpoint = locator.locate(key);
+    if (!endpoint) return fail(std::move(endpoint).error());
+    if (endpoint->kind != tokenclient::ServiceKind::patd) {
+        const std::string what = endpoint->kind == tokenclient::ServiceKind::none
+                                     ? "no token service was found for " + key
+                                     : "the token service of " + key + " (" +
+                                           endpoint->challenge.realm + ") is not patd";
+        return fail(cred::Error{cred::Errc::service_rejected,
+                                what + "; token management needs patd's API"});
+    }
+    return std::make_unique<tokenclient::PatdClient>(endpoint->patd_url, config.locator.deadline);
+}
+
+bool is_internal_key(std::string_view key) {
+    return key.starts_with(k_internal_key_prefix);
+}
+
+std::string new_generation() {
+    unsigned char bytes[8] = {};
+    std::ifstream random("/dev/urandom", std::ios::binary);
+    random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += k_hex[b >> 4U];
+        out += k_hex[b & 0x0FU];
+    }
+    return out;
+}
+
+}  // namespace pat::helper::cmd

@@ -1,0 +1,37 @@
+#pragma once
+// What the commands build from the environment: the helper's settings,
+// the native keychain store, the patd client for a registry, and small
+// shared facts (internal keys, fresh generations).
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/clock.hpp"
+#include "credentials/credential_store.hpp"
+#include "helper/lifecycle/helper_config.hpp"
+#include "tokenclient/patd_client.hpp"
+#include "tokenclient/service_locator.hpp"
+
+namespace pat::helper::cmd {
+
+// The helper's token-service settings (lifecycle's load_helper_config).
+cred::Result<HelperConfig> load_config(const cred::EnvLookup& env);
+
+// The configured native keychain store (no PAT lifecycle on top: the
+// commands write metadata themselves and must not validate twice).
+cred::Result<std::unique_ptr<cred::CredentialStore>> open_native_store(const cred::EnvLookup& env);
+
+// patd's client for `key` (a registry server key or, when only
+// DOCKER_CREDENTIAL_PAT_BACKEND is set, that URL). Errors: the service
+// cannot be reached, or it is not patd ("… token management needs patd's API").
+cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,
+                                                                   const std::string& key);
+
+// Keys the helper keeps for itself (cached sessions): never a docker credential.
+bool is_internal_key(std::string_view key);
+
+// A fresh random id for TokenInfo::generation (16 hex digits, /dev/urandom).
+std::string new_generation();
+
+}  // namespace pat::helper::cmd
