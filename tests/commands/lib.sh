@@ -37,12 +37,16 @@ finish() {
   [ "$fails" = 0 ]
 }
 
-# keychain_snapshot PATTERN: every stored key matching PATTERN (grep -E) with
-# its username and a hash of its secret, via the helper's own list/get;
-# compare two snapshots to prove a command left the keychain unchanged.
+# keychain_snapshot PATTERN [KEY...]: every stored key matching PATTERN
+# (grep -E) with its username and a hash of its secret, via the helper's own
+# list/get, plus each KEY given (`list` hides the helper's internal items,
+# e.g. cached sessions); compare two snapshots to prove a command left the
+# keychain unchanged.
 keychain_snapshot() {
-  local key
-  timeout 30 "$HELPER" list </dev/null 2>/dev/null | jq -r 'keys[]' | grep -E -- "$1" | sort |
+  local key pattern=$1
+  shift
+  { timeout 30 "$HELPER" list </dev/null 2>/dev/null | jq -r 'keys[]' | grep -E -- "$pattern"
+    printf '%s\n' "$@"; } | sort -u |
     while IFS= read -r key; do
       printf '%s %s\n' "$key" "$(printf '%s' "$key" | timeout 30 "$HELPER" get 2>/dev/null | sha256sum)"
     done

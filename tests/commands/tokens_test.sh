@@ -33,6 +33,7 @@ patd_session alice "$PW" || exit 1
 ADMIN=$PATD_SESSION
 api_tokens() { patd_api GET "/v2/access-tokens?page=1&page_size=100" "$ADMIN"; printf '%s' "$PATD_BODY"; }
 mine="127\.0\.0\.1:$PATD_PORT"
+SESSION_KEY="docker-credential-pat:session:$PATD_URL"
 # Commands run without a controlling terminal (setsid), so any password
 # prompt fails instead of hanging.
 helper() { HELPER_STDIN=${STDIN:-/dev/null} run_helper "$@"; }
@@ -46,7 +47,7 @@ run_helper() {
 }
 
 echo "# item 8: bad input is refused before signing in; keychain unchanged"
-before=$(keychain_snapshot "$mine")
+before=$(keychain_snapshot "$mine" "$SESSION_KEY")
 N="docker-credential-pat tokens"
 helper tokens
 expect_eq "no sub-command: exit 2" "$RC" 2
@@ -68,7 +69,7 @@ expect_eq "wrong password: message" "$ERR" "$N list: sign-in to $PATD_URL as ali
 helper tokens list --username alice
 expect_eq "no terminal, no --password-stdin: exit 2" "$RC" 2
 expect_eq "no terminal: message" "$ERR" "$N list: a password needed but there is no terminal to ask on; use --password-stdin"
-expect_eq "keychain unchanged by refused commands" "$(keychain_snapshot "$mine")" "$before"
+expect_eq "keychain unchanged by refused commands" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
 expect_eq "patd has no token after refused commands" "$(api_tokens | jq .count)" 0
 
 echo "# a PAT cannot manage tokens"
@@ -81,7 +82,7 @@ expect_eq "PAT sign-in: says a password is needed and why" "$ERR" \
   "$N list: patd refused to manage tokens with a session opened by a personal access token; sign in with the account password (a token must never be able to create or revoke tokens)"
 STDIN=$tmp/pat helper tokens list --username alice --password-stdin
 expect_eq "PAT sign-in with caching: refused too" "$RC" 1
-expect_eq "the PAT session is not left in the keychain" "$(keychain_snapshot "$mine")" "$before"
+expect_eq "the PAT session is not left in the keychain" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
 patd_api DELETE "/v2/access-tokens/$(jq -r .uuid <<<"$PATD_LAST_JSON")" "$ADMIN"
 
 echo "# sign in once, then the cached session"
@@ -89,8 +90,9 @@ STDIN=$tmp/pw helper tokens list --username alice --password-stdin
 expect_eq "list: exit 0" "$RC" 0
 expect_eq "list: empty table with counts" "$OUT" "LABEL  SCOPES  STATUS  SOURCE  CREATED  LAST USED  EXPIRES  UUID
 0 active, 0 inactive"
-session_items=$(keychain_snapshot "docker-credential-pat:session:$PATD_URL" | wc -l)
-expect_eq "session cached in the keychain" "$session_items" 1
+expect_eq "session cached in the keychain (internal item, as alice)" \
+  "$(printf '%s' "$SESSION_KEY" | timeout 30 "$HELPER" get | jq -r .Username)" alice
+expect_eq "list hides the internal item" "$(timeout 30 "$HELPER" list | jq --arg k "$SESSION_KEY" 'has($k)')" false
 helper tokens create --label "ci push" --scope write --expires 30d --format json
 expect_eq "create with the cached session (no password, no terminal): exit 0" "$RC" "0"
 [ "$RC" = 0 ] || echo "    $ERR"
@@ -153,7 +155,7 @@ h=hmac.new(k,struct.pack(">Q",int(time.time())//30+int(sys.argv[2])),hashlib.sha
 o=h[-1]&15
 print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))' "$TOTP_SECRET" "${1:-0}"
 }
-before=$(keychain_snapshot "$mine")
+before=$(keychain_snapshot "$mine" "$SESSION_KEY")
 STDIN=$tmp/pw2 helper tokens list --username bob --password-stdin --no-session-cache
 expect_eq "2FA without --otp and no terminal: exit 2" "$RC" 2
 expect_eq "2FA without --otp: message" "$ERR" "$N list: an authentication code (2FA is on) needed but there is no terminal to ask on; use --otp CODE"
@@ -162,20 +164,20 @@ bad=$(totp 0); bad=$(printf '%06d' $(( (10#$bad + 1) % 1000000 )))
 STDIN=$tmp/pw2 helper tokens list --username bob --password-stdin --otp "$bad"
 expect_eq "wrong TOTP: exit 1" "$RC" 1
 expect_eq "wrong TOTP: message" "$ERR" "$N list: sign-in to $PATD_URL as bob refused: the authentication code is wrong or expired"
-expect_eq "wrong TOTP: keychain unchanged" "$(keychain_snapshot "$mine")" "$before"
+expect_eq "wrong TOTP: keychain unchanged" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
 STDIN=$tmp/pw2 helper tokens list --username bob --password-stdin --otp "$(totp 0)" --no-session-cache
 expect_eq "right TOTP: exit 0" "$RC" 0
 expect_eq "right TOTP: bob's empty list" "$(tail -n1 <<<"$OUT")" "0 active, 0 inactive"
-expect_eq "--no-session-cache kept nothing" "$(keychain_snapshot "$mine")" "$before"
+expect_eq "--no-session-cache kept nothing" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
 
 echo "# service down"
-before=$(keychain_snapshot "$mine")
+before=$(keychain_snapshot "$mine" "$SESSION_KEY")
 patd_stop
 helper tokens list
 expect_eq "service down: exit 1" "$RC" 1
 expect_contains "service down: names the service" "$ERR" "$N list: "
 expect_contains "service down: says unreachable" "$ERR" "127.0.0.1:$PATD_PORT"
-expect_eq "service down: keychain unchanged" "$(keychain_snapshot "$mine")" "$before"
+expect_eq "service down: keychain unchanged" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
 
 echo "# secrets"
 for f in "$tmp/patd.log" "$tmp/patd.log.out"; do
