@@ -16,7 +16,7 @@ source "$here/lib.sh"
 # shellcheck source=../lib/patd.sh
 source "$here/../lib/patd.sh"
 need_built "$HELPER" "$build/patd"
-need_tools curl jq python3 setsid
+need_tools curl jq python3 setsid script
 if [ -z "${PAT_TEST_SECRET_SERVICE:-}" ]; then
   export DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
 fi
@@ -169,6 +169,26 @@ STDIN=$tmp/pw2 helper tokens list --username bob --password-stdin --otp "$(totp 
 expect_eq "right TOTP: exit 0" "$RC" 0
 expect_eq "right TOTP: bob's empty list" "$(tail -n1 <<<"$OUT")" "0 active, 0 inactive"
 expect_eq "--no-session-cache kept nothing" "$(keychain_snapshot "$mine" "$SESSION_KEY")" "$before"
+
+echo "# prompts on the terminal (a pty from script(1)): no echo for the password"
+# in_pty DELAYED_LINES... -- CMD: runs CMD on a new pty, typing each line
+# after a pause (so the prompt is up); sets OUT to the terminal transcript.
+# (bob signs in with the NEXT period's code: patd refuses a code used before.)
+in_pty() {
+  local lines=()
+  while [ "$1" != -- ]; do lines+=("$1"); shift; done
+  shift
+  OUT=$( (for l in "${lines[@]}"; do sleep 1; printf '%s\n' "$l"; done; sleep 2) |
+    timeout 30 script -qec "$*" /dev/null 2>&1 | tr -d '\r')
+}
+in_pty "$PW" -- "$HELPER" tokens list --username alice --no-session-cache
+expect_contains "password prompt on the terminal" "$OUT" "Password for alice at $PATD_URL: "
+expect_contains "then the list" "$OUT" "active, "
+[[ "$OUT" == *"$PW"* ]] && fail "the password was echoed" || ok "the password was not echoed"
+in_pty "$PW2" "$(totp 1)" -- "$HELPER" tokens list --username bob --no-session-cache
+expect_contains "2FA: code prompt after the password" "$OUT" "Authentication code (TOTP): "
+expect_contains "2FA by prompts: bob's list" "$OUT" "0 active, 0 inactive"
+[[ "$OUT" == *"$PW2"* ]] && fail "bob's password was echoed" || ok "bob's password was not echoed"
 
 echo "# service down"
 before=$(keychain_snapshot "$mine" "$SESSION_KEY")

@@ -10,9 +10,9 @@
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
 #include "helper/commands/table.hpp"
+#include "helper/lifecycle/helper_runtime.hpp"
 #include "helper/state/usage_spool.hpp"
 #include "helper/state/verdict_cache.hpp"
-#include "tokenclient/token_service.hpp"
 
 namespace pat::helper {
 namespace {
@@ -99,7 +99,7 @@ int run_check(const Args& args, CommandContext& ctx) {
     const auto pending = spool.pending();
     std::unique_ptr<tokenclient::TokenService> service;
     if (parsed->vm.count("refresh")) {
-        service = tokenclient::make_remote_token_service(config->locator, system_clock());
+        service = make_token_service(*config, system_clock());
     }
     const auto now = system_clock().now();
     std::vector<Row> rows;

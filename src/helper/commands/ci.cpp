@@ -19,9 +19,9 @@
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
 #include "helper/commands/secret_input.hpp"
+#include "helper/lifecycle/helper_runtime.hpp"
 #include "linux/kernel_keyring_store.hpp"
 #include "linux/store_factory.hpp"
-#include "tokenclient/token_service.hpp"
 
 namespace pat::helper {
 namespace {
@@ -126,7 +126,7 @@ int ci_login(const Args& args, CommandContext& ctx) {
         ctx.out.flush();
     }
 
-    auto service = tokenclient::make_remote_token_service(config->locator, system_clock());
+    auto service = make_token_service(*config, system_clock());
     auto info = service->validate(server, username, *secret);
     if (!info) {
         return report_error(ctx, name,
