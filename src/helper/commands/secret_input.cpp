@@ -14,6 +14,7 @@ namespace pat::helper::cmd {
 namespace {
 
 constexpr std::size_t k_max_secret = 64 * 1024;
+constexpr std::size_t k_max_prompted = 4096;  // a typed password or code
 
 cred::Error bad(std::string message) {
     return cred::Error{cred::Errc::bad_input, std::move(message)};
@@ -33,7 +34,10 @@ cred::Result<Secret> trimmed(std::string&& bytes, std::string_view what, std::st
 }
 
 cred::Result<Secret> read_all(std::istream& in, std::string_view what, std::string_view from) {
+    // Reserved once: growing the string would leave copies of the secret
+    // in freed memory that nothing wipes.
     std::string bytes;
+    bytes.reserve(k_max_secret + 4096);
     char buf[4096];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         bytes.append(buf, static_cast<std::size_t>(in.gcount()));
@@ -104,15 +108,20 @@ cred::Result<Secret> prompt_tty(std::string_view prompt, bool hide, std::string_
             bad("cannot write the prompt to the terminal: " + std::string(std::strerror(errno))));
     }
     std::string line;
+    line.reserve(k_max_prompted + 1);  // never reallocated: no unwiped copies
     char c = 0;
     for (;;) {
         const ssize_t n = ::read(tty.fd, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0 || c == '\n') break;
         line.push_back(c);
-        if (line.size() > k_max_secret) break;
+        if (line.size() > k_max_prompted) break;
     }
     c = 0;
+    if (line.size() > k_max_prompted) {
+        wipe_string(line);
+        return fail(bad(std::string(what) + " from the terminal is longer than 4096 bytes"));
+    }
     return trimmed(std::move(line), what, "the terminal");
 }
 
