@@ -54,7 +54,9 @@ std::string serialize(const Verdicts& verdicts) {
 }
 
 // Rewrites the file through `change` under the exclusive lock of the
-// current file, so concurrent put()s never lose each other's update.
+// current file, so concurrent put()s never lose each other's update. When
+// `change` reports no change, nothing is written: every `store` drops the
+// key's old verdict, and there usually is none (a rewrite is an fsync).
 template <class Change>
 cred::Result<void> update(const std::string& path, Change&& change) {
     auto opened = detail::open_locked(k_what, path, O_RDWR | O_CREAT, LOCK_EX);
@@ -62,7 +64,7 @@ cred::Result<void> update(const std::string& path, Change&& change) {
     auto content = detail::read_all(k_what, path, (*opened)->get());
     if (!content) return fail(std::move(content).error());
     Verdicts verdicts = parse(*content);
-    change(verdicts);
+    if (!change(verdicts)) return {};
     return detail::replace_file(k_what, path, serialize(verdicts));
 }
 
@@ -90,7 +92,10 @@ std::optional<tokenclient::TokenInfo> VerdictCache::lookup(const std::string& se
 
 cred::Result<void> VerdictCache::save(
     const std::map<std::string, tokenclient::TokenInfo>& verdicts) {
-    return update(m_path, [&](Verdicts& current) { current = verdicts; });
+    return update(m_path, [&](Verdicts& current) {
+        current = verdicts;
+        return true;
+    });
 }
 
 cred::Result<void> VerdictCache::put(const std::string& server_key,
@@ -98,9 +103,9 @@ cred::Result<void> VerdictCache::put(const std::string& server_key,
     return update(m_path, [&](Verdicts& current) {
         if (info) {
             current[server_key] = *info;
-        } else {
-            current.erase(server_key);
+            return true;
         }
+        return current.erase(server_key) > 0;
     });
 }
 
