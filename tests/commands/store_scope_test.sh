@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# store_scope_test.sh BUILD_DIR: issue 4 §4 item 5. `tokens create --scope
+# store_scope_test.sh BUILD_DIR [KEYCHAIN]: issue 4 §4 item 5. `tokens create --scope
 # read --store R` puts a read-only PAT into the keychain (nothing secret on
 # stdout); skopeo, reading credHelpers -> our helper, can pull with it but
 # the registry refuses a push; `check` shows the scope; after `tokens
@@ -16,7 +16,9 @@ source "$here/../lib/patd.sh"
 source "$here/../lib/registry.sh"
 need_built "$HELPER" "$build/patd"
 need_tools docker-registry skopeo umoci curl jq python3
-if [ -z "${PAT_TEST_SECRET_SERVICE:-}" ]; then
+# KEYCHAIN (2nd argument): secretservice (default when with-keyring.sh gave
+# us one) or keyring (the kernel keyring, session parent).
+if [ "${2:-}" = keyring ] || [ -z "${PAT_TEST_SECRET_SERVICE:-}" ]; then
   export DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pat-store-scope.XXXXXX")
@@ -70,12 +72,20 @@ expect_eq "check (json, all keys) lists R" \
 run_helper check "$REG" --refresh --format json
 expect_eq "check --refresh: still active" "$(jq -r '.[0].state' <<<"$OUT")" active
 
+before=$(keychain_snapshot "$REG")
+expect_error "check: unknown option" 2 "docker-credential-pat check: unrecognised option '--bogus'" check --bogus
+expect_error "check: bad format" 2 "docker-credential-pat check: invalid --format value 'csv': expected table or json" check --format csv
+expect_error "check: two keys" 2 "docker-credential-pat check: too many positional options have been specified on the command line" check a b
+expect_eq "refused checks left the keychain unchanged" "$(keychain_snapshot "$REG")" "$before"
 echo "# deactivated: check --refresh says so and exits 1"
 HELPER_STDIN=$tmp/pw run_helper tokens deactivate "laptop read" --registry "$REG" --password-stdin
 expect_eq "tokens deactivate (cached session or stdin)" "$RC" 0
 run_helper check "$REG" --refresh
 expect_eq "check --refresh after deactivate: exit 1" "$RC" 1
 expect_eq "check: state inactive" "$(grep -F "$REG" <<<"$OUT" | awk '{print $3}')" inactive
+out=$(printf '%s' "$REG" | timeout 30 "$HELPER" get 2>&1)
+expect_contains "the verdict check wrote makes get answer not found" "$out" "credentials not found in native keychain"
+expect_eq "and get removed the item" "$(timeout 30 "$HELPER" list | jq --arg k "$REG" 'has($k)')" false
 expect_error "check of a key that is not stored" 1 "docker-credential-pat check: no credential stored for nothing.invalid" check nothing.invalid
 printf '%s' "$REG" | timeout 30 "$HELPER" erase
 finish

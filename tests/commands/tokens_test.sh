@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tokens_test.sh BUILD_DIR: `docker-credential-pat tokens …` against a real
+# tokens_test.sh BUILD_DIR [KEYCHAIN]: `docker-credential-pat tokens …` against a real
 # patd, keychain = the Secret Service of with-keyring.sh (or the kernel
 # keyring when PAT_TEST_SECRET_SERVICE is unset). Round trips list / create /
 # rename / activate / deactivate / delete (checked through patd's own API),
@@ -17,7 +17,9 @@ source "$here/lib.sh"
 source "$here/../lib/patd.sh"
 need_built "$HELPER" "$build/patd"
 need_tools curl jq python3 setsid script
-if [ -z "${PAT_TEST_SECRET_SERVICE:-}" ]; then
+# KEYCHAIN (2nd argument): secretservice (default when with-keyring.sh gave
+# us one) or keyring (the kernel keyring, session parent).
+if [ "${2:-}" = keyring ] || [ -z "${PAT_TEST_SECRET_SERVICE:-}" ]; then
   export DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pat-tokens.XXXXXX")
