@@ -67,5 +67,9 @@ export DOCKER_CREDENTIAL_PAT_EXCHANGE=0
 lc_dlogin bob "${PW[bob]}" || fail "login with exchange off: $(cat "$LC_TMP/login.out")"
 expect_eq "exchange off: the password is stored" "$(lc_item "$REG_HOST" | jq -r .secret)" "${PW[bob]}"
 expect_eq "exchange off: no new auto token" "$(auto_tokens bob | wc -l)" 5
+timeout 20 docker-credential-pat flush >/dev/null 2>&1
+lc_helper get "$REG_HOST"
+expect_eq "exchange off: a flush does not judge the password as a bad token" \
+  "$(jq -r .Secret <<<"$OUT")|$ERR" "${PW[bob]}|"
 unset DOCKER_CREDENTIAL_PAT_EXCHANGE
 lc_done

@@ -64,6 +64,20 @@ void say(std::ostream& out, const std::string& line) {
     out.flush();
 }
 
+// Stores `source` with `info` (and a fresh generation) as its metadata; a
+// verdict about the key's previous secret no longer applies.
+cred::Result<void> keep(PatStoreDeps& deps, const cred::Credentials& source, TokenInfo info) {
+    info.generation = fresh_generation();
+    cred::Credentials item{source.server_url, source.username, source.secret.clone(),
+                           source.metadata};
+    for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
+    if (auto added = deps.inner.add(item); !added) return added;
+    if (auto dropped = deps.verdicts.put(source.server_url, std::nullopt); !dropped) {
+        log::debug("verdict cache: " + dropped.error().message);
+    }
+    return {};
+}
+
 }  // namespace
 
 PatAwareStore::PatAwareStore(PatStoreDeps deps) : m_deps(std::move(deps)) {}
@@ -71,6 +85,15 @@ PatAwareStore::PatAwareStore(PatStoreDeps deps) : m_deps(std::move(deps)) {}
 cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
     if (is_internal(credentials.server_url)) return m_deps.inner.add(credentials);
     const std::string& key = credentials.server_url;
+    // An identity token (username "<token>") is an OAuth refresh token the
+    // CLI trades at the token endpoint: a Basic probe cannot judge it, so it
+    // is stored unchecked, and the flush leaves it alone (kind none, checked).
+    if (credentials.username == k_identity_token_username) {
+        TokenInfo info;
+        info.reason = "identity token: not checked";
+        info.checked_at = m_deps.clock.now();
+        return keep(m_deps, credentials, std::move(info));
+    }
     auto checked = m_deps.service.validate(key, credentials.username, credentials.secret);
 
     TokenInfo info;
@@ -96,26 +119,18 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         exchanged.server_url = key;
         exchanged.username = credentials.username;
         exchanged.secret = std::move(created->token);
+        exchanged.metadata = credentials.metadata;
         to_store = &exchanged;
     } else if (checked->kind == ServiceKind::patd && checked->state == TokenState::invalid) {
-        // exchange_passwords off: keep the password as it is, unchecked.
-        info.kind = ServiceKind::patd;
-        info.service_url = checked->service_url;
+        // exchange_passwords off: keep the password as it is. Kind none with
+        // a check time: the flush must not judge it as a (bad) token.
         info.reason = "not a personal access token (password exchange is off)";
+        info.checked_at = m_deps.clock.now();
     } else {
         return fail(refused(key, *checked));
     }
 
-    info.generation = fresh_generation();
-    cred::Credentials item{to_store->server_url, to_store->username, to_store->secret.clone(),
-                           credentials.metadata};
-    for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
-    if (auto added = m_deps.inner.add(item); !added) return added;
-    // A verdict about the previous secret of this key no longer applies.
-    if (auto dropped = m_deps.verdicts.put(key, std::nullopt); !dropped) {
-        log::debug("verdict cache: " + dropped.error().message);
-    }
-    return {};
+    return keep(m_deps, *to_store, std::move(info));
 }
 
 cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) {

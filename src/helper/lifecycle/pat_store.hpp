@@ -27,6 +27,9 @@
 namespace pat::helper {
 
 inline constexpr std::string_view k_internal_key_prefix = "docker-credential-pat:";
+// The docker CLI's username for an identity (OAuth refresh) token: stored
+// without validation (a Basic probe cannot judge it).
+inline constexpr std::string_view k_identity_token_username = "<token>";
 
 struct PatStoreDeps {
     cred::CredentialStore& inner;

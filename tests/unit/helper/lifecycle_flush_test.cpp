@@ -126,12 +126,17 @@ TEST_CASE("flush: a verdict younger than the flush interval is not asked again")
 
 TEST_CASE("flush: items of other tools and of no service are not checked") {
     Fixture f;
+    f.exchange = false;
+    REQUIRE(f.add("hunter2", "password.example"));  // a password kept as it is
+    REQUIRE(f.store().add(
+        cred::Credentials{"hub.example", "<token>", Secret::copy_of("identity"), {}}));
     REQUIRE(f.inner.add(cred::Credentials{k_key, "bob", Secret::copy_of("pw"), {}}));
     f.service.kind = tokenclient::ServiceKind::none;
     REQUIRE(f.store().add(cred::Credentials{"plain.example", "bob", Secret::copy_of("pw"), {}}));
     f.service.validated.clear();
     CHECK(f.flush().verdicts_refreshed == 0);
     CHECK(f.service.validated.empty());
+    REQUIRE(f.store().get("password.example"));  // not judged, not dropped
 }
 
 TEST_CASE("flush: a second flush while one holds the lock returns at once") {

@@ -83,6 +83,19 @@ TEST_CASE("store: exchange off keeps the password, unchecked") {
     CHECK(f.service.generated == 0);
 }
 
+TEST_CASE("store: an identity token is stored without asking the service") {
+    Fixture f;
+    REQUIRE(f.store().add(
+        cred::Credentials{k_key, "<token>", Secret::copy_of("oauth-refresh-token"), {}}));
+    CHECK(f.service.validated.empty());
+    auto item = f.stored();
+    CHECK(item.secret.reveal() == "oauth-refresh-token");
+    CHECK(meta(item, "pat_state") == "unknown");
+    CHECK(meta(item, "pat_reason") == "identity token: not checked");
+    CHECK_FALSE(meta(item, "pat_gen").empty());
+    CHECK(f.warnings.str().empty());
+}
+
 TEST_CASE("store: refusals leave the previous credential untouched") {
     Fixture f;
     REQUIRE(f.add("dckr_pat_good"));
