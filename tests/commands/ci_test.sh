@@ -43,6 +43,17 @@ state() { # everything ci login may change: keyring items for R, docker config
   sha256sum <"$cfg"
 }
 keyring_has_r() { grep -c "cred:$REG" /proc/keys; }
+# An erased key stays in /proc/keys until the kernel's key garbage collector
+# (a work queue) destroys it, a moment later: wait for that, bounded (5 s).
+keyring_gone_r() {
+  local i n
+  for ((i = 0; i < 50; i++)); do
+    n=$(keyring_has_r)
+    [ "$n" = 0 ] && break
+    sleep 0.1
+  done
+  echo "$n"
+}
 
 echo "# item 8: bad input, nothing changes"
 before=$(state)
@@ -113,7 +124,7 @@ echo "# ci logout leaves nothing behind"
 run_helper ci logout "$REG"
 expect_eq "ci logout: exit 0" "$RC" 0
 expect_eq "ci logout: output" "$OUT" "Removed the token for $REG and its credHelpers entry"
-expect_eq "no keyring key for R" "$(keyring_has_r)" 0
+expect_eq "no keyring key for R" "$(keyring_gone_r)" 0
 expect_eq "docker config as before login" "$(jq -c . "$cfg")" '{"auths":{"placeholder.invalid":{}},"psFormat":"table {{.ID}}"}'
 sk_push "$REG/alice/ci:2"
 [ "$RC" != 0 ] && ok "skopeo cannot push after logout" || fail "skopeo pushed after logout"
@@ -126,7 +137,7 @@ run_helper ci login "$REG" --username alice --password-env CI_TOKEN
 run_helper ci logout
 expect_eq "logout (all)" "$OUT" "Removed the token for $REG"
 expect_eq "user's entry kept" "$(jq -c .credHelpers "$cfg")" "{\"$REG\":\"pat\"}"
-expect_eq "no keyring key for R" "$(keyring_has_r)" 0
+expect_eq "no keyring key for R" "$(keyring_gone_r)" 0
 
 echo "# the kernel drops the token when --ttl passes"
 run_helper ci login "$REG" --username alice --password-env CI_TOKEN --ttl 2s
