@@ -30,11 +30,11 @@ enum class Errc {
     backend,                // any other keychain failure
     // The token service (src/tokenclient); messages name the service URL,
     // never a secret.
-    service_unreachable,    // connection refused, DNS, TLS, or past the deadline
-    service_unauthorized,   // the service refused these credentials (401)
-    service_forbidden,      // authenticated but not allowed (403), e.g. a PAT session
-    service_rejected,       // any other 4xx with the service's detail
-    service_failure,        // 5xx or a reply that is not what the contract says
+    service_unreachable,   // connection refused, DNS, TLS, or past the deadline
+    service_unauthorized,  // the service refused these credentials (401)
+    service_forbidden,     // authenticated but not allowed (403), e.g. a PAT session
+    service_rejected,      // any other 4xx with the service's detail
+    service_failure,       // 5xx or a reply that is not what the contract says
 };
 
 struct Error {

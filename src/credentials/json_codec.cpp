@@ -235,8 +235,8 @@ Result<Credentials> decode_credentials(std::string_view payload) {
         return fail(Error{Errc::bad_input, sax.syntax_error.value_or("invalid JSON payload")});
     }
     if (sax.type_error) return fail(Error{Errc::bad_input, *sax.type_error});
-    return Credentials{std::move(sax.server_url), std::move(sax.username),
-                       Secret(std::move(sax.secret)), {}};
+    return Credentials{
+        std::move(sax.server_url), std::move(sax.username), Secret(std::move(sax.secret)), {}};
 }
 
 void append_json_string(std::string& out, std::string_view text) {

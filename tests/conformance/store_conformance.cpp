@@ -208,7 +208,10 @@ void check_store_conformance(const StoreFactory& make_store, const ConformanceTr
     SECTION("metadata round-trips with the item") {
         const cred::Metadata metadata{{"pat_state", "active"},
                                       {"pat_scopes", "repo:read repo:write"},
-                                      {"pat_label", "CI \xE2\x80\x94 \xC3\xBC" "nic\xC3\xB6" "de"},
+                                      {"pat_label",
+                                       "CI \xE2\x80\x94 \xC3\xBC"
+                                       "nic\xC3\xB6"
+                                       "de"},
                                       {"pat_expires_at", "2027-02-27T22:40:00Z"},
                                       {"pat_gen", "9f2c"},
                                       {"pat_empty", ""},
