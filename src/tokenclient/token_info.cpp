@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "common/rfc3339.hpp"
+
 namespace pat::tokenclient {
 namespace {
 
@@ -21,17 +23,6 @@ constexpr std::array<std::pair<ServiceKind, std::string_view>, 3> k_kinds{{
     {ServiceKind::patd, "patd"},
     {ServiceKind::registry, "registry"},
 }};
-
-// Reads exactly `n` digits at `pos`; -1 on failure.
-int digits(std::string_view s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
 
 void put(cred::Metadata& m, const char* key, const std::string& value) {
     if (!value.empty()) m[key] = value;
@@ -106,26 +97,9 @@ std::string format_time(TimePoint t) {
 }
 
 std::optional<TimePoint> parse_time(std::string_view s) {
-    const int y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
-    const int h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return std::nullopt;
-    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
-        s[16] != ':')
-        return std::nullopt;
-    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(mo)),
-                                          std::chrono::day(unsigned(d))};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < s.size() && s[pos] == '.') {  // fractional seconds: dropped
-        ++pos;
-        const std::size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
-        if (pos == start) return std::nullopt;
-    }
-    const std::string_view zone = s.substr(pos);
-    if (zone != "Z" && zone != "z" && zone != "+00:00") return std::nullopt;
-    return TimePoint(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h) +
-                     std::chrono::minutes(mi) + std::chrono::seconds(sec));
+    const auto parsed = parse_rfc3339(s);
+    if (!parsed) return std::nullopt;
+    return TimePoint(std::chrono::floor<std::chrono::seconds>(*parsed).time_since_epoch());
 }
 
 cred::Metadata to_metadata(const TokenInfo& info) {

@@ -62,8 +62,8 @@ bool is_past_expiry(const TokenInfo& info, TimePoint now);
 cred::Metadata to_metadata(const TokenInfo& info);
 TokenInfo from_metadata(const cred::Metadata& metadata);
 
-// RFC 3339 UTC with seconds ("2026-11-29T22:40:00Z"); parse accepts
-// fractional seconds and a Z or +00:00 offset.
+// RFC 3339 UTC with seconds ("2026-11-29T22:40:00Z"); parse accepts any
+// RFC 3339 date-time (common/rfc3339.hpp) and drops fractional seconds.
 std::string format_time(TimePoint t);
 std::optional<TimePoint> parse_time(std::string_view text);
 
