@@ -1,4 +1,5 @@
-// http_send over libcurl's easy interface (loaded lazily, see curl_api.hpp).
+// http_send: the direct transport for local plain HTTP (direct_http.hpp),
+// libcurl's easy interface for the rest (loaded lazily, see curl_api.hpp).
 // One easy handle per call, owned by a unique_ptr; every secret that passes
 // through a buffer of ours is wiped before the call returns.
 #include "tokenclient/http_client.hpp"
@@ -6,6 +7,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <memory>
 
 #include "tokenclient/curl_api.hpp"
+#include "tokenclient/direct_http.hpp"
 #include "tokenclient/docker_certs.hpp"
 
 namespace pat::tokenclient {
@@ -147,7 +150,21 @@ void http_global_init() {
     (void)curl_api(error);
 }
 
+namespace {
+std::atomic<HttpTransport> g_transport{HttpTransport::automatic};
+}  // namespace
+
+void set_http_transport(HttpTransport transport) {
+    g_transport.store(transport);
+}
+
 cred::Result<HttpResponse> http_send(const HttpRequest& request) {
+    if (g_transport.load() == HttpTransport::automatic && direct_http_eligible(request.url))
+        return direct_http_send(request);
+    return curl_http_send(request);
+}
+
+cred::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
     std::string load_error;
     const CurlApi* api = curl_api(load_error);
     if (api == nullptr) return fail(unreachable(request.url, load_error));

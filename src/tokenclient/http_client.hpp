@@ -1,9 +1,11 @@
 #pragma once
-// The helper's HTTP transport (libcurl easy interface, one handle per call,
-// RAII). Every call has a total deadline: nothing waits longer, a service
-// that accepts and never answers is `service_unreachable` at the deadline.
-// Never logs headers or bodies; Basic credentials go through curl's
-// CURLOPT_USERNAME/PASSWORD from a Secret and are wiped after the call.
+// The helper's HTTP transport: libcurl's easy interface (one handle per
+// call, RAII), or for a local plain-HTTP service the direct Beast transport
+// of direct_http.hpp, which spares a short-lived process loading libcurl.
+// Every call has a total deadline: nothing waits longer, a service that
+// accepts and never answers is `service_unreachable` at the deadline. Never
+// logs headers or bodies; Basic credentials come from a Secret and our
+// copies are wiped after the call.
 
 #include <chrono>
 #include <optional>
@@ -62,6 +64,13 @@ cred::Error budget_exhausted(std::string_view what);
 // process-wide; tests point it at a temp dir.
 inline constexpr const char* k_docker_certs_root = "/etc/docker/certs.d";
 void set_docker_certs_root(std::string root);
+
+// Which transport http_send uses: `automatic` is the direct one for local
+// plain HTTP (direct_http.hpp) and libcurl for the rest; `libcurl` sends
+// everything through libcurl. Process-wide, for tests that must cover the
+// libcurl path against local services.
+enum class HttpTransport { automatic, libcurl };
+void set_http_transport(HttpTransport transport);
 
 // libcurl's global init, once per process (thread-safe, idempotent).
 void http_global_init();

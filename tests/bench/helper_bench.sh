@@ -219,6 +219,15 @@ def round_trip():
     assert r.status == 200, r.status
     return time.perf_counter() - t0
 
+# what a fresh process pays for one request: connect, request, reply, close
+def new_connection_request():
+    t0 = time.perf_counter()
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    c.request("GET", "/v2/access-tokens/current", headers={"Authorization": auth})
+    r = c.getresponse(); r.read(); c.close()
+    assert r.status == 200, r.status
+    return time.perf_counter() - t0
+
 def patd_requests():
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
     c.request("GET", "/metrics")
@@ -235,6 +244,7 @@ def curl_load():
 
 store(up)  # warms the discovery cache
 rt = median_ms(round_trip, runs)
+rt_new = median_ms(new_connection_request, runs)
 before = patd_requests()
 with_validation = median_ms(lambda: store(up), runs)
 requests_per_store = (patd_requests() - before) / runs
@@ -251,18 +261,20 @@ print("| lifecycle (our helper, kernel keyring) | median ms |")
 print("|---|---:|")
 for label, ms in gets.items():
     print(f"| get, token service {label} | {ms:.1f} |")
-print(f"| store with validation (patd up) | {with_validation:.1f} |")
-print(f"| store without validation (DOCKER_CREDENTIAL_PAT_OFFLINE=1) | {without:.1f} |")
-print(f"| one round trip to patd (GET current, kept-alive connection) | {rt:.1f} |")
-print(f"| loading libcurl in a fresh process (dlopen, RTLD_NOW) | {curl_ms:.1f} |")
+print(f"| store with validation (patd up) | {with_validation:.2f} |")
+print(f"| store without validation (DOCKER_CREDENTIAL_PAT_OFFLINE=1) | {without:.2f} |")
+print(f"| one round trip to patd (GET current, kept-alive connection) | {rt:.2f} |")
+print(f"| one request to patd on a new connection (connect, GET, close) | {rt_new:.2f} |")
+print(f"| loading libcurl in a fresh process (dlopen, RTLD_NOW; not used for local http://) | {curl_ms:.1f} |")
 print(f"| requests to patd per store (warm discovery cache) | {requests_per_store:.2f} |")
 print()
 spread = max(gets.values()) - min(gets.values())
 print(f"goal: get the same with the service up, down, never answering: spread {spread:.1f} ms "
       f"({'met' if spread <= max(1.0, 0.15 * min(gets.values())) else 'NOT met'}; noise bound max(1 ms, 15 %))")
 extra = with_validation - without
-print(f"goal: store with validation <= one round trip more: {requests_per_store:.2f} request per store "
-      f"({'met' if abs(requests_per_store - 1) < 0.01 else 'NOT met'}); time +{extra:.1f} ms = "
-      f"libcurl load ~{curl_ms:.1f} ms + the request on a new connection (a round trip on a kept-alive "
-      f"one: {rt:.1f} ms) + the rest {extra - curl_ms - rt:.1f} ms")
+noise = max(1.0, 0.15 * without)
+store_met = abs(requests_per_store - 1) < 0.01 and extra <= rt_new + noise
+print(f"goal: store with validation <= one round trip more: {requests_per_store:.2f} request per store, "
+      f"+{extra:.2f} ms against {rt_new:.2f} ms for a request on a new connection "
+      f"({'met' if store_met else 'NOT met'}; noise bound max(1 ms, 15 %), as for get)")
 PY

@@ -5,6 +5,12 @@ fake_server.py MODE PORT_FILE
   blackhole  accept every connection and never answer
   big        answer every request with HTTP 200 and a 2 MiB body
   redirect   answer every request with 302 to http://127.0.0.1:1/
+  chunked    answer 200 with a chunked body {"ok":true} and two Set-Cookie headers
+  eof        answer 200 with no Content-Length: the body ends when the
+             connection closes (HTTP/1.0 style)
+  garbage    answer with bytes that are not HTTP
+  cut        announce a 100-byte body, send 10 bytes and close
+  hugehead   answer with 400 KiB of headers
   slow401    answer every request after 0.8 s with patd's 401 {"detail": ...}
   tls-challenge CERT KEY REALM SERVICE
              HTTPS with CERT/KEY; every request gets a registry's 401 with
@@ -60,6 +66,21 @@ def serve(conn):
             conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                          b"WWW-Authenticate: " + challenge.encode() + b"\r\n"
                          b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+        elif mode == "chunked":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                         b"Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nConnection: close\r\n\r\n"
+                         b"5\r\n{\"ok\"\r\n6\r\n:true}\r\n0\r\n\r\n")
+        elif mode == "eof":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                         b'{"ok":true,"pad":"' + b"y" * 3000 + b'"}')
+        elif mode == "garbage":
+            conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\x00\x01\x02 not http\r\n\r\n")
+        elif mode == "cut":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+        elif mode == "hugehead":
+            conn.sendall(b"HTTP/1.1 200 OK\r\n" + b"X-Pad: " + b"z" * 1000 + b"\r\n"
+                         + (b"X-Pad: " + b"z" * 1000 + b"\r\n") * 400
+                         + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
         elif mode == "redirect":
             conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\n"
                          b"Content-Length: 0\r\nConnection: close\r\n\r\n")

@@ -5,8 +5,12 @@
 # PATs and of a password, the registry token probe through the registry's own
 # challenge, password exchange (plain and 2FA accounts), usage reports,
 # discovery and its cache, the precedence of DOCKER_CREDENTIAL_PAT_BACKEND,
-# and deadlines against a stopped service, a listener that never answers, an
-# oversized reply and a redirect. Exit 77 when a prerequisite is missing.
+# deadlines against a stopped service, a listener that never answers, an
+# oversized reply and a redirect, and replies that are chunked, end at EOF,
+# are cut off, are not HTTP or have huge headers. Local plain-HTTP requests
+# take the direct transport; TOKENCLIENT_TOOL_TRANSPORT=libcurl (the
+# tokenclient_e2e_libcurl test) runs everything through libcurl instead.
+# Exit 77 when a prerequisite is missing.
 set -uo pipefail
 build=${1:?usage: tokenclient_test.sh BUILD_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -104,6 +108,9 @@ for b in "$tool" "$build/docker-credential-pat"; do
   if ldd "$b" | grep -q libcurl; then fail "$(basename "$b") links libcurl"; else ok "$(basename "$b") does not link libcurl"; fi
 done
 
+TRANSPORT=${TOKENCLIENT_TOOL_TRANSPORT:-automatic}
+echo "# transport: $TRANSPORT"
+
 echo "# discovery from the registry's challenge"
 tc "" -- locate "$REG"
 expect_eq "locate: exit 0" "$RC" 0
@@ -127,6 +134,23 @@ expect_eq "active PAT: owner" "$(field .pat_owner)" alice
 expect_eq "active PAT: generated_by" "$(field .pat_generated_by)" manual
 expect_eq "active PAT: service" "$(field .pat_service)" "$PATD_URL"
 expect_match "active PAT: checked_at" "$(field .pat_checked_at)" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'
+
+echo "# which transport a local plain-HTTP request takes"
+printf '%s\n' "$W_PAT" | LD_DEBUG=libs "$tool" validate "$REG" alice >/dev/null 2>"$tmp/ld.txt"
+grep -q 'calling init' "$tmp/ld.txt" || fail "LD_DEBUG printed nothing (check broken)"
+if grep 'calling init' "$tmp/ld.txt" | grep -q libcurl; then loaded=yes; else loaded=no; fi
+if [ "$TRANSPORT" = libcurl ]; then
+  expect_eq "libcurl transport: libcurl loaded" "$loaded" yes
+else
+  expect_eq "local plain HTTP: direct transport, libcurl not loaded" "$loaded" no
+fi
+rm -f "$tmp/ld.txt"
+# a proxy in the environment is libcurl's business (with no_proxy and all):
+# through a proxy that is down, the request fails instead of going direct
+http_proxy=http://127.0.0.1:$(pat_free_port) tc "" -- http "$PATD_URL/v2/access-tokens/current"
+expect_eq "http_proxy is honoured: unreachable through a dead proxy" "$(field .error.code)" service_unreachable
+tc "" -- http "$PATD_URL/v2/access-tokens/current"
+expect_eq "without the proxy: patd answers 401" "$(field .status)" 401
 
 new_pat "to deactivate" repo:read
 patd_api PATCH "/v2/access-tokens/$PAT_UUID" "${SESSION[alice]}" '{"is_active":false}'
@@ -309,6 +333,26 @@ if start_fake redirect; then
   tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
   expect_eq "redirect is not followed" "$(field .status)" 302
 fi
+
+if start_fake chunked; then
+  tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
+  expect_eq "chunked reply: status" "$(field .status)" 200
+  expect_eq "chunked reply: body decoded" "$(field .body_head)" '{"ok":true}'
+  expect_eq "repeated headers kept in order" "$(jq -c .set_cookie <<<"$OUT")" '["a=1","b=2"]'
+fi
+if start_fake eof; then
+  tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
+  expect_eq "reply ended by EOF: status" "$(field .status)" 200
+  expect_eq "reply ended by EOF: whole body" "$(field .body_size)" 3020
+fi
+for mode in garbage cut hugehead; do
+  start_fake "$mode" || continue
+  tc "" -- --deadline 5000 http "http://127.0.0.1:$FAKE_PORT/"
+  expect_eq "$mode reply: exit 1" "$RC" 1
+  expect_eq "$mode reply: service_unreachable" "$(field .error.code)" service_unreachable
+  expect_match "$mode reply: names the endpoint" "$(field .error.message)" "http://127\\.0\\.0\\.1:$FAKE_PORT"
+  if [ "$MS" -lt 4000 ]; then ok "$mode reply: fails at once (${MS} ms)"; else fail "$mode reply: took ${MS} ms"; fi
+done
 
 echo "# TLS: docker's certs.d for a private registry"
 if command -v openssl >/dev/null &&

@@ -10,13 +10,16 @@
 //                                   prints the info and "token_is_pat", never the token
 //     usage KEY USER [RFC3339]      TokenService::report_usage (secret on stdin)
 //     probe REALM SERVICE USER      probe_token               (secret on stdin)
-//     http URL                      http_send GET: status and body size
+//     http URL                      http_send GET: status, body size and first 40
+//                                   bytes, the Set-Cookie headers in order
 //     admin PATD_URL USER           PatdClient's token management, one step after
 //                                   the other (stdin: password, then a TOTP code
 //                                   when 2FA is on); prints each step's outcome
 //     session-list PATD_URL USER    login with stdin's secret, then list: the
 //                                   error a PAT session gets
 // DOCKER_CREDENTIAL_PAT_BACKEND is read from the environment, as the helper does.
+// TOKENCLIENT_TOOL_TRANSPORT=libcurl sends everything through libcurl, also
+// the local plain-HTTP requests that normally take the direct transport.
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -141,6 +144,9 @@ int main(int argc, char** argv) {
     LocatorOptions options;
     if (const char* backend = std::getenv(std::string(k_env_backend).c_str()))
         options.backend_url = backend;
+    if (const char* transport = std::getenv("TOKENCLIENT_TOOL_TRANSPORT");
+        transport != nullptr && std::string(transport) == "libcurl")
+        set_http_transport(HttpTransport::libcurl);
     std::size_t i = 0;
     for (; i + 1 < args.size() && args[i].rfind("--", 0) == 0; i += 2) {
         if (args[i] == "--deadline") {
@@ -181,7 +187,14 @@ int main(int argc, char** argv) {
         request.deadline = deadline;
         auto response = http_send(request);
         if (!response) return print_error(response.error());
-        std::cout << json{{"status", response->status}, {"body_size", response->body.size()}}.dump()
+        json cookies = json::array();
+        for (const auto& [name, value] : response->headers)
+            if (name == "set-cookie") cookies.push_back(value);
+        std::cout << json{{"status", response->status},
+                          {"body_size", response->body.size()},
+                          {"body_head", response->body.substr(0, 40)},
+                          {"set_cookie", cookies}}
+                         .dump()
                   << "\n";
         return 0;
     }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "patd/jwt/base64.hpp"
+#include "common/base64.hpp"
 
 namespace pat::http {
 namespace {
@@ -106,7 +106,7 @@ std::vector<std::string> all_params(const Params& params, std::string_view key) 
 std::optional<patd::BasicCredentials> parse_basic_auth(std::string_view authorization) {
     const auto encoded = credentials_for(authorization, {"Basic"});
     if (!encoded) return std::nullopt;
-    auto decoded = jwt::base64_decode(*encoded);
+    auto decoded = base64_decode(*encoded);
     if (!decoded) return std::nullopt;
     Secret whole(std::move(*decoded));
     const std::string_view text = whole.reveal();

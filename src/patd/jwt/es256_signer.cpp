@@ -3,7 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 
-#include "patd/jwt/base64.hpp"
+#include "common/base64.hpp"
 #include "patd/jwt/openssl_ptr.hpp"
 
 namespace pat::jwt {

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "patd/jwt/base64.hpp"
+#include "common/base64.hpp"
 
 namespace pat::jwt {
 

@@ -62,7 +62,7 @@ struct Fixture {
 };
 
 std::string basic(const std::string& user, const std::string& secret) {
-    return "Basic " + jwt::base64_encode(user + ":" + secret);
+    return "Basic " + base64_encode(user + ":" + secret);
 }
 
 }  // namespace

@@ -4,14 +4,17 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "common/base64.hpp"
 #include "jwt_verify.hpp"
-#include "patd/jwt/base64.hpp"
 #include "patd/jwt/es256_signer.hpp"
 #include "patd/jwt/keygen.hpp"
 #include "patd/jwt/openssl_ptr.hpp"
 #include "patd/jwt/registry_claims.hpp"
 
 using namespace pat::jwt;
+using pat::base64_decode;
+using pat::base64_encode;
+using pat::base64url_encode;
 using namespace pat::test;
 
 namespace {

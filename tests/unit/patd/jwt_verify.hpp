@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "patd/jwt/base64.hpp"
+#include "common/base64.hpp"
 #include "patd/jwt/openssl_ptr.hpp"
 
 namespace pat::test {
 
 using namespace pat::jwt;
+using pat::base64_decode;
 
 inline std::string b64url_decode(std::string text) {
     for (char& c : text) {

@@ -1,9 +1,9 @@
-#include "patd/jwt/base64.hpp"
+#include "common/base64.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace pat::jwt {
+namespace pat {
 namespace {
 
 constexpr std::string_view k_std =
@@ -69,4 +69,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
-}  // namespace pat::jwt
+}  // namespace pat

@@ -1,13 +1,13 @@
 #pragma once
-// Base64 in the two alphabets patd needs: standard (RFC 4648 §4) for x5c
-// certificates and HTTP Basic credentials, URL-safe without padding (§5) for
-// JWT segments.
+// Base64 in two alphabets: standard (RFC 4648 §4) for x5c certificates and
+// HTTP Basic credentials (patd reads them, the helper's direct HTTP transport
+// writes them), URL-safe without padding (§5) for JWT segments.
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace pat::jwt {
+namespace pat {
 
 // Standard alphabet with '=' padding.
 std::string base64_encode(std::string_view bytes);
@@ -17,4 +17,4 @@ std::string base64url_encode(std::string_view bytes);
 // outside the alphabet or an impossible length. Whitespace is not accepted.
 std::optional<std::string> base64_decode(std::string_view text);
 
-}  // namespace pat::jwt
+}  // namespace pat

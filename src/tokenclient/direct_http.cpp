@@ -1,0 +1,219 @@
+// direct_http_send: one HTTP/1.1 exchange over Boost.Beast on a private
+// io_context (see direct_http.hpp for when it is used and why). The three
+// steps — connect, write, read — share one absolute expiry on the stream, so
+// the request's deadline is a total deadline, as with libcurl.
+#include "tokenclient/direct_http.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <vector>
+
+#include "common/base64.hpp"
+#include "common/wiping_allocator.hpp"
+
+namespace pat::tokenclient {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::size_t k_max_body = 1024 * 1024;
+constexpr std::size_t k_max_header = 64 * 1024;
+
+// Reply bodies can be secrets (a login's session, a generated PAT), so the
+// read buffer and the parser's body wipe every allocation they give back.
+using WipingBody = http::basic_string_body<char, std::char_traits<char>, WipingAllocator<char>>;
+using WipingBuffer = beast::basic_flat_buffer<WipingAllocator<char>>;
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool env_set(const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0';
+}
+
+// The addresses to try, or nullopt when the host needs DNS.
+std::optional<std::vector<tcp::endpoint>> endpoints_of(const UrlParts& url) {
+    unsigned long port = 80;
+    if (!url.port.empty()) {
+        port = std::strtoul(url.port.c_str(), nullptr, 10);
+        if (port == 0 || port > 65535) return std::nullopt;
+    }
+    const auto p = static_cast<unsigned short>(port);
+    if (lower(url.host) == "localhost")  // RFC 6761: always loopback, never looked up
+        return std::vector{tcp::endpoint(net::ip::address_v4::loopback(), p),
+                           tcp::endpoint(net::ip::address_v6::loopback(), p)};
+    std::string host = url.host;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (ec) return std::nullopt;
+    return std::vector{tcp::endpoint(address, p)};
+}
+
+// The request target: path and query as written, "/" when absent; nullopt
+// when it holds bytes that cannot go on a request line.
+std::optional<std::string> target_of(std::string_view url) {
+    const std::size_t authority = url.find("://") + 3;
+    const std::size_t start = url.find_first_of("/?#", authority);
+    if (start == std::string_view::npos) return std::string("/");
+    std::string_view target = url.substr(start, url.find('#', start) - start);
+    if (target.empty()) return std::string("/");
+    if (std::any_of(target.begin(), target.end(),
+                    [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
+        return std::nullopt;
+    std::string out(target);
+    if (out.front() == '?') out.insert(0, "/");
+    return out;
+}
+
+bool header_safe(std::string_view text) {
+    return std::none_of(text.begin(), text.end(),
+                        [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+
+// The request head. It may carry Basic credentials or a bearer session, so
+// it lives in wiping memory.
+std::optional<WipingString> request_head(const HttpRequest& request, const UrlParts& url,
+                                         const std::string& target) {
+    WipingString head;
+    head.reserve(1024);  // the usual head fits: no reallocation to wipe
+    head.append(request.method).append(" ").append(target).append(" HTTP/1.1\r\n");
+    head.append("Host: ").append(url.host);
+    if (!url.port.empty()) head.append(":").append(url.port);
+    head.append("\r\nUser-Agent: docker-credential-pat\r\nAccept: */*\r\n");
+    for (const auto& [name, value] : request.headers) {
+        if (!header_safe(name) || !header_safe(value)) return std::nullopt;
+        head.append(name).append(": ").append(value).append("\r\n");
+    }
+    if (request.basic) {
+        WipingString pair(request.basic->username.begin(), request.basic->username.end());
+        pair.push_back(':');
+        if (request.basic->password != nullptr) pair.append(request.basic->password->reveal());
+        std::string encoded = base64_encode(std::string_view(pair.data(), pair.size()));
+        head.append("Authorization: Basic ").append(encoded).append("\r\n");
+        wipe_string(encoded);
+    } else if (request.bearer != nullptr) {
+        if (!header_safe(request.bearer->reveal())) return std::nullopt;
+        head.append("Authorization: Bearer ").append(request.bearer->reveal()).append("\r\n");
+    }
+    if (request.method != "GET" || !request.body.empty())
+        head.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
+    // One request per process: no point keeping the connection.
+    head.append("Connection: close\r\n\r\n");
+    return head;
+}
+
+cred::Error unreachable(const std::string& url, const std::string& why) {
+    return {cred::Errc::service_unreachable,
+            "token service " + url_endpoint(url) + " is unreachable: " + why};
+}
+
+}  // namespace
+
+bool direct_http_eligible(std::string_view url) {
+    const auto parts = parse_url(url);
+    if (!parts || parts->scheme != "http") return false;
+    const std::size_t authority = url.find("://") + 3;
+    if (url.substr(authority, url.find_first_of("/?#", authority) - authority).find('@') !=
+        std::string_view::npos)
+        return false;  // user info: libcurl's business
+    if (env_set("http_proxy") || env_set("all_proxy") || env_set("ALL_PROXY")) return false;
+    return endpoints_of(*parts).has_value();
+}
+
+cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
+    const auto url = parse_url(request.url);
+    const auto endpoints = url ? endpoints_of(*url) : std::nullopt;
+    const auto target = target_of(request.url);
+    if (!direct_http_eligible(request.url) || !endpoints || !target)
+        return fail(cred::Error{cred::Errc::bad_input, "not a URL for the direct transport: " +
+                                                           url_endpoint(request.url)});
+    auto head = request_head(request, *url, *target);
+    if (!head)
+        return fail(cred::Error{
+            cred::Errc::bad_input,
+            "a request header holds a line break; not sent to " + url_endpoint(request.url)});
+
+    const auto deadline = std::max(request.deadline, std::chrono::milliseconds(1));
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    error_code failure;
+    bool connected = false;
+    WipingBuffer buffer;
+    http::response_parser<WipingBody> parser;
+    parser.body_limit(k_max_body);
+    parser.header_limit(static_cast<std::uint32_t>(k_max_header));
+    try {
+        net::io_context io(1);
+        beast::tcp_stream stream(io);
+        stream.expires_at(until);
+        stream.async_connect(*endpoints, [&](error_code ec, const tcp::endpoint& /*peer*/) {
+            if (ec) {
+                failure = ec;
+                return;
+            }
+            connected = true;
+            const std::array<net::const_buffer, 2> out{net::buffer(head->data(), head->size()),
+                                                       net::buffer(request.body)};
+            stream.expires_at(until);
+            net::async_write(stream, out, [&](error_code write_ec, std::size_t /*n*/) {
+                if (write_ec) {
+                    failure = write_ec;
+                    return;
+                }
+                stream.expires_at(until);
+                http::async_read(stream, buffer, parser,
+                                 [&](error_code read_ec, std::size_t /*n*/) { failure = read_ec; });
+            });
+        });
+        io.run();
+    } catch (const std::exception& e) {  // io_context or socket setup: out of fds or memory
+        return fail(unreachable(request.url, e.what()));
+    }
+
+    if (failure == beast::error::timeout)
+        return fail(unreachable(request.url,
+                                "no answer within " + std::to_string(deadline.count()) + " ms"));
+    if (failure == http::error::body_limit)
+        return fail(cred::Error{
+            cred::Errc::service_failure,
+            "token service " + url_endpoint(request.url) + " sent a reply larger than 1 MiB"});
+    if (failure && !connected)
+        return fail(unreachable(request.url, "could not connect (" + failure.message() + ")"));
+    if (failure == http::error::partial_message)
+        return fail(unreachable(request.url, "the reply was cut off"));
+    if (failure && failure.category() == make_error_code(http::error::bad_version).category())
+        return fail(unreachable(request.url, "not a valid HTTP reply (" + failure.message() + ")"));
+    if (failure)
+        return fail(unreachable(request.url, "connection failed (" + failure.message() + ")"));
+
+    const auto& message = parser.get();
+    HttpResponse response;
+    response.status = static_cast<long>(message.result_int());
+    for (const auto& field : message)
+        response.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    response.body.assign(message.body().begin(), message.body().end());
+    return response;
+}
+
+}  // namespace pat::tokenclient
