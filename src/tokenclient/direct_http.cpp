@@ -31,8 +31,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 
-constexpr std::size_t k_max_body = 1024 * 1024;
-constexpr std::size_t k_max_header = 64 * 1024;
+constexpr std::size_t k_max_body = std::size_t{1024} * 1024;
+constexpr std::size_t k_max_header = std::size_t{64} * 1024;
 
 // Reply bodies can be secrets (a login's session, a generated PAT), so the
 // read buffer and the parser's body wipe every allocation they give back.
@@ -163,6 +163,8 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
     http::response_parser<WipingBody> parser;
     parser.body_limit(k_max_body);
     parser.header_limit(static_cast<std::uint32_t>(k_max_header));
+    const std::array<net::const_buffer, 2> out{net::buffer(head->data(), head->size()),
+                                               net::buffer(request.body)};
     try {
         net::io_context io(1);
         beast::tcp_stream stream(io);
@@ -173,8 +175,6 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
                 return;
             }
             connected = true;
-            const std::array<net::const_buffer, 2> out{net::buffer(head->data(), head->size()),
-                                                       net::buffer(request.body)};
             stream.expires_at(until);
             net::async_write(stream, out, [&](error_code write_ec, std::size_t /*n*/) {
                 if (write_ec) {
