@@ -327,20 +327,20 @@ create_account() {
 }
 
 next_steps_patd() {
-  local name api=http://127.0.0.1:$patd_port reg=127.0.0.1:$registry_port
+  local name reg=127.0.0.1:$registry_port
   name=$(patd_account_name)
   cat <<EOF
 
-Then, with your local patd: create a token (shown once), log in with it (the
-helper keeps it), push an image (skopeo gets the login from the helper):
-  read -rs -p 'patd password: ' PW; echo
-  SESSION=\$(curl -s $api/v2/users/login -H 'Content-Type: application/json' \\
-    -d "{\"username\":\"$name\",\"password\":\"\$PW\"}" | jq -r .token)
-  TOKEN=\$(curl -s $api/v2/access-tokens -H "Authorization: Bearer \$SESSION" \\
-    -H 'Content-Type: application/json' -d '{"token_label":"laptop","scopes":["repo:write"]}' | jq -r .token)
-  printf '%s' "\$TOKEN" | docker login $reg -u $name --password-stdin
+Then, with your local patd: create a token straight into the keychain (it
+signs in with your patd password), see what it may do, and push an image
+(skopeo gets the login from the helper):
+  $helper_name tokens create --registry $reg --username $name \\
+    --label laptop --scope write --store $reg
+  $helper_name check $reg
   skopeo copy --dest-tls-verify=false \\
     docker://docker.io/library/busybox:latest docker://$reg/$name/busybox:latest
+Or log in as usual with \`docker login $reg -u $name\`: with a token, or with your
+patd password, which the helper exchanges for a token (only the token is kept).
 Stop it all with: packaging/quickstart.sh --stop
 EOF
 }

@@ -70,7 +70,8 @@ grep -qi "realm=\"http://127.0.0.1:$PATD_PORT/token\"" <<<"$hdr" && ok "registry
 check "registry config in the data dir" grep -q "rootcertbundle: $data/registry/" "$data/registry/config.yml"
 grep -q "docker login 127.0.0.1:$PATD_REGISTRY_PORT" "$tmp/run1.out" && ok "next steps: docker login" || fail "no docker login hint"
 grep -q "skopeo copy" "$tmp/run1.out" && ok "next steps: skopeo" || fail "no skopeo hint"
-grep -q "/v2/access-tokens" "$tmp/run1.out" && ok "next steps: create a token" || fail "no token hint"
+grep -q "docker-credential-pat tokens create --registry 127.0.0.1:$PATD_REGISTRY_PORT" "$tmp/run1.out" &&
+  ok "next steps: create a token" || fail "no token hint"
 grep -qF -- "$pw" "$tmp/run1.out" && fail "the password was echoed" || ok "password not echoed"
 [ "$(jq -r --arg r "127.0.0.1:$PATD_REGISTRY_PORT" '.credHelpers[$r]' "$DOCKER_CONFIG/config.json")" = pat ] &&
   ok "credHelpers entry for the local registry (skopeo)" || fail "no credHelpers entry: $(cat "$DOCKER_CONFIG/config.json")"
@@ -94,6 +95,34 @@ if patd_session qsuser "$pw" && patd_token "$PATD_SESSION" quickstart repo:write
     --dest-creds "qsuser:$PATD_PAT" "oci:$tmp/oci:v1" "docker://127.0.0.1:$PATD_REGISTRY_PORT/qsuser/hello:v1"
 else
   fail "account: login/token"
+fi
+
+# the printed next steps work as printed (the password on stdin instead of
+# the prompt): a token straight into the keychain, `check`, and a skopeo push
+# that gets its login from the helper through the credHelpers entry
+cmd=$(sed -n '/tokens create --registry/{N;s/\\\n *//;p}' "$tmp/run1.out")
+read -ra argv <<<"$cmd"
+if [ "${argv[0]:-}" = docker-credential-pat ]; then
+  ( # the kernel keyring of the test run's session, whatever desktop keychain exists
+    fails=0
+    export PATH=$PAT_PREFIX/bin:$PATH DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
+    unset DOCKER_CREDENTIAL_PAT_BACKEND REGISTRY_AUTH_FILE DOCKER_AUTH_CONFIG
+    export XDG_RUNTIME_DIR=$tmp/run && mkdir -p "$XDG_RUNTIME_DIR"
+    printf '%s\n' "$pw" | timeout 60 "${argv[@]}" --password-stdin >"$tmp/create.out" 2>&1 &&
+      ok "next steps: tokens create --store, as printed" || fail "tokens create: $(cat "$tmp/create.out")"
+    out=$(timeout 60 docker-credential-pat check "127.0.0.1:$PATD_REGISTRY_PORT" 2>&1)
+    [[ "$out" == *active*write* ]] && ok "next steps: check shows the token active with write" ||
+      fail "check: $out"
+    pat_umoci_image "$tmp/oci2" v1 "next steps" >/dev/null 2>&1
+    check "next steps: skopeo push with the login from the helper" timeout 120 skopeo copy --quiet \
+      --dest-tls-verify=false "oci:$tmp/oci2:v1" "docker://127.0.0.1:$PATD_REGISTRY_PORT/qsuser/next:v1"
+    exit "$fails"
+  ) >"$tmp/next.out" 2>&1
+  n=$?
+  cat "$tmp/next.out"
+  fails=$((fails + n))
+else
+  fail "could not read the tokens create command from the next steps: '$cmd'"
 fi
 
 # second run: nothing restarts, no password needed (stdin empty)
