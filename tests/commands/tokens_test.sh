@@ -112,6 +112,32 @@ expect_eq "create (table): stdout is the token only" "$(grep -c '' <<<"$OUT")" 1
 expect_contains "create (table): stderr says it is shown once" "$ERR" "Copy it now: it is not shown again."
 T2_UUID=$(api_tokens | jq -r '.results[] | select(.token_label == "table out") | .uuid')
 
+echo "# no --registry, no DOCKER_CREDENTIAL_PAT_BACKEND: the one patd with a cached session"
+# In a private session keyring: other tests cache sessions in the shared keychains.
+if [ "${2:-}" = keyring ] && command -v keyctl >/dev/null; then
+  keyctl session - bash -c '
+    source "$1/lib.sh"
+    HELPER=$2 PATD_URL=$3 N="docker-credential-pat tokens"
+    export DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
+    unset DOCKER_CREDENTIAL_PAT_BACKEND
+    HELPER_STDIN=$4 expect_error "no hint, no cached session" 2 \
+      "$N list: which token service? give --registry R or set DOCKER_CREDENTIAL_PAT_BACKEND" \
+      tokens list --username alice --password-stdin
+    HELPER_STDIN=$4 DOCKER_CREDENTIAL_PAT_BACKEND=$PATD_URL run_helper tokens list --username alice --password-stdin
+    expect_eq "signed in with the service named: exit 0" "$RC" 0
+    run_helper tokens list --format json
+    expect_eq "then no hint needed: the cached session names the service" "$RC/$(jq -c ".tokens | type" <<<"$OUT")" 0/\"array\"
+    other="docker-credential-pat:session:http://127.0.0.1:1"
+    printf "{\"ServerURL\":\"%s\",\"Username\":\"alice\",\"Secret\":\"x.y.z\"}" "$other" | timeout 30 "$HELPER" store
+    expect_error "two cached sessions: names both, asks for a hint" 2 \
+      "$N list: which token service? give --registry R or set DOCKER_CREDENTIAL_PAT_BACKEND; sessions are cached for http://127.0.0.1:1 $PATD_URL" \
+      tokens list
+    exit "$fails"' _ "$here" "$HELPER" "$PATD_URL" "$tmp/pw" >"$tmp/hint.out" 2>&1
+  n=$?
+  grep -v '^Joined session keyring' "$tmp/hint.out"
+  fails=$((fails + n))
+fi
+
 echo "# rename, deactivate, activate, delete (uuid or unique label)"
 helper tokens rename "ci push" "ci pusher"
 expect_eq "rename by label: exit 0" "$RC" 0

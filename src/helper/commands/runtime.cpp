@@ -35,6 +35,18 @@ bool is_internal_key(std::string_view key) {
     return key.starts_with(k_internal_key_prefix);
 }
 
+std::set<std::string> cached_session_services(cred::CredentialStore& store) {
+    std::set<std::string> services;
+    auto items = store.list();
+    if (!items) return services;
+    const std::string prefix = std::string(k_internal_key_prefix) + "session:";
+    for (const auto& [key, username] : *items) {
+        if (key.starts_with(prefix) && key.size() > prefix.size())
+            services.insert(key.substr(prefix.size()));
+    }
+    return services;
+}
+
 std::string new_generation() {
     unsigned char bytes[8] = {};
     std::ifstream random("/dev/urandom", std::ios::binary);

@@ -4,6 +4,7 @@
 // shared facts (internal keys, fresh generations).
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperC
 
 // Keys the helper keeps for itself (cached sessions): never a docker credential.
 bool is_internal_key(std::string_view key);
+
+// The patd URLs with a cached `tokens` session in `store`, sorted; empty
+// when the store cannot be listed. Lets `tokens` find the one patd a person
+// already signed in to without --registry.
+std::set<std::string> cached_session_services(cred::CredentialStore& store);
 
 // A fresh random id for TokenInfo::generation (16 hex digits, /dev/urandom).
 std::string new_generation();

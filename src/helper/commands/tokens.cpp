@@ -267,16 +267,26 @@ int run_tokens(const Args& args, CommandContext& ctx) {
 
     auto config = load_config(ctx.env);
     if (!config) return report_error(ctx, name, config.error().message);
+    auto store = open_native_store(ctx.env);
+    if (!store) return report_error(ctx, name, store.error().message);
     std::string key = common.registry.empty() ? store_for : common.registry;
     if (key.empty()) key = config->locator.backend_url.value_or("");
     if (key.empty()) {
-        return report_error(ctx, name,
-                            "which token service? give --registry R or set "
-                            "DOCKER_CREDENTIAL_PAT_BACKEND",
-                            k_exit_usage);
+        // No hint given: the one patd this keychain has a session with.
+        const auto known = cached_session_services(**store);
+        if (known.size() != 1) {
+            std::string message =
+                "which token service? give --registry R or set "
+                "DOCKER_CREDENTIAL_PAT_BACKEND";
+            if (!known.empty()) {
+                message += "; sessions are cached for";
+                for (const auto& url : known) message += " " + url;
+            }
+            return report_error(ctx, name, message, k_exit_usage);
+        }
+        key = *known.begin();
+        config->locator.backend_url = key;
     }
-    auto store = open_native_store(ctx.env);
-    if (!store) return report_error(ctx, name, store.error().message);
     auto client = locate_patd(*config, key);
     if (!client) return report_error(ctx, name, client.error().message);
 
