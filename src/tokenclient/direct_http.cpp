@@ -17,6 +17,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "common/base64.hpp"
@@ -160,14 +162,33 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
     error_code failure;
     bool connected = false;
     WipingBuffer buffer;
-    http::response_parser<WipingBody> parser;
-    parser.body_limit(k_max_body);
-    parser.header_limit(static_cast<std::uint32_t>(k_max_header));
+    // A parser per message: an interim 1xx reply (100 Continue, 103 Early
+    // Hints) is skipped and the final one is read with a fresh parser.
+    std::optional<http::response_parser<WipingBody>> parser;
+    const auto fresh_parser = [&parser] {
+        parser.emplace();
+        parser->body_limit(k_max_body);
+        parser->header_limit(static_cast<std::uint32_t>(k_max_header));
+    };
+    fresh_parser();
+    int interim_replies = 0;
     const std::array<net::const_buffer, 2> out{net::buffer(head->data(), head->size()),
                                                net::buffer(request.body)};
     try {
         net::io_context io(1);
         beast::tcp_stream stream(io);
+        std::function<void()> read_reply = [&] {
+            stream.expires_at(until);
+            http::async_read(stream, buffer, *parser, [&](error_code read_ec, std::size_t /*n*/) {
+                const unsigned status = read_ec ? 0 : parser->get().result_int();
+                if (status >= 100 && status < 200 && status != 101 && ++interim_replies <= 8) {
+                    fresh_parser();
+                    read_reply();
+                    return;
+                }
+                failure = read_ec;
+            });
+        };
         stream.expires_at(until);
         stream.async_connect(*endpoints, [&](error_code ec, const tcp::endpoint& /*peer*/) {
             if (ec) {
@@ -181,9 +202,7 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
                     failure = write_ec;
                     return;
                 }
-                stream.expires_at(until);
-                http::async_read(stream, buffer, parser,
-                                 [&](error_code read_ec, std::size_t /*n*/) { failure = read_ec; });
+                read_reply();
             });
         });
         io.run();
@@ -207,7 +226,7 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
     if (failure)
         return fail(unreachable(request.url, "connection failed (" + failure.message() + ")"));
 
-    const auto& message = parser.get();
+    const auto& message = parser->get();
     HttpResponse response;
     response.status = static_cast<long>(message.result_int());
     for (const auto& field : message)

@@ -11,6 +11,7 @@ fake_server.py MODE PORT_FILE
   garbage    answer with bytes that are not HTTP
   cut        announce a 100-byte body, send 10 bytes and close
   hugehead   answer with 400 KiB of headers
+  interim    answer 100 Continue and 103 Early Hints, then 200 {"ok":true}
   slow401    answer every request after 0.8 s with patd's 401 {"detail": ...}
   tls-challenge CERT KEY REALM SERVICE
              HTTPS with CERT/KEY; every request gets a registry's 401 with
@@ -81,6 +82,11 @@ def serve(conn):
             conn.sendall(b"HTTP/1.1 200 OK\r\n" + b"X-Pad: " + b"z" * 1000 + b"\r\n"
                          + (b"X-Pad: " + b"z" * 1000 + b"\r\n") * 400
                          + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+        elif mode == "interim":
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n"
+                         b"HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n"
+                         b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\n"
+                         b'{"ok":true}')
         elif mode == "redirect":
             conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/\r\n"
                          b"Content-Length: 0\r\nConnection: close\r\n\r\n")

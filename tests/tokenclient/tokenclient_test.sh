@@ -6,8 +6,8 @@
 # challenge, password exchange (plain and 2FA accounts), usage reports,
 # discovery and its cache, the precedence of DOCKER_CREDENTIAL_PAT_BACKEND,
 # deadlines against a stopped service, a listener that never answers, an
-# oversized reply and a redirect, and replies that are chunked, end at EOF,
-# are cut off, are not HTTP or have huge headers. Local plain-HTTP requests
+# oversized reply and a redirect, and replies that are chunked, follow 1xx
+# interim replies, end at EOF, are cut off, are not HTTP or have huge headers. Local plain-HTTP requests
 # take the direct transport; TOKENCLIENT_TOOL_TRANSPORT=libcurl (the
 # tokenclient_e2e_libcurl test) runs everything through libcurl instead.
 # Exit 77 when a prerequisite is missing.
@@ -339,6 +339,11 @@ if start_fake chunked; then
   expect_eq "chunked reply: status" "$(field .status)" 200
   expect_eq "chunked reply: body decoded" "$(field .body_head)" '{"ok":true}'
   expect_eq "repeated headers kept in order" "$(jq -c .set_cookie <<<"$OUT")" '["a=1","b=2"]'
+fi
+if start_fake interim; then
+  tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
+  expect_eq "interim 1xx replies skipped: the final status" "$(field .status)" 200
+  expect_eq "interim 1xx replies skipped: the final body" "$(field .body_head)" '{"ok":true}'
 fi
 if start_fake eof; then
   tc "" -- http "http://127.0.0.1:$FAKE_PORT/"
