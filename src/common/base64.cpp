@@ -69,4 +69,36 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> base64url_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (const char c : text) {
+        int v = -1;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        if (c >= '0' && c <= '9') v = c - '0' + 52;
+        if (c == '-' || c == '+') v = 62;
+        if (c == '_' || c == '/') v = 63;
+        if (c == '=') break;
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> jwt_payload(std::string_view jwt) {
+    const std::size_t first = jwt.find('.');
+    if (first == std::string_view::npos) return std::nullopt;
+    const std::size_t second = jwt.find('.', first + 1);
+    if (second == std::string_view::npos) return std::nullopt;
+    return base64url_decode(jwt.substr(first + 1, second - first - 1));
+}
+
 }  // namespace pat

@@ -162,11 +162,16 @@ Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env) {
 }
 
 Result<StoreConfig> load_store_config(const EnvLookup& env) {
-    StoreConfig config;
     auto file = read_config_file(env);
     if (!file) return fail(std::move(file).error());
-    if (*file) {
-        auto applied = apply_config_file(config, (*file)->text, (*file)->path);
+    return load_store_config(env, *file);
+}
+
+Result<StoreConfig> load_store_config(const EnvLookup& env,
+                                      const std::optional<ConfigFileText>& file) {
+    StoreConfig config;
+    if (file) {
+        auto applied = apply_config_file(config, file->text, file->path);
         if (!applied) return applied;
         config = *applied;
     }

@@ -69,5 +69,9 @@ Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env);
 // Defaults, then the config file (when it exists), then the environment.
 // A missing file is fine; an unreadable or invalid one is an error.
 Result<StoreConfig> load_store_config(const EnvLookup& env);
+// The same from a file already read (read_config_file), for callers that
+// also need the file's other settings: one read per helper call.
+Result<StoreConfig> load_store_config(const EnvLookup& env,
+                                      const std::optional<ConfigFileText>& file);
 
 }  // namespace pat::cred

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/reply_json.hpp"
 
@@ -14,41 +15,11 @@ namespace {
 
 using nlohmann::json;
 
-// Standard base64url (no padding needed) -> bytes; nullopt on bad input.
-std::optional<std::string> base64url_decode(std::string_view in) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '-' || c == '+') return 62;
-        if (c == '_' || c == '/') return 63;
-        return -1;
-    };
-    while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-    std::string out;
-    unsigned bits = 0;
-    int nbits = 0;
-    for (const char c : in) {
-        const int v = value(c);
-        if (v < 0) return std::nullopt;
-        bits = (bits << 6) | static_cast<unsigned>(v);
-        nbits += 6;
-        if (nbits >= 8) {
-            nbits -= 8;
-            out += static_cast<char>((bits >> nbits) & 0xFF);
-        }
-    }
-    return out;
-}
-
 // The actions the JWT grants on `repository` (its signature is not checked:
 // this only shows the user what the service grants; the registry decides).
 std::optional<std::vector<std::string>> granted_actions(std::string_view jwt,
                                                         const std::string& repository) {
-    const std::size_t first = jwt.find('.');
-    const std::size_t second = jwt.find('.', first == std::string_view::npos ? 0 : first + 1);
-    if (first == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
-    auto payload = base64url_decode(jwt.substr(first + 1, second - first - 1));
+    auto payload = jwt_payload(jwt);
     if (!payload) return std::nullopt;
     const json claims = json::parse(*payload, nullptr, false);
     if (!claims.is_object()) return std::nullopt;

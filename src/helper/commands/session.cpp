@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base64.hpp"
 #include "common/clock.hpp"
 #include "helper/commands/secret_input.hpp"
 #include "helper/lifecycle/pat_store.hpp"
@@ -16,29 +17,6 @@ constexpr std::chrono::seconds k_expiry_margin{60};
 // A session whose JWT has no readable exp is cached this long.
 constexpr std::chrono::minutes k_default_session_life{5};
 
-std::optional<std::string> base64url_decode(std::string_view in) {
-    std::string out;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v = -1;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        if (c >= '0' && c <= '9') v = c - '0' + 52;
-        if (c == '-' || c == '+') v = 62;
-        if (c == '_' || c == '/') v = 63;
-        if (c == '=') break;
-        if (v < 0) return std::nullopt;
-        buffer = (buffer << 6U) | static_cast<unsigned>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((buffer >> static_cast<unsigned>(bits)) & 0xFFU);
-        }
-    }
-    return out;
-}
-
 cred::Error refused(const std::string& username, const std::string& url) {
     return cred::Error{
         cred::Errc::service_unauthorized,
@@ -48,11 +26,7 @@ cred::Error refused(const std::string& username, const std::string& url) {
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> jwt_expiry(std::string_view jwt) {
-    const auto first = jwt.find('.');
-    if (first == std::string_view::npos) return std::nullopt;
-    const auto second = jwt.find('.', first + 1);
-    if (second == std::string_view::npos) return std::nullopt;
-    const auto payload = base64url_decode(jwt.substr(first + 1, second - first - 1));
+    const auto payload = jwt_payload(jwt);
     if (!payload) return std::nullopt;
     const auto claims = nlohmann::json::parse(*payload, nullptr, false);
     if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number_integer()) {

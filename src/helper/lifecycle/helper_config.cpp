@@ -119,11 +119,16 @@ cred::Result<void> apply_env(HelperConfig& config, const cred::EnvLookup& env) {
 }  // namespace
 
 cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env) {
-    HelperConfig config;
     auto file = cred::read_config_file(env);
     if (!file) return fail(std::move(file).error());
-    if (*file) {
-        if (auto applied = apply_file(config, (*file)->text, (*file)->path); !applied) {
+    return load_helper_config(env, *file);
+}
+
+cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env,
+                                              const std::optional<cred::ConfigFileText>& file) {
+    HelperConfig config;
+    if (file) {
+        if (auto applied = apply_file(config, file->text, file->path); !applied) {
             return fail(std::move(applied).error());
         }
     }

@@ -40,5 +40,8 @@ inline constexpr std::string_view k_env_offline = "DOCKER_CREDENTIAL_PAT_OFFLINE
 // Without any usable HOME/XDG_* path, `paths` is left empty: the helper then
 // keeps no spool or verdicts (get/store still work) and no discovery cache.
 cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env);
+// The same from a config file already read (cred::read_config_file).
+cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env,
+                                              const std::optional<cred::ConfigFileText>& file);
 
 }  // namespace pat::helper

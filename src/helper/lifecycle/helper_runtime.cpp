@@ -64,6 +64,23 @@ class RuntimeStore final : public cred::CredentialStore {
     PatAwareStore m_store;
 };
 
+// The helper's two kinds of settings from one read of config.json (then
+// the environment): token service and lifecycle, and the keychain.
+struct Settings {
+    HelperConfig helper;
+    cred::StoreConfig store;
+};
+
+cred::Result<Settings> load_settings(const cred::EnvLookup& env) {
+    auto file = cred::read_config_file(env);
+    if (!file) return fail(std::move(file).error());
+    auto helper = load_helper_config(env, *file);
+    if (!helper) return fail(std::move(helper).error());
+    auto store = cred::load_store_config(env, *file);
+    if (!store) return fail(std::move(store).error());
+    return Settings{std::move(helper).value(), std::move(store).value()};
+}
+
 }  // namespace
 
 std::unique_ptr<tokenclient::TokenService> make_token_service(const HelperConfig& config,
@@ -74,32 +91,28 @@ std::unique_ptr<tokenclient::TokenService> make_token_service(const HelperConfig
 
 cred::Result<std::unique_ptr<cred::CredentialStore>> open_pat_store(const cred::EnvLookup& env,
                                                                     std::ostream& warnings) {
-    auto config = load_helper_config(env);
+    auto config = load_settings(env);
     if (!config) return fail(std::move(config).error());
-    auto inner = platform::make_configured_store(env);
-    if (!inner) return inner;
-    if (config->paths.state_dir.empty()) return inner;
-    if (auto made = ensure_private_dir(config->paths.state_dir); !made) {
+    std::unique_ptr<cred::CredentialStore> inner = platform::make_store(config->store, env);
+    if (config->helper.paths.state_dir.empty()) return inner;
+    if (auto made = ensure_private_dir(config->helper.paths.state_dir); !made) {
         log::debug("state directory: " + made.error().message);
     }
-    return std::unique_ptr<cred::CredentialStore>(std::make_unique<RuntimeStore>(
-        std::move(config).value(), std::move(inner).value(), warnings));
+    return std::unique_ptr<cred::CredentialStore>(
+        std::make_unique<RuntimeStore>(std::move(config->helper), std::move(inner), warnings));
 }
 
 int run_flush_command(const cred::EnvLookup& env) {
-    auto config = load_helper_config(env);
-    if (!config) {
-        log::error(config.error().message);
+    auto settings = load_settings(env);
+    if (!settings) {
+        log::error(settings.error().message);
         return 1;
     }
-    if (config->offline) return 0;  // nothing may touch the network
-    auto inner = platform::make_configured_store(env);
-    if (!inner) {
-        log::error(inner.error().message);
-        return 1;
-    }
-    auto service = make_token_service(*config, system_clock());
-    auto report = run_flush(**inner, *service, *config, system_clock());
+    const HelperConfig& config = settings->helper;
+    if (config.offline) return 0;  // nothing may touch the network
+    auto inner = platform::make_store(settings->store, env);
+    auto service = make_token_service(config, system_clock());
+    auto report = run_flush(*inner, *service, config, system_clock());
     if (!report) {
         log::error(report.error().message);
         return 1;

@@ -44,6 +44,9 @@ cred::Result<void> ensure_private_dir(const std::string& dir) {
     if (dir.empty() || dir.front() != '/') {
         return fail(cred::Error{cred::Errc::bad_input, "state directory must be absolute: " + dir});
     }
+    // Every call but the first finds it there: one stat, not a walk (this
+    // runs on every `get`).
+    if (struct stat st{}; ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
     // Walk down from the root; only the components we create get 0700, the
     // user's existing directories (HOME, ~/.local) are left as they are.
     std::size_t pos = 1;
