@@ -36,27 +36,20 @@ std::string encode(std::string_view bytes, std::string_view alphabet, bool pad) 
     return out;
 }
 
-}  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-    return encode(bytes, k_std, true);
-}
-std::string base64url_encode(std::string_view bytes) {
-    return encode(bytes, k_url, false);
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    if (text.size() % 4 == 1) return std::nullopt;
+// 6-bit values -> bytes. Strict: the standard alphabet only; lenient: also
+// the URL-safe one. Nullopt on any other character.
+std::optional<std::string> decode(std::string_view text, bool lenient) {
     std::array<int, 256> value{};
     value.fill(-1);
-    for (std::size_t k = 0; k < k_std.size(); ++k)
+    for (std::size_t k = 0; k < k_std.size(); ++k) {
         value[static_cast<unsigned char>(k_std[k])] = static_cast<int>(k);
+        if (lenient) value[static_cast<unsigned char>(k_url[k])] = static_cast<int>(k);
+    }
     std::string out;
     out.reserve(text.size() * 3 / 4);
     std::uint32_t acc = 0;
     int bits = 0;
-    for (char c : text) {
+    for (const char c : text) {
         const int v = value[static_cast<unsigned char>(c)];
         if (v < 0) return std::nullopt;
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
@@ -69,28 +62,23 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+    return encode(bytes, k_std, true);
+}
+std::string base64url_encode(std::string_view bytes) {
+    return encode(bytes, k_url, false);
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    if (text.size() % 4 == 1) return std::nullopt;
+    return decode(text, false);
+}
+
 std::optional<std::string> base64url_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (const char c : text) {
-        int v = -1;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        if (c >= '0' && c <= '9') v = c - '0' + 52;
-        if (c == '-' || c == '+') v = 62;
-        if (c == '_' || c == '/') v = 63;
-        if (c == '=') break;
-        if (v < 0) return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-        }
-    }
-    return out;
+    return decode(text.substr(0, text.find('=')), true);
 }
 
 std::optional<std::string> jwt_payload(std::string_view jwt) {
