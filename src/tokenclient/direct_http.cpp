@@ -126,6 +126,27 @@ std::optional<WipingString> request_head(const HttpRequest& request, const UrlPa
     return head;
 }
 
+// What the direct transport needs of a URL: nullopt unless it is http://
+// to an IP literal or localhost, without user info, with a sendable target.
+struct DirectUrl {
+    UrlParts parts;
+    std::vector<tcp::endpoint> endpoints;
+    std::string target;
+};
+
+std::optional<DirectUrl> direct_url(std::string_view url) {
+    auto parts = parse_url(url);
+    if (!parts || parts->scheme != "http") return std::nullopt;
+    const std::size_t authority = url.find("://") + 3;
+    if (url.substr(authority, url.find_first_of("/?#", authority) - authority).find('@') !=
+        std::string_view::npos)
+        return std::nullopt;  // user info: libcurl's business
+    auto endpoints = endpoints_of(*parts);
+    auto target = target_of(url);
+    if (!endpoints || !target) return std::nullopt;
+    return DirectUrl{std::move(*parts), std::move(*endpoints), std::move(*target)};
+}
+
 cred::Error unreachable(const std::string& url, const std::string& why) {
     return {cred::Errc::service_unreachable,
             "token service " + url_endpoint(url) + " is unreachable: " + why};
@@ -134,24 +155,16 @@ cred::Error unreachable(const std::string& url, const std::string& why) {
 }  // namespace
 
 bool direct_http_eligible(std::string_view url) {
-    const auto parts = parse_url(url);
-    if (!parts || parts->scheme != "http") return false;
-    const std::size_t authority = url.find("://") + 3;
-    if (url.substr(authority, url.find_first_of("/?#", authority) - authority).find('@') !=
-        std::string_view::npos)
-        return false;  // user info: libcurl's business
     if (env_set("http_proxy") || env_set("all_proxy") || env_set("ALL_PROXY")) return false;
-    return endpoints_of(*parts).has_value();
+    return direct_url(url).has_value();
 }
 
 cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
-    const auto url = parse_url(request.url);
-    const auto endpoints = url ? endpoints_of(*url) : std::nullopt;
-    const auto target = target_of(request.url);
-    if (!direct_http_eligible(request.url) || !endpoints || !target)
+    const auto url = direct_url(request.url);
+    if (!url)
         return fail(cred::Error{cred::Errc::bad_input, "not a URL for the direct transport: " +
                                                            url_endpoint(request.url)});
-    auto head = request_head(request, *url, *target);
+    auto head = request_head(request, url->parts, url->target);
     if (!head)
         return fail(cred::Error{
             cred::Errc::bad_input,
@@ -190,7 +203,7 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
             });
         };
         stream.expires_at(until);
-        stream.async_connect(*endpoints, [&](error_code ec, const tcp::endpoint& /*peer*/) {
+        stream.async_connect(url->endpoints, [&](error_code ec, const tcp::endpoint& /*peer*/) {
             if (ec) {
                 failure = ec;
                 return;
