@@ -46,3 +46,18 @@ TEST_CASE("a newer PostgreSQL schema is refused", "[store][postgres]") {
     REQUIRE_FALSE(again.ok());
     CHECK(again.error().message.find("newer than this patd") != std::string::npos);
 }
+
+TEST_CASE("PostgreSQL tables without a readable schema version are not migrated again",
+          "[store][postgres][corrupt]") {
+    auto repo = fresh_repository();
+    REQUIRE(repo->create_account(account("alice")).ok());
+    pat::patd::pg::Connection admin(url());
+    admin.exec("DELETE FROM schema_version");
+    auto again = open_repository(url());
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().message.find("the database is corrupt (it has patd's tables but no "
+                                     "readable schema version in schema_version)") !=
+          std::string::npos);
+    CHECK(again.error().message.find("already exists") == std::string::npos);
+    CHECK(repo->find_account("alice")->has_value());
+}

@@ -46,8 +46,16 @@ void migrate(Connection& c) {
     Transaction tx(c);
     c.exec(k_lock);
     c.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const Rows v = c.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    const auto current = static_cast<int>(v.int_at(0, 0));
+    const Rows v = c.exec(
+        "SELECT COUNT(*), COALESCE(MAX(version), 0), to_regclass('accounts') IS NOT NULL "
+        "FROM schema_version");
+    const auto current = static_cast<int>(v.int_at(0, 1));
+    // patd's tables without exactly one version row: migration 1 would fail
+    // on "relation accounts already exists" at best, so change nothing.
+    if (v.int_at(0, 0) != (current > 0 ? 1 : 0) || (current == 0 && v.bool_at(0, 2)))
+        throw std::runtime_error(
+            "the database is corrupt (it has patd's tables but no readable schema version in "
+            "schema_version); patd changed nothing: restore it from a backup");
     const int latest = static_cast<int>(k_migrations.size());
     if (current > latest)
         throw std::runtime_error("the database schema (version " + std::to_string(current) +

@@ -1,7 +1,10 @@
 #include "patd/store/sqlite/migrations.hpp"
 
 #include <array>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace pat::patd::sqlite {
 
@@ -42,6 +45,52 @@ CREATE INDEX tokens_by_account ON tokens(account_id, created_at DESC, id DESC);
 void ensure_version_table(Connection& c) {
     c.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
 }
+
+bool has_table(Connection& c, std::string_view name) {
+    auto stmt = c.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    stmt.bind(1, name);
+    return stmt.step();
+}
+
+[[noreturn]] void refuse_corrupt(const std::string& why) {
+    throw std::runtime_error("the database is corrupt (" + why +
+                             "); patd changed nothing: restore it from a backup");
+}
+
+// "ok", or the first problem SQLite's own consistency check finds. Runs
+// before anything writes, so a damaged file is reported as damaged instead
+// of as whatever the first statement happens to trip over.
+void check_integrity(Connection& c) {
+    std::string verdict;
+    try {
+        auto stmt = c.prepare("PRAGMA quick_check(1)");
+        verdict = stmt.step() ? stmt.text_at(0) : "no answer";
+    } catch (const SqliteError& e) {
+        refuse_corrupt(std::string("PRAGMA quick_check: ") + e.what());
+    }
+    if (verdict != "ok") refuse_corrupt("PRAGMA quick_check: " + verdict);
+}
+
+// The version recorded in schema_version: 0 for a database without patd's
+// tables; nullopt when the tables exist but the version cannot be read (no
+// row, several, not a positive integer): running migration 1 over such a
+// database would fail on "table accounts already exists" at best.
+std::optional<int> recorded_version(Connection& c) {
+    std::optional<int> version;
+    int rows = 0;
+    if (has_table(c, "schema_version")) {
+        auto stmt = c.prepare("SELECT version, typeof(version) FROM schema_version");
+        while (stmt.step()) {
+            ++rows;
+            const auto v = stmt.int_at(0);
+            if (stmt.text_at(1) == "integer" && v >= 1 && v <= 1'000'000)
+                version = static_cast<int>(v);
+        }
+    }
+    if (rows == 1 && version) return version;
+    if (rows == 0 && !has_table(c, "accounts") && !has_table(c, "tokens")) return 0;
+    return std::nullopt;
+}
 }  // namespace
 
 int latest_schema_version() {
@@ -49,20 +98,21 @@ int latest_schema_version() {
 }
 
 int schema_version(Connection& c) {
-    ensure_version_table(c);
-    auto stmt = c.prepare("SELECT MAX(version) FROM schema_version");
-    return stmt.step() ? static_cast<int>(stmt.optional_int_at(0).value_or(0)) : 0;
+    return recorded_version(c).value_or(0);
 }
 
 void migrate(Connection& c) {
-    ensure_version_table(c);
+    check_integrity(c);
     Transaction tx(c, true);
-    const int current = schema_version(c);
-    if (current > latest_schema_version())
-        throw std::runtime_error("the database schema (version " + std::to_string(current) +
+    const auto current = recorded_version(c);
+    if (!current)
+        refuse_corrupt("it has patd's tables but no readable schema version in schema_version");
+    if (*current > latest_schema_version())
+        throw std::runtime_error("the database schema (version " + std::to_string(*current) +
                                  ") is newer than this patd understands (version " +
                                  std::to_string(latest_schema_version()) + ")");
-    for (int v = current + 1; v <= latest_schema_version(); ++v) {
+    ensure_version_table(c);
+    for (int v = *current + 1; v <= latest_schema_version(); ++v) {
         c.exec(k_migrations[static_cast<std::size_t>(v - 1)]);
         c.prepare("DELETE FROM schema_version").run();
         c.prepare("INSERT INTO schema_version (version) VALUES (?)").bind(1, std::int64_t{v}).run();

@@ -10,11 +10,13 @@ namespace pat::patd::sqlite {
 
 // The version this build's code expects.
 int latest_schema_version();
-// Applies every migration newer than the database's version. Throws
-// SqliteError on failure, and std::runtime_error when the database was made
-// by a newer patd (version above latest_schema_version()).
+// Checks the file (PRAGMA quick_check), then applies every migration newer
+// than the database's version. Throws SqliteError on failure, and
+// std::runtime_error, changing nothing, when the database is corrupt, has
+// patd's tables without a readable version (migrating it again would only
+// fail, or worse), or was made by a newer patd.
 void migrate(Connection& connection);
-// The database's version (0 for an empty database).
+// The database's version (0 for an empty database or an unreadable version).
 int schema_version(Connection& connection);
 
 }  // namespace pat::patd::sqlite

@@ -106,7 +106,18 @@ Connection::Connection(const std::string& path, bool uri) {
     sqlite3_busy_timeout(raw, k_busy_timeout_ms);
     // WAL + synchronous=NORMAL: a committed transaction survives a crash of
     // the process (kill -9); only an OS crash may lose the last commits.
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    try {
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    } catch (const SqliteError& e) {
+        // The first statement is where a damaged header or a file that is
+        // not a database shows.
+        const int primary = e.code() & 0xFF;
+        if (primary != SQLITE_NOTADB && primary != SQLITE_CORRUPT) throw;
+        throw SqliteError(e.code(), std::string("the database is corrupt or not an SQLite "
+                                                "database (") +
+                                        sqlite3_errmsg(raw) +
+                                        "); patd changed nothing: restore it from a backup");
+    }
 }
 
 Statement Connection::prepare(const char* sql) {
