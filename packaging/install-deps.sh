@@ -19,7 +19,7 @@ runtime_pkgs=(
 test_pkgs=(
   catch2 dbus-x11 libsecret-tools golang-docker-credential-helpers umoci jq
   apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy time
-  postgresql strace
+  postgresql strace python3-jwt python3-cryptography
 )
 
 case "${1:-build}" in

@@ -16,9 +16,14 @@ constexpr const char* k_usage =
     "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
     "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
     "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 4]\n"
+    "                  [--oidc-admin NAME]... [--oidc-fetch-timeout 4] [--oidc-key-refresh 30]\n"
+    "                  [--oidc-sweep-interval 60]\n"
     "       patd user add NAME [--password-stdin]   create an account\n"
     "       patd user 2fa NAME enable|disable       enable prints an otpauth:// URI\n"
     "       patd user list\n"
+    "       patd oidc add-issuer URL [--audience AUD] | list-issuers | remove-issuer URL|ID\n"
+    "       patd oidc policy add --account NAME --issuer URL --claim NAME=VALUE... --scope S\n"
+    "                            [--ttl 15m] | policy list [--account NAME] | policy remove ID\n"
     "       patd cert                               print the signing certificate (PEM)\n"
     "       patd --version | --help\n"
     "Every command also takes --config FILE, --data-dir DIR, --database URL, --log-level LEVEL.\n"
@@ -56,6 +61,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
             << config::serve_options(defaults);
         return 0;
     }
+    if (command == "oidc") return cmd_oidc({args.begin() + 1, args.end()}, out);
     if (command != "serve" && command != "user" && command != "cert") {
         usage_error("unknown command '" + command + "'");
         return 2;

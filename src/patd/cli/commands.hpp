@@ -17,6 +17,8 @@ int cmd_serve(config::Config& config);
 // `patd user add|2fa|list …` (`words` after "user").
 int cmd_user(config::Config& config, const std::vector<std::string>& words, bool password_stdin,
              std::istream& in, std::ostream& out);
+// `patd oidc …` (`args` after "oidc"): issuers and trust policies.
+int cmd_oidc(const std::vector<std::string>& args, std::ostream& out);
 // `patd cert`.
 int cmd_cert(config::Config& config, std::ostream& out);
 

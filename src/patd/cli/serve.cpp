@@ -15,7 +15,8 @@ namespace pat::patd::cli {
 namespace {
 
 // Calls service.flush_due() every second until stopped, so last-used values
-// reach the database within about one interval even when traffic stops.
+// reach the database within about one interval even when traffic stops;
+// sweep_expired() there deletes expired OIDC tokens (it keeps its own pace).
 class FlushTimer {
   public:
     explicit FlushTimer(TokenService& service)
@@ -24,6 +25,7 @@ class FlushTimer {
               while (!m_cv.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
                   lock.unlock();
                   service.flush_due();
+                  service.sweep_expired();
                   lock.lock();
               }
           }) {}

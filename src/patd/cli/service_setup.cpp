@@ -14,6 +14,10 @@ Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Co
     options.last_used_interval = std::chrono::seconds(config.last_used_interval);
     options.rate_limit.max_failures = config.auth_fail_limit;
     options.rate_limit.ban = std::chrono::seconds(config.auth_ban_seconds);
+    options.oidc.admins = config.oidc_admins;
+    options.oidc.fetch_timeout = std::chrono::seconds(config.oidc_fetch_timeout);
+    options.oidc.refresh_interval = std::chrono::seconds(config.oidc_key_refresh);
+    options.oidc.sweep_interval = std::chrono::seconds(config.oidc_sweep_interval);
     return std::make_unique<TokenService>(std::move(*repository), std::move(*pepper), options);
 }
 

@@ -46,13 +46,21 @@ po::options_description serve_options(Config& c) {
         "failed authentications per IP or account before 429 (default 10)")(
         "auth-ban-seconds", po::value(&c.auth_ban_seconds)->value_name("SECONDS"),
         "how long a client or account gets 429 once past the limit (default 300)")(
-        "threads", po::value(&c.threads)->value_name("N"), "HTTP worker threads (default 4)");
+        "threads", po::value(&c.threads)->value_name("N"), "HTTP worker threads (default 4)")(
+        "oidc-admin", po::value(&c.oidc_admins)->value_name("NAME")->composing(),
+        "repeatable: an account that may add and remove trusted OIDC issuers through the API")(
+        "oidc-fetch-timeout", po::value(&c.oidc_fetch_timeout)->value_name("SECONDS"),
+        "total time for fetching an OIDC issuer's discovery document and JWKS (default 4)")(
+        "oidc-key-refresh", po::value(&c.oidc_key_refresh)->value_name("SECONDS"),
+        "at least this long between JWKS refetches for an unknown kid (default 30)")(
+        "oidc-sweep-interval", po::value(&c.oidc_sweep_interval)->value_name("SECONDS"),
+        "how often expired tokens of the OIDC exchange are deleted (default 60)");
     return d;
 }
 
 Result<void, std::string> parse(const std::vector<std::string>& args,
                                 const po::options_description& options, Config& config,
-                                std::vector<std::string>& positional) {
+                                std::vector<std::string>& positional, bool file_may_have_more) {
     try {
         po::options_description all = options;
         all.add_options()("args", po::value(&positional)->composing(), "");
@@ -65,7 +73,7 @@ Result<void, std::string> parse(const std::vector<std::string>& args,
             std::ifstream file(config.config_file);
             if (!file) return fail("cannot read config file " + config.config_file);
             // store() keeps the first value of each key, so flags win.
-            po::store(po::parse_config_file(file, options), vm);
+            po::store(po::parse_config_file(file, options, file_may_have_more), vm);
             po::notify(vm);
         }
     } catch (const po::error& e) {
@@ -94,6 +102,12 @@ Result<void, std::string> finalize(Config& c) {
     if (c.threads < 1 || c.threads > 64) return fail(std::string("--threads must be 1..64"));
     if (c.auth_fail_limit < 1) return fail(std::string("--auth-fail-limit must be >= 1"));
     if (c.auth_ban_seconds < 1) return fail(std::string("--auth-ban-seconds must be >= 1"));
+    if (c.oidc_fetch_timeout < 1 || c.oidc_fetch_timeout > 60)
+        return fail(std::string("--oidc-fetch-timeout must be 1..60 seconds"));
+    if (c.oidc_key_refresh < 0 || c.oidc_key_refresh > 3600)
+        return fail(std::string("--oidc-key-refresh must be 0..3600 seconds"));
+    if (c.oidc_sweep_interval < 1 || c.oidc_sweep_interval > 86400)
+        return fail(std::string("--oidc-sweep-interval must be 1..86400 seconds"));
     if (c.service.empty() || c.issuer.empty())
         return fail(std::string("--service and --issuer must not be empty"));
     return {};

@@ -29,6 +29,11 @@ struct Config {
     int auth_fail_limit = 10;
     int auth_ban_seconds = 300;
     int threads = 4;
+    // Keyless CI (docs/oidc.md).
+    std::vector<std::string> oidc_admins;  // may change trusted issuers through the API
+    int oidc_fetch_timeout = 4;            // seconds for an issuer's discovery + JWKS
+    int oidc_key_refresh = 30;             // seconds between unknown-kid refetches
+    int oidc_sweep_interval = 60;          // seconds between deletions of expired oidc tokens
 };
 
 // The options every command accepts (data dir, database, config, log level).
@@ -39,10 +44,13 @@ boost::program_options::options_description serve_options(Config& config);
 // Parses `args` (without the command words) against `options`, then the
 // config file named by --config (if any) with the same options, and fills
 // `config`. `positional` receives the words that are not options. Fails
-// with a message for unknown options, bad values or an unreadable file.
+// with a message for unknown options, bad values or an unreadable file;
+// with `file_may_have_more`, keys of the file that `options` does not know
+// are ignored (a command that takes only some of serve's settings).
 Result<void, std::string> parse(const std::vector<std::string>& args,
                                 const boost::program_options::options_description& options,
-                                Config& config, std::vector<std::string>& positional);
+                                Config& config, std::vector<std::string>& positional,
+                                bool file_may_have_more = false);
 
 // Resolves the defaults that depend on other settings (data dir, database,
 // key paths) and checks ranges (token ttl >= 60, threads 1..64, …).

@@ -20,9 +20,14 @@ struct AccountInfo {
     bool two_factor_enabled = false;
 };
 
-enum class GeneratedBy { manual, automatic };
-// "manual" or "auto" (the accessToken JSON value).
+// manual: POST /v2/access-tokens; automatic: desktop-generate (capped);
+// oidc: issued by the OIDC token exchange (short-lived, in neither cap,
+// listed apart, deleted after expiry).
+enum class GeneratedBy { manual, automatic, oidc };
+// "manual", "auto" or "oidc" (the accessToken JSON value).
 std::string_view to_string(GeneratedBy g);
+// The inverse of to_string; anything else is manual (rows of old patds).
+GeneratedBy parse_generated_by(std::string_view text);
 
 // The accessToken of the API, without the plaintext token (see CreatedToken).
 struct AccessTokenView {

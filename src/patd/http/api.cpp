@@ -19,6 +19,7 @@ Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions
     add_user_routes(m_router, m_ctx);
     add_access_token_routes(m_router, m_ctx);
     add_registry_token_routes(m_router, m_ctx);
+    add_oidc_routes(m_router, m_ctx);
 }
 
 Response Api::handle(Request& req) {

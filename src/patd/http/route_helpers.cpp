@@ -1,4 +1,5 @@
 #include "common/secret.hpp"
+#include "patd/http/parse.hpp"
 #include "patd/http/reply.hpp"
 #include "patd/http/routes.hpp"
 
@@ -69,6 +70,45 @@ std::string base_url(const ApiOptions& options, const Request& req) {
 
 void wipe_body(Request& req) {
     wipe_string(req.body);
+}
+
+nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t) {
+    return t ? nlohmann::json(patd::format_rfc3339(*t)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json token_json(const patd::AccessTokenView& v, std::string_view token) {
+    return {{"uuid", v.uuid},
+            {"client_id", v.client_id},
+            {"creator_ip", v.creator_ip},
+            {"creator_ua", v.creator_ua},
+            {"created_at", patd::format_rfc3339(v.created_at)},
+            {"last_used", time_or_null(v.last_used)},
+            {"generated_by", patd::to_string(v.generated_by)},
+            {"is_active", v.is_active},
+            {"token", token},
+            {"token_label", v.token_label},
+            {"scopes", nlohmann::json::array({patd::to_string(v.scope)})},
+            {"expires_at", time_or_null(v.expires_at)}};
+}
+
+Response authentication_required(const char* scheme) {
+    auto res = error_reply(401, "authentication required");
+    res.headers.emplace_back("WWW-Authenticate", std::string(scheme) + " realm=\"patd\"");
+    return res;
+}
+
+std::optional<patd::Principal> session(RouteContext& ctx, const Request& req, Response& error) {
+    auto bearer = parse_bearer_auth(req.header("authorization"));
+    if (!bearer) {
+        error = authentication_required("Bearer");
+        return std::nullopt;
+    }
+    auto who = ctx.service.authenticate_session(bearer->reveal());
+    if (!who) {
+        error = service_error(who.error());
+        return std::nullopt;
+    }
+    return std::move(*who);
 }
 
 }  // namespace pat::http

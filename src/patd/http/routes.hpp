@@ -47,6 +47,10 @@ void add_access_token_routes(Router& router, RouteContext& ctx);
 void add_registry_token_routes(Router& router, RouteContext& ctx);
 // GET /healthz, GET /metrics.
 void add_ops_routes(Router& router, RouteContext& ctx);
+// Keyless CI (docs/oidc.md): POST /v2/oidc/token and /v2/oidc/revoke, and
+// /v2/oidc/issuers, /v2/oidc/policies (GET /v2/oidc/tokens is with the
+// access-token routes).
+void add_oidc_routes(Router& router, RouteContext& ctx);
 
 // --- helpers shared by the route files ---------------------------------------
 
@@ -64,5 +68,14 @@ std::optional<nlohmann::json> json_object_body(const Request& req, Response& err
 std::string base_url(const ApiOptions& options, const Request& req);
 // Wipes the body of a request that carried a secret (password, code).
 void wipe_body(Request& req);
+// An RFC 3339 string, or JSON null.
+nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t);
+// The accessToken shape; `token` is the plaintext only in a creation reply.
+nlohmann::json token_json(const patd::AccessTokenView& view, std::string_view token = {});
+// 401 {"detail":"authentication required"} with WWW-Authenticate: `scheme`.
+Response authentication_required(const char* scheme);
+// The caller of a management route, from `Authorization: Bearer <session>`;
+// nullopt with `error` set (401, 403…) when there is none.
+std::optional<patd::Principal> session(RouteContext& ctx, const Request& req, Response& error);
 
 }  // namespace pat::http

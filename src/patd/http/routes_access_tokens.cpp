@@ -12,47 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json time_or_null(const std::optional<patd::Timestamp>& t) {
-    return t ? json(patd::format_rfc3339(*t)) : json(nullptr);
-}
-
-// The accessToken shape; `token` is the plaintext only in a creation reply.
-json token_json(const patd::AccessTokenView& v, std::string_view token = {}) {
-    return {{"uuid", v.uuid},
-            {"client_id", v.client_id},
-            {"creator_ip", v.creator_ip},
-            {"creator_ua", v.creator_ua},
-            {"created_at", patd::format_rfc3339(v.created_at)},
-            {"last_used", time_or_null(v.last_used)},
-            {"generated_by", patd::to_string(v.generated_by)},
-            {"is_active", v.is_active},
-            {"token", token},
-            {"token_label", v.token_label},
-            {"scopes", json::array({patd::to_string(v.scope)})},
-            {"expires_at", time_or_null(v.expires_at)}};
-}
-
-Response authentication_required(const char* scheme) {
-    auto res = error_reply(401, "authentication required");
-    res.headers.emplace_back("WWW-Authenticate", std::string(scheme) + " realm=\"patd\"");
-    return res;
-}
-
-// The caller of a management route, from `Authorization: Bearer <session>`.
-std::optional<patd::Principal> session(RouteContext& ctx, const Request& req, Response& error) {
-    auto bearer = parse_bearer_auth(req.header("authorization"));
-    if (!bearer) {
-        error = authentication_required("Bearer");
-        return std::nullopt;
-    }
-    auto who = ctx.service.authenticate_session(bearer->reveal());
-    if (!who) {
-        error = service_error(who.error());
-        return std::nullopt;
-    }
-    return std::move(*who);
-}
-
 std::optional<long long> parse_positive(const std::optional<std::string>& text,
                                         long long fallback) {
     if (!text) return fallback;
@@ -63,7 +22,9 @@ std::optional<long long> parse_positive(const std::optional<std::string>& text,
     return value;
 }
 
-Response list(RouteContext& ctx, Request& req) {
+// GET /v2/access-tokens (manual and auto-generated) or, with `oidc`,
+// GET /v2/oidc/tokens (issued by the OIDC exchange): the same page shape.
+Response list(RouteContext& ctx, Request& req, bool oidc) {
     Response error;
     auto who = session(ctx, req, error);
     if (!who) return error;
@@ -75,10 +36,13 @@ Response list(RouteContext& ctx, Request& req) {
     if (!page) bad["page"] = "must be an integer";
     if (!size) bad["page_size"] = "must be an integer";
     if (!bad.empty()) return validation_error("invalid pagination", bad);
-    auto result = ctx.service.list_tokens(*who, patd::PageRequest{*page, *size});
+    const patd::PageRequest request{*page, *size};
+    auto result =
+        oidc ? ctx.service.list_oidc_tokens(*who, request) : ctx.service.list_tokens(*who, request);
     if (!result) return service_error(result.error());
     const std::string base = base_url(ctx.options, req) +
-                             "/v2/access-tokens?page_size=" + std::to_string(*size) + "&page=";
+                             (oidc ? "/v2/oidc/tokens" : "/v2/access-tokens") +
+                             "?page_size=" + std::to_string(*size) + "&page=";
     json results = json::array();
     for (const auto& view : result->results) results.push_back(token_json(view));
     return json_reply(
@@ -224,7 +188,9 @@ Response usage(RouteContext& ctx, Request& req) {
 
 void add_access_token_routes(Router& router, RouteContext& ctx) {
     const std::string base = "/v2/access-tokens";
-    router.add("GET", base, [&ctx](Request& r, const PathParams&) { return list(ctx, r); });
+    router.add("GET", base, [&ctx](Request& r, const PathParams&) { return list(ctx, r, false); });
+    router.add("GET", "/v2/oidc/tokens",
+               [&ctx](Request& r, const PathParams&) { return list(ctx, r, true); });
     router.add("POST", base, [&ctx](Request& r, const PathParams&) { return create(ctx, r); });
     router.add("POST", base + "/desktop-generate",
                [&ctx](Request& r, const PathParams&) { return desktop_generate(ctx, r); });

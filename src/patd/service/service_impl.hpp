@@ -4,11 +4,13 @@
 // registry_grant.cpp). Not part of the public interface.
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <semaphore>
 #include <string>
 
 #include "patd/crypto/keys.hpp"
+#include "patd/oidc/key_cache.hpp"
 #include "patd/service/last_used.hpp"
 #include "patd/service/rate_limiter.hpp"
 #include "patd/service/token_service.hpp"
@@ -32,6 +34,9 @@ struct TokenService::Impl {
     RandomSource& random;
     RateLimiter limiter;
     LastUsedCoalescer last_used;
+    oidc::KeyCache oidc_keys;
+    std::mutex sweep_mutex;
+    Timestamp last_sweep{};
 
     // Bounds concurrent Argon2id work (see ServiceOptions).
     std::counting_semaphore<1024> password_gate;
@@ -62,6 +67,15 @@ struct TokenService::Impl {
     // routes a PAT calls with Basic auth).
     SResult<AuthenticatedPat> authenticate_pat_request(const BasicCredentials& credentials,
                                                        const ClientInfo& client);
+    // Validates `page` and turns one listing from `list(offset, limit)` into
+    // the API's page.
+    SResult<TokenPage> token_page(
+        PageRequest page, const std::function<SResult<TokenListing>(long long, long long)>& list);
+    // Inserts a new token for `account_id` with a fresh secret, digest and
+    // uuid (and evicts surplus auto-generated tokens in the same transaction).
+    SResult<CreatedToken> insert_new_token(std::int64_t account_id, TokenRecord t,
+                                           const ClientInfo& client);
+
     // Checks username + password (Argon2id; a dummy hash is verified for
     // unknown users so timing does not reveal which names exist).
     SResult<AccountRecord> authenticate_password(std::string_view username,

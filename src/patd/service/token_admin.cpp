@@ -26,35 +26,36 @@ Error token_not_found() {
     return not_found("access token not found");
 }
 
-SResult<CreatedToken> insert_new(TokenService::Impl& s, const Principal& who, TokenRecord t,
-                                 const ClientInfo& client) {
-    t.account_id = who.account_id;
+}  // namespace
+
+SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_id, TokenRecord t,
+                                                           const ClientInfo& client) {
+    t.account_id = account_id;
     t.client_id = client.client_id.empty() ? std::string(k_default_client_id) : client.client_id;
     t.creator_ip = client.ip;
     t.creator_ua = client.user_agent;
-    t.created_at = s.now();
+    t.created_at = now();
     t.is_active = true;
-    Secret token = generate_token(s.options.token_prefix, s.random);
-    t.digest = s.keys.token_digest(token.reveal());
-    t.uuid = s.new_uuid();
+    Secret token = generate_token(options.token_prefix, random);
+    t.digest = keys.token_digest(token.reveal());
+    t.uuid = new_uuid();
     const std::optional<int> max_auto = t.generated_by == GeneratedBy::automatic
-                                            ? std::optional(s.options.max_auto_tokens)
+                                            ? std::optional(options.max_auto_tokens)
                                             : std::nullopt;
-    auto stored = s.repository->insert_token(t, max_auto);
+    auto stored = repository->insert_token(t, max_auto);
     if (!stored) return fail(std::move(stored).error());
-    ++s.tokens_created;
-    return CreatedToken{s.view_of(*stored), std::move(token)};
+    ++tokens_created;
+    return CreatedToken{view_of(*stored), std::move(token)};
 }
-}  // namespace
 
-SResult<TokenPage> TokenService::list_tokens(const Principal& who, PageRequest page) {
-    if (auto r = require_password_session(who); !r) return fail(std::move(r).error());
+SResult<TokenPage> TokenService::Impl::token_page(
+    PageRequest page, const std::function<SResult<TokenListing>(long long, long long)>& list) {
     if (page.page < 1 || page.page > 1'000'000'000)
         return fail(bad_request("page", "must be a number >= 1"));
     if (page.page_size < 1 || page.page_size > k_max_page_size)
         return fail(bad_request("page_size", "must be a number from 1 to 100"));
     const long long offset = (page.page - 1) * page.page_size;
-    auto listing = m_impl->repository->list_tokens(who.account_id, offset, page.page_size);
+    auto listing = list(offset, page.page_size);
     if (!listing) return fail(std::move(listing).error());
     TokenPage out;
     out.count = listing->count;
@@ -62,8 +63,15 @@ SResult<TokenPage> TokenService::list_tokens(const Principal& who, PageRequest p
     out.has_previous = page.page > 1;
     out.has_next = offset + static_cast<long long>(listing->rows.size()) < listing->count;
     out.results.reserve(listing->rows.size());
-    for (const auto& row : listing->rows) out.results.push_back(m_impl->view_of(row));
+    for (const auto& row : listing->rows) out.results.push_back(view_of(row));
     return out;
+}
+
+SResult<TokenPage> TokenService::list_tokens(const Principal& who, PageRequest page) {
+    if (auto r = require_password_session(who); !r) return fail(std::move(r).error());
+    return m_impl->token_page(page, [&](long long offset, long long limit) {
+        return m_impl->repository->list_tokens(who.account_id, offset, limit);
+    });
 }
 
 SResult<CreatedToken> TokenService::create_token(const Principal& who,
@@ -87,7 +95,7 @@ SResult<CreatedToken> TokenService::create_token(const Principal& who,
     t.scope = *scope;
     t.generated_by = GeneratedBy::manual;
     t.expires_at = request.expires_at;
-    return insert_new(*m_impl, who, std::move(t), client);
+    return m_impl->insert_new_token(who.account_id, std::move(t), client);
 }
 
 SResult<CreatedToken> TokenService::desktop_generate(const Principal& who,
@@ -97,7 +105,7 @@ SResult<CreatedToken> TokenService::desktop_generate(const Principal& who,
     t.label = std::string(k_desktop_label);
     t.scope = TokenScope::admin;
     t.generated_by = GeneratedBy::automatic;
-    return insert_new(*m_impl, who, std::move(t), client);
+    return m_impl->insert_new_token(who.account_id, std::move(t), client);
 }
 
 SResult<AccessTokenView> TokenService::get_token(const Principal& who, std::string_view uuid) {

@@ -10,6 +10,15 @@
 
 namespace pat::patd {
 
+namespace {
+oidc::KeyCacheOptions key_cache_options(const OidcServiceOptions& o) {
+    oidc::KeyCacheOptions out;
+    out.limits.deadline = o.fetch_timeout;
+    out.refresh_interval = o.refresh_interval;
+    return out;
+}
+}  // namespace
+
 TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, ServiceOptions opts,
                          const Clock& c, RandomSource& r)
     : repository(std::move(repo)),
@@ -19,6 +28,8 @@ TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, Servic
       random(r),
       limiter(options.rate_limit, c),
       last_used(*repository, c, options.last_used_interval),
+      oidc_keys(options.oidc.fetcher ? options.oidc.fetcher : oidc::make_curl_fetcher(),
+                key_cache_options(options.oidc), c),
       password_gate(std::clamp(options.max_concurrent_password_hashes, 1, 1024)) {}
 
 std::string TokenService::Impl::new_uuid() {
@@ -125,7 +136,21 @@ void TokenService::flush() {
 }
 
 std::string_view to_string(GeneratedBy g) {
-    return g == GeneratedBy::manual ? "manual" : "auto";
+    switch (g) {
+        case GeneratedBy::automatic:
+            return "auto";
+        case GeneratedBy::oidc:
+            return "oidc";
+        case GeneratedBy::manual:
+            break;
+    }
+    return "manual";
+}
+
+GeneratedBy parse_generated_by(std::string_view text) {
+    if (text == "auto") return GeneratedBy::automatic;
+    if (text == "oidc") return GeneratedBy::oidc;
+    return GeneratedBy::manual;
 }
 
 }  // namespace pat::patd

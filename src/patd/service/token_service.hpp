@@ -19,11 +19,28 @@
 #include "patd/crypto/password.hpp"
 #include "patd/crypto/random.hpp"
 #include "patd/domain/error.hpp"
+#include "patd/domain/oidc_types.hpp"
 #include "patd/domain/types.hpp"
+#include "patd/oidc/fetcher.hpp"
 #include "patd/service/rate_limiter.hpp"
 #include "patd/store/repository.hpp"
 
 namespace pat::patd {
+
+// Keyless CI (docs/oidc.md).
+struct OidcServiceOptions {
+    // Accounts that may add and remove trusted issuers through the API (the
+    // CLI always may); everyone signed in may list them.
+    std::vector<std::string> admins;
+    // Total time for fetching an issuer's discovery document and JWKS.
+    std::chrono::milliseconds fetch_timeout{4000};
+    // At least this long between JWKS refetches caused by an unknown kid.
+    std::chrono::seconds refresh_interval{30};
+    // How often expired oidc tokens and jti entries are deleted.
+    std::chrono::seconds sweep_interval{60};
+    // null = libcurl; tests inject a fake.
+    std::shared_ptr<oidc::Fetcher> fetcher;
+};
 
 struct ServiceOptions {
     std::string token_prefix = "dckr_pat_";
@@ -39,6 +56,7 @@ struct ServiceOptions {
     int max_concurrent_password_hashes = 2;
     std::string totp_issuer = "patd";  // shown by authenticator apps
     int max_auto_tokens = 5;
+    OidcServiceOptions oidc;
 };
 
 class TokenService {
@@ -105,6 +123,48 @@ class TokenService {
     // never granted. Too little access is an empty grant, not an error.
     SResult<Grant> registry_grant(const GrantRequest& request);
 
+    // --- keyless CI: issuers, trust policies, the exchange (docs/oidc.md) ------
+    // CLI forms (the operator): no principal.
+    // URL: https (http only on loopback), no query/fragment; audience
+    // default k_oidc_default_audience. conflict when the URL is trusted already.
+    SResult<OidcIssuer> add_oidc_issuer(std::string_view url, std::string_view audience);
+    SResult<std::vector<OidcIssuer>> list_oidc_issuers();
+    // By URL or id; conflict while policies name it; not_found.
+    SResult<void> remove_oidc_issuer(std::string_view url_or_id);
+    // At least one claim condition that is not only wildcards; scope
+    // required (public_read refused); ttl k_oidc_min_ttl..k_oidc_max_ttl.
+    SResult<OidcPolicy> add_oidc_policy(const NewOidcPolicy& policy);
+    // All policies, or those of one account (not_found for an unknown one).
+    SResult<std::vector<OidcPolicy>> list_oidc_policies(std::optional<std::string_view> account);
+    SResult<void> remove_oidc_policy(std::string_view id);
+
+    // API forms. Password session only (forbidden_pat_session); issuers are
+    // listed to everyone signed in, changed only by OidcServiceOptions::admins
+    // (unauthorized otherwise); policies are the caller's own.
+    SResult<OidcIssuer> add_oidc_issuer(const Principal& who, std::string_view url,
+                                        std::string_view audience);
+    SResult<std::vector<OidcIssuer>> list_oidc_issuers(const Principal& who);
+    SResult<void> remove_oidc_issuer(const Principal& who, std::string_view id);
+    SResult<OidcPolicy> add_oidc_policy(const Principal& who, NewOidcPolicy policy);
+    SResult<std::vector<OidcPolicy>> list_oidc_policies(const Principal& who);
+    SResult<void> remove_oidc_policy(const Principal& who, std::string_view id);
+    // The caller's oidc tokens (listed apart from list_tokens).
+    SResult<TokenPage> list_oidc_tokens(const Principal& who, PageRequest page);
+
+    // POST /v2/oidc/token: verifies the ID token (signature RS256/ES256 with
+    // the issuer's JWKS, iss, aud, exp/nbf/iat with a small skew, jti not
+    // seen before) and finds the policy its claims match, then issues a PAT
+    // (generated_by oidc, the policy's scope and lifetime). Refusals are
+    // unauthorized (bad_request for a malformed request) with a message
+    // naming the failed check; an issuer whose keys cannot be fetched is
+    // unavailable. Each outcome is logged as one structured line (claims,
+    // never the token).
+    SResult<OidcExchangeResult> exchange_oidc_token(const OidcExchangeRequest& request);
+    // RFC 7009-style revocation by the token itself: deletes an oidc token.
+    // ok for an unknown token (nothing to revoke); bad_request for a token
+    // that is not from the exchange.
+    SResult<void> revoke_oidc_token(const Secret& token, const ClientInfo& client);
+
     // --- operations --------------------------------------------------------------
     // ok when the database answers, else unavailable.
     SResult<void> health();
@@ -114,6 +174,9 @@ class TokenService {
     void flush_due();
     // Writes every pending last-used value (call on SIGTERM/SIGINT before exit).
     void flush();
+    // Deletes expired oidc tokens and jti entries, at most once per
+    // OidcServiceOptions::sweep_interval (call it from the same timer).
+    void sweep_expired();
 
     // Opaque state (service_impl.hpp), public only so the per-area source
     // files can name it.

@@ -20,6 +20,7 @@
 #include "patd/domain/scope.hpp"
 #include "patd/domain/time.hpp"
 #include "patd/domain/types.hpp"
+#include "patd/store/oidc_store.hpp"
 
 namespace pat::patd {
 
@@ -82,6 +83,8 @@ class Repository {
     // nullopt when no such token or it belongs to another account.
     virtual SResult<std::optional<TokenRecord>> find_token(std::int64_t account_id,
                                                            std::string_view uuid) = 0;
+    // Manual and auto-generated tokens only; oidc tokens are listed by
+    // oidc().list_tokens and counted in neither.
     virtual SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
                                               long long limit) = 0;
     // Inserts `token`. When `max_auto` is set and the token is auto-generated,
@@ -101,6 +104,9 @@ class Repository {
 
     // Cheap round trip to the database (for /healthz).
     virtual SResult<void> ping() = 0;
+
+    // Issuers, trust policies, the jti replay cache and oidc tokens.
+    virtual OidcStore& oidc() = 0;
 };
 
 // Opens a repository from a URL and runs pending schema migrations:

@@ -54,6 +54,9 @@ class SpyRepository final : public Repository {
         ++last_used_writes;
         return m_inner->update_last_used(e);
     }
+    OidcStore& oidc() override {
+        return m_inner->oidc();
+    }
 
   private:
     std::unique_ptr<Repository> m_inner;

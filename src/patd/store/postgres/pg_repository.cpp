@@ -1,7 +1,7 @@
 #include "patd/store/postgres/pg_repository.hpp"
 
-#include "common/log.hpp"
-#include "patd/store/connection_pool.hpp"
+#include "patd/store/postgres/pg_call.hpp"
+#include "patd/store/postgres/pg_oidc_store.hpp"
 #include "patd/store/postgres/pg_schema.hpp"
 
 namespace pat::patd {
@@ -10,26 +10,13 @@ namespace {
 using pg::bytes;
 using pg::Connection;
 using pg::param;
-using pg::PgError;
+using pg::Pool;
 using pg::Rows;
 using pg::Transaction;
-using Pool = ConnectionPool<Connection>;
+using pg::with_connection;
 
 #define PATD_PG_SELECT_TOKEN "SELECT " PATD_PG_TOKEN_COLUMNS " FROM tokens t"
 #define PATD_PG_SELECT_ACCOUNT "SELECT " PATD_PG_ACCOUNT_COLUMNS " FROM accounts a"
-
-template <class T, class F>
-SResult<T> with_connection(Pool& pool, F&& body) {
-    try {
-        auto lease = pool.acquire();
-        return body(*lease);
-    } catch (const PgError& e) {
-        if (e.is_unique_violation()) return fail(conflict("already exists"));
-        log::error(std::string("database: ") + e.what());
-        if (e.is_connection_failure()) return fail(unavailable("the database does not answer"));
-        return fail(internal_error("database error"));
-    }
-}
 
 std::optional<std::int64_t> micros(const std::optional<Timestamp>& t) {
     if (!t) return std::nullopt;
@@ -48,7 +35,8 @@ std::optional<TokenRecord> first_token(const Rows& r) {
 
 class PgRepository final : public Repository {
   public:
-    PgRepository(const std::string& uri, std::size_t n) : m_pool(connect_all(uri, n)) {
+    PgRepository(const std::string& uri, std::size_t n)
+        : m_pool(connect_all(uri, n)), m_oidc(m_pool) {
         auto lease = m_pool.acquire();
         pg::migrate(*lease);
     }
@@ -143,23 +131,7 @@ class PgRepository final : public Repository {
     SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
                                       long long limit) override {
         return with_connection<TokenListing>(m_pool, [&](Connection& c) {
-            // Counts and rows from one snapshot.
-            Transaction tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-            TokenListing out;
-            const Rows n = c.exec(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE is_active) FROM tokens WHERE account_id = "
-                "$1",
-                {param(account_id)});
-            out.count = n.int_at(0, 0);
-            out.active_count = n.int_at(0, 1);
-            const Rows r = c.exec(
-                PATD_PG_SELECT_TOKEN
-                " WHERE t.account_id = $1 ORDER BY t.created_at DESC, t.id DESC "
-                "LIMIT $2 OFFSET $3",
-                {param(account_id), param(std::int64_t{limit}), param(std::int64_t{offset})});
-            for (int i = 0; i < r.size(); ++i) out.rows.push_back(pg::token_from(r, i));
-            tx.commit();
-            return out;
+            return pg::list_tokens(c, account_id, /*oidc=*/false, offset, limit);
         });
     }
 
@@ -235,6 +207,8 @@ class PgRepository final : public Repository {
         return {};
     }
 
+    OidcStore& oidc() override { return m_oidc; }
+
   private:
     static std::vector<std::unique_ptr<Connection>> connect_all(const std::string& uri,
                                                                 std::size_t n) {
@@ -252,6 +226,7 @@ class PgRepository final : public Repository {
     }
 
     Pool m_pool;
+    pg::PgOidcStore m_oidc;
 };
 }  // namespace
 

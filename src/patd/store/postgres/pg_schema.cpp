@@ -7,7 +7,7 @@ namespace pat::patd::pg {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 1> k_migrations = {
+constexpr std::array<const char*, 2> k_migrations = {
     R"sql(
 CREATE TABLE accounts (
   id             BIGSERIAL PRIMARY KEY,
@@ -35,6 +35,36 @@ CREATE TABLE tokens (
   last_used    BIGINT
 );
 CREATE INDEX tokens_by_account ON tokens(account_id, created_at DESC, id DESC);
+)sql",
+    // 2: keyless CI (docs/oidc.md), as in the SQLite store.
+    R"sql(
+CREATE TABLE oidc_issuers (
+  id         BIGSERIAL PRIMARY KEY,
+  uuid       TEXT   NOT NULL UNIQUE,
+  url        TEXT   NOT NULL UNIQUE,
+  audience   TEXT   NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE oidc_policies (
+  id          BIGSERIAL PRIMARY KEY,
+  uuid        TEXT   NOT NULL UNIQUE,
+  account_id  BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  issuer_id   BIGINT NOT NULL REFERENCES oidc_issuers(id),
+  claims      TEXT   NOT NULL,
+  scope       TEXT   NOT NULL,
+  ttl_seconds BIGINT NOT NULL,
+  created_at  BIGINT NOT NULL
+);
+CREATE INDEX oidc_policies_by_issuer ON oidc_policies(issuer_id);
+CREATE INDEX oidc_policies_by_account ON oidc_policies(account_id);
+CREATE TABLE oidc_jti (
+  issuer_id  BIGINT NOT NULL REFERENCES oidc_issuers(id) ON DELETE CASCADE,
+  jti        TEXT   NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (issuer_id, jti)
+);
+CREATE INDEX oidc_jti_by_expiry ON oidc_jti(expires_at);
+CREATE INDEX tokens_by_kind_expiry ON tokens(generated_by, expires_at);
 )sql",
 };
 
@@ -92,8 +122,7 @@ TokenRecord token_from(const Rows& r, int row, int first) {
     if (!scope) throw std::runtime_error("corrupt token row: unknown scope");
     t.scope = *scope;
     t.is_active = r.bool_at(row, first + 6);
-    t.generated_by =
-        r.text_at(row, first + 7) == "auto" ? GeneratedBy::automatic : GeneratedBy::manual;
+    t.generated_by = parse_generated_by(r.text_at(row, first + 7));
     t.client_id = r.text_at(row, first + 8);
     t.creator_ip = r.text_at(row, first + 9);
     t.creator_ua = r.text_at(row, first + 10);
@@ -101,6 +130,26 @@ TokenRecord token_from(const Rows& r, int row, int first) {
     if (const auto e = r.optional_int_at(row, first + 12)) t.expires_at = from_micros(*e);
     if (const auto l = r.optional_int_at(row, first + 13)) t.last_used = from_micros(*l);
     return t;
+}
+
+TokenListing list_tokens(Connection& c, std::int64_t account_id, bool oidc, long long offset,
+                         long long limit) {
+    Transaction tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    TokenListing out;
+    const Rows n = c.exec(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE is_active) FROM tokens WHERE account_id = $1 "
+        "AND (generated_by = 'oidc') = $2",
+        {param(account_id), param(oidc)});
+    out.count = n.int_at(0, 0);
+    out.active_count = n.int_at(0, 1);
+    const Rows r = c.exec(
+        "SELECT " PATD_PG_TOKEN_COLUMNS
+        " FROM tokens t WHERE t.account_id = $1 AND (t.generated_by = 'oidc') = $2 "
+        "ORDER BY t.created_at DESC, t.id DESC LIMIT $3 OFFSET $4",
+        {param(account_id), param(oidc), param(std::int64_t{limit}), param(std::int64_t{offset})});
+    for (int i = 0; i < r.size(); ++i) out.rows.push_back(token_from(r, i));
+    tx.commit();
+    return out;
 }
 
 }  // namespace pat::patd::pg

@@ -25,5 +25,10 @@ void migrate(Connection& c);
 
 AccountRecord account_from(const Rows& rows, int row, int first = 0);
 TokenRecord token_from(const Rows& rows, int row, int first = 0);
+// One page of the account's tokens, newest first, with the counts: the
+// OIDC exchange's tokens when `oidc`, else the manual and auto-generated
+// ones (read in one snapshot).
+TokenListing list_tokens(Connection& c, std::int64_t account_id, bool oidc, long long offset,
+                         long long limit);
 
 }  // namespace pat::patd::pg

@@ -10,7 +10,7 @@ namespace pat::patd::sqlite {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 1> k_migrations = {
+constexpr std::array<const char*, 2> k_migrations = {
     // 1: accounts and tokens. Times are microseconds since the Unix epoch (UTC).
     R"sql(
 CREATE TABLE accounts (
@@ -39,6 +39,37 @@ CREATE TABLE tokens (
   last_used    INTEGER
 );
 CREATE INDEX tokens_by_account ON tokens(account_id, created_at DESC, id DESC);
+)sql",
+    // 2: keyless CI (docs/oidc.md): trusted issuers, trust policies, the jti
+    // replay cache; oidc tokens are swept by expiry.
+    R"sql(
+CREATE TABLE oidc_issuers (
+  id         INTEGER PRIMARY KEY,
+  uuid       TEXT    NOT NULL UNIQUE,
+  url        TEXT    NOT NULL UNIQUE,
+  audience   TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE oidc_policies (
+  id          INTEGER PRIMARY KEY,
+  uuid        TEXT    NOT NULL UNIQUE,
+  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  issuer_id   INTEGER NOT NULL REFERENCES oidc_issuers(id),
+  claims      TEXT    NOT NULL,
+  scope       TEXT    NOT NULL,
+  ttl_seconds INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX oidc_policies_by_issuer ON oidc_policies(issuer_id);
+CREATE INDEX oidc_policies_by_account ON oidc_policies(account_id);
+CREATE TABLE oidc_jti (
+  issuer_id  INTEGER NOT NULL REFERENCES oidc_issuers(id) ON DELETE CASCADE,
+  jti        TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (issuer_id, jti)
+);
+CREATE INDEX oidc_jti_by_expiry ON oidc_jti(expires_at);
+CREATE INDEX tokens_by_kind_expiry ON tokens(generated_by, expires_at);
 )sql",
 };
 

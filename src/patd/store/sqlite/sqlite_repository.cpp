@@ -4,34 +4,19 @@
 #include <shared_mutex>
 #include <unordered_map>
 
-#include "common/log.hpp"
-#include "patd/store/connection_pool.hpp"
 #include "patd/store/sqlite/migrations.hpp"
+#include "patd/store/sqlite/sqlite_call.hpp"
 #include "patd/store/sqlite/sqlite_db.hpp"
+#include "patd/store/sqlite/sqlite_oidc_store.hpp"
 #include "patd/store/sqlite/sqlite_rows.hpp"
 
 namespace pat::patd {
 
 namespace {
 using sqlite::Connection;
-using Pool = ConnectionPool<Connection>;
-using sqlite::SqliteError;
+using sqlite::Pool;
 using sqlite::Transaction;
-
-// Runs `body` with a pooled connection; turns SQLite failures into Errors.
-template <class T, class F>
-SResult<T> with_connection(Pool& pool, F&& body) {
-    try {
-        auto lease = pool.acquire();
-        return body(*lease);
-    } catch (const SqliteError& e) {
-        if (e.is_unique_violation()) return fail(conflict("already exists"));
-        log::error(std::string("database: ") + e.what());
-        if (e.code() == SQLITE_BUSY || (e.code() & 0xFF) == SQLITE_BUSY)
-            return fail(unavailable("the database is busy"));
-        return fail(internal_error("database error"));
-    }
-}
+using sqlite::with_connection;
 
 std::vector<std::unique_ptr<Connection>> open_all(const std::string& path, bool uri,
                                                   std::size_t n) {
@@ -90,7 +75,7 @@ class TokenLookupCache {
 class SqliteRepository final : public Repository {
   public:
     SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
-        : m_pool(open_all(path, uri, pool_size)) {
+        : m_pool(open_all(path, uri, pool_size)), m_oidc(m_pool) {
         auto lease = m_pool.acquire();
         sqlite::migrate(*lease);
     }
@@ -214,25 +199,7 @@ class SqliteRepository final : public Repository {
     SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
                                       long long limit) override {
         return with_connection<TokenListing>(m_pool, [&](Connection& c) {
-            Transaction tx(c, false);  // counts and rows from one snapshot
-            TokenListing out;
-            {
-                auto s = c.prepare(
-                    "SELECT COUNT(*), COALESCE(SUM(is_active), 0) FROM tokens WHERE account_id = "
-                    "?");
-                s.bind(1, account_id);
-                if (s.step()) {
-                    out.count = s.int_at(0);
-                    out.active_count = s.int_at(1);
-                }
-            }
-            auto s = c.prepare(PATD_SELECT_TOKEN
-                               " WHERE account_id = ? ORDER BY created_at DESC, id DESC "
-                               "LIMIT ? OFFSET ?");
-            s.bind(1, account_id).bind(2, std::int64_t{limit}).bind(3, std::int64_t{offset});
-            while (s.step()) out.rows.push_back(sqlite::token_from(s));
-            tx.commit();
-            return out;
+            return sqlite::list_tokens(c, account_id, /*oidc=*/false, offset, limit);
         });
     }
 
@@ -309,6 +276,8 @@ class SqliteRepository final : public Repository {
         return {};
     }
 
+    OidcStore& oidc() override { return m_oidc; }
+
   private:
     // Clears the lookup cache when a write method returns (success or not:
     // a failed transaction may still have changed nothing, clearing is safe).
@@ -318,6 +287,7 @@ class SqliteRepository final : public Repository {
     };
 
     Pool m_pool;
+    sqlite::SqliteOidcStore m_oidc;
     TokenLookupCache m_token_cache;
 };
 }  // namespace

@@ -40,7 +40,7 @@ TokenRecord token_from(const Statement& s, int first) {
     if (!scope) throw std::runtime_error("corrupt token row: unknown scope");
     t.scope = *scope;
     t.is_active = s.int_at(first + 6) != 0;
-    t.generated_by = s.text_at(first + 7) == "auto" ? GeneratedBy::automatic : GeneratedBy::manual;
+    t.generated_by = parse_generated_by(s.text_at(first + 7));
     t.client_id = s.text_at(first + 8);
     t.creator_ip = s.text_at(first + 9);
     t.creator_ua = s.text_at(first + 10);
@@ -89,6 +89,30 @@ void evict_auto_tokens(Connection& c, std::int64_t account_id, int keep) {
         .bind(1, account_id)
         .bind(2, std::int64_t{keep})
         .run();
+}
+
+TokenListing list_tokens(Connection& c, std::int64_t account_id, bool oidc, long long offset,
+                         long long limit) {
+    Transaction tx(c, false);  // counts and rows from one snapshot
+    TokenListing out;
+    const std::int64_t kind = oidc ? 1 : 0;
+    {
+        auto s = c.prepare(
+            "SELECT COUNT(*), COALESCE(SUM(is_active), 0) FROM tokens WHERE account_id = ?1 AND "
+            "(generated_by = 'oidc') = ?2");
+        s.bind(1, account_id).bind(2, kind);
+        if (s.step()) {
+            out.count = s.int_at(0);
+            out.active_count = s.int_at(1);
+        }
+    }
+    auto s = c.prepare(PATD_SELECT_TOKEN
+                       " WHERE account_id = ?1 AND (generated_by = 'oidc') = ?2 "
+                       "ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4");
+    s.bind(1, account_id).bind(2, kind).bind(3, std::int64_t{limit}).bind(4, std::int64_t{offset});
+    while (s.step()) out.rows.push_back(token_from(s));
+    tx.commit();
+    return out;
 }
 
 }  // namespace pat::patd::sqlite

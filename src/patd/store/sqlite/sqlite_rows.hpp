@@ -37,6 +37,11 @@ std::optional<TokenRecord> find_token(Connection& c, std::int64_t account_id,
                                       std::string_view uuid);
 // Inserts and returns the record with its new id (inside the caller's transaction).
 TokenRecord insert_token(Connection& c, const TokenRecord& t);
+// One page of the account's tokens, newest first, with the counts: the
+// OIDC exchange's tokens when `oidc`, else the manual and auto-generated
+// ones (read in one snapshot).
+TokenListing list_tokens(Connection& c, std::int64_t account_id, bool oidc, long long offset,
+                         long long limit);
 // Deletes the oldest auto-generated tokens of the account beyond `keep`.
 void evict_auto_tokens(Connection& c, std::int64_t account_id, int keep);
 
