@@ -114,4 +114,44 @@ std::string chunk_description(std::uint64_t generation, std::uint32_t index) {
     return buf;
 }
 
+std::string pending_description(std::uint64_t generation) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "pending:%016llx", static_cast<unsigned long long>(generation));
+    return buf;
+}
+
+namespace {
+
+// The 16 hex digits after `prefix`, followed by `rest_starts` (or the end
+// when it is NUL).
+std::optional<std::uint64_t> generation_after(std::string_view description, std::string_view prefix,
+                                              char rest_starts) {
+    constexpr std::size_t k_digits = 16;
+    if (!description.starts_with(prefix) || description.size() < prefix.size() + k_digits)
+        return std::nullopt;
+    const std::string_view hex = description.substr(prefix.size(), k_digits);
+    const std::string_view rest = description.substr(prefix.size() + k_digits);
+    if (rest_starts == '\0' ? !rest.empty() : (rest.empty() || rest.front() != rest_starts))
+        return std::nullopt;
+    std::uint64_t value = 0;
+    for (const char c : hex) {
+        int digit = -1;
+        if (c >= '0' && c <= '9') digit = c - '0';
+        if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+        if (digit < 0) return std::nullopt;
+        value = (value << 4) | static_cast<std::uint64_t>(digit);
+    }
+    return value;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> chunk_generation(std::string_view description) {
+    return generation_after(description, "chunk:", ':');
+}
+
+std::optional<std::uint64_t> pending_generation(std::string_view description) {
+    return generation_after(description, "pending:", '\0');
+}
+
 }  // namespace pat::platform::keyring_format

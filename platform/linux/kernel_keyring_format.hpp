@@ -11,6 +11,8 @@
 // metadata keep reading it; DCP1 reads back with empty metadata.
 // With chunk_count > 0 the secret is the concatenation of the payloads of
 // the `chunk:<generation as 16 hex digits>:<i>` keys, i = 0 … chunk_count-1.
+// While a store writes them, a `pending:<generation>` key says the chunks
+// are wanted although no credential key references them yet.
 
 #include <cstdint>
 #include <optional>
@@ -53,5 +55,14 @@ std::optional<Head> decode_head(std::string_view payload);
 
 // `chunk:<16 hex digits>:<index>`.
 std::string chunk_description(std::uint64_t generation, std::uint32_t index);
+
+// `pending:<16 hex digits>`: a store is writing the chunks of this
+// generation and has not committed its credential key yet.
+std::string pending_description(std::uint64_t generation);
+
+// The generation a `chunk:…` / `pending:…` description names; nullopt for
+// any other description.
+std::optional<std::uint64_t> chunk_generation(std::string_view description);
+std::optional<std::uint64_t> pending_generation(std::string_view description);
 
 }  // namespace pat::platform::keyring_format

@@ -10,11 +10,6 @@
 namespace pat::platform::keyring_io {
 namespace {
 
-// Possessor and owning user: view, read, write, search, link, setattr.
-// Without the user bits, a process whose session keyring does not link @u
-// (cron, systemd services, `keyctl session -`) could only "view" the keys.
-constexpr key_perm_t k_permissions = KEY_POS_ALL | KEY_USR_ALL;
-
 // Moves `id` from the thread keyring into `ring`. Falls back to link+unlink
 // on kernels without KEYCTL_MOVE (< 5.3), where `exclusive` is best effort.
 int move_from_thread(KeyId id, KeyId ring, bool exclusive) {
@@ -28,6 +23,16 @@ int move_from_thread(KeyId id, KeyId ring, bool exclusive) {
 }
 
 }  // namespace
+
+key_perm_t permissions(cred::KeyringParent parent) {
+    // User mode: without the user bits, a process whose session keyring does
+    // not link @u (cron, systemd services, `keyctl session -`) could only
+    // "view" the keys. Session mode: exactly that is the point, so nobody
+    // but a possessor (a process of this session) gets anything, not even
+    // "view" (the key is then absent from other sessions' /proc/keys).
+    if (parent == cred::KeyringParent::session) return KEY_POS_ALL;
+    return KEY_POS_ALL | KEY_USR_ALL;
+}
 
 bool is_gone(int err) {
     return err == ENOKEY || err == EKEYEXPIRED || err == EKEYREVOKED;
@@ -98,11 +103,11 @@ IoResult<std::optional<KeyId>> find_keyring(KeyId parent, std::string_view name)
     return std::optional<KeyId>();
 }
 
-IoResult<KeyId> create_keyring(KeyId parent, std::string_view name) {
+IoResult<KeyId> create_keyring(KeyId parent, std::string_view name, key_perm_t perm) {
     const std::string desc(name);
     const KeyId id = add_key("keyring", desc.c_str(), nullptr, 0, KEY_SPEC_THREAD_KEYRING);
     if (id < 0) return fail(errno);
-    int err = keyctl_setperm(id, k_permissions) == 0 ? move_from_thread(id, parent, true) : errno;
+    int err = keyctl_setperm(id, perm) == 0 ? move_from_thread(id, parent, true) : errno;
     if (err != 0) {
         keyctl_unlink(id, KEY_SPEC_THREAD_KEYRING);
         return fail(err);
@@ -112,11 +117,11 @@ IoResult<KeyId> create_keyring(KeyId parent, std::string_view name) {
 
 pat::Result<KeyId, cred::Error> create_and_move(const std::string& description,
                                                 std::string_view payload, KeyId ring,
-                                                unsigned timeout_seconds) {
+                                                unsigned timeout_seconds, key_perm_t perm) {
     const KeyId id = add_key("user", description.c_str(), payload.data(), payload.size(),
                              KEY_SPEC_THREAD_KEYRING);
     if (id < 0) return fail(keyring_error(errno, "storing a credential"));
-    int err = keyctl_setperm(id, k_permissions) == 0 ? 0 : errno;
+    int err = keyctl_setperm(id, perm) == 0 ? 0 : errno;
     if (err == 0 && timeout_seconds > 0 && keyctl_set_timeout(id, timeout_seconds) != 0)
         err = errno;
     if (err == 0) err = move_from_thread(id, ring, false);

@@ -10,6 +10,7 @@
 #include "credentials/metadata.hpp"
 #include "linux/kernel_keyring_format.hpp"
 #include "linux/kernel_keyring_io.hpp"
+#include "linux/kernel_keyring_sweep.hpp"
 
 namespace pat::platform {
 namespace {
@@ -39,7 +40,8 @@ std::uint64_t new_generation() {
 
 class KernelKeyringStore final : public cred::CredentialStore {
   public:
-    explicit KernelKeyringStore(KeyringOptions options) : m_options(options) {}
+    explicit KernelKeyringStore(KeyringOptions options)
+        : m_options(options), m_permissions(keyring_io::permissions(options.parent)) {}
 
     Result<void> add(const cred::Credentials& creds) override {
         const std::string description = head_description(creds.server_url);
@@ -60,6 +62,11 @@ class KernelKeyringStore final : public cred::CredentialStore {
         auto ring = find_ring(true);
         if (!ring) return fail(std::move(ring).error());
         const KeyId ring_id = **ring;
+        // A session keyring made by an older helper may still grant the
+        // user's other sessions access: narrow it (its old keys are narrowed
+        // when they are stored again).
+        if (m_options.parent == cred::KeyringParent::session)
+            keyctl_setperm(ring_id, m_permissions);
 
         std::optional<fmt::Head> old;
         if (auto old_id = keyring_io::search(ring_id, description); old_id && *old_id) {
@@ -72,30 +79,44 @@ class KernelKeyringStore final : public cred::CredentialStore {
         const std::string_view secret = creds.secret.reveal();
         head.secret_size = static_cast<std::uint32_t>(secret.size());
         std::vector<KeyId> chunks;
+        std::optional<KeyId> pending;  // marks our chunks as wanted until the commit
         if (head_size + secret.size() <= fmt::k_max_key_payload) {
             head.inline_secret.assign(secret);
         } else {
             head.generation = new_generation();
-            auto written = write_chunks(ring_id, head.generation, secret);
-            if (!written) return fail(std::move(written).error());
+            auto marker =
+                keyring_io::create_and_move(fmt::pending_description(head.generation), "1", ring_id,
+                                            k_chunk_grace_seconds, m_permissions);
+            if (!marker) return fail(std::move(marker).error());
+            pending = *marker;
+            auto written = write_chunks(ring_id, head.generation, secret, m_permissions);
+            if (!written) {
+                keyring_io::remove(*pending, ring_id);
+                return fail(std::move(written).error());
+            }
             chunks = std::move(written).value();
             head.chunk_count = static_cast<std::uint32_t>(chunks.size());
         }
         std::string payload = fmt::encode_head(head);
         wipe_string(head.inline_secret);
-        auto committed =
-            keyring_io::create_and_move(description, payload, ring_id, timeout_seconds());
+        auto committed = keyring_io::create_and_move(description, payload, ring_id,
+                                                     timeout_seconds(), m_permissions);
         wipe_string(payload);
         if (!committed) {
             for (KeyId id : chunks) keyring_io::remove(id, ring_id);
+            if (pending) keyring_io::remove(*pending, ring_id);
             return fail(std::move(committed).error());
         }
         // Set after the credential key's, so the chunks never expire first
         // (get() would then report a broken credential instead of none).
         for (KeyId id : chunks) keyctl_set_timeout(id, timeout_seconds());
+        if (pending) keyring_io::remove(*pending, ring_id);
         if (old && old->chunk_count > 0 && old->generation != head.generation) {
             drop_chunks(ring_id, *old);
         }
+        // A concurrent store of the same key may have committed between our
+        // read of `old` and our commit: its chunks are nobody's now.
+        drop_unreferenced_chunks(ring_id);
         return {};
     }
 
@@ -147,6 +168,7 @@ class KernelKeyringStore final : public cred::CredentialStore {
             return fail(keyring_error(err, "erasing a credential"));
         }
         if (head && head->chunk_count > 0) drop_chunks(**ring, *head);
+        drop_unreferenced_chunks(**ring);
         return {};
     }
 
@@ -194,7 +216,7 @@ class KernelKeyringStore final : public cred::CredentialStore {
             auto found = keyring_io::find_keyring(parent, k_keyring_name);
             if (!found) return fail(keyring_error(found.error(), "opening the keyring"));
             if (*found || !create) return *found;
-            auto made = keyring_io::create_keyring(parent, k_keyring_name);
+            auto made = keyring_io::create_keyring(parent, k_keyring_name, m_permissions);
             if (made) return std::optional<KeyId>(*made);
             // EEXIST: another helper created it first; use theirs.
             if (made.error() != EEXIST) {
@@ -213,12 +235,12 @@ class KernelKeyringStore final : public cred::CredentialStore {
     }
 
     static Result<std::vector<KeyId>> write_chunks(KeyId ring, std::uint64_t generation,
-                                                   std::string_view secret) {
+                                                   std::string_view secret, key_perm_t perm) {
         std::vector<KeyId> written;
         for (std::uint32_t i = 0; i * fmt::k_max_key_payload < secret.size(); ++i) {
             const auto piece = secret.substr(i * fmt::k_max_key_payload, fmt::k_max_key_payload);
             auto id = keyring_io::create_and_move(fmt::chunk_description(generation, i), piece,
-                                                  ring, k_chunk_grace_seconds);
+                                                  ring, k_chunk_grace_seconds, perm);
             if (!id) {
                 for (KeyId done : written) keyring_io::remove(done, ring);
                 return fail(std::move(id).error());
@@ -258,6 +280,7 @@ class KernelKeyringStore final : public cred::CredentialStore {
     }
 
     KeyringOptions m_options;
+    key_perm_t m_permissions;
 };
 
 }  // namespace

@@ -8,12 +8,17 @@
 // the session keyring (@s). Inside it, one `user` key per credential, named
 // `cred:<server key>`, holding username + secret (kernel_keyring_format.hpp).
 // A `user` key holds at most 32767 bytes, so larger secrets are split over
-// `chunk:<generation>:<n>` keys that the credential key points at.
+// `chunk:<generation>:<n>` keys that the credential key points at; after
+// every commit and erase, chunks nobody points at are dropped
+// (kernel_keyring_sweep.hpp).
 //
-// Every key and the keyring get explicit permissions (possessor and owning
-// user: view/read/write/search/link/setattr; group/other: nothing), because
-// a process whose session keyring does not link @u does not *possess* keys
-// reached through @u and the default permissions grant it only "view".
+// Every key and the keyring get explicit permissions. Under @u: possessor
+// and owning user view/read/write/search/link/setattr, group/other nothing,
+// because a process whose session keyring does not link @u does not
+// *possess* keys reached through @u and the default permissions grant it
+// only "view". Under @s: the same for the possessor only (the processes of
+// that session) and nothing for anyone else, so other processes of the same
+// user cannot read (or even see) the keys: that is what session mode is for.
 // Keys are created in the (possessed) thread keyring, given permissions
 // there, and then moved into place; a replace moves the new key over the old
 // one in a single kernel operation, so a failed replace never loses the

@@ -97,6 +97,23 @@ TEST_CASE("keyring format: damaged metadata blocks are rejected", "[keyring]") {
     CHECK_FALSE(fmt::decode_head(good.substr(0, good.size() - 1)));
 }
 
+TEST_CASE("keyring format: chunk and pending descriptions name their generation", "[keyring]") {
+    constexpr std::uint64_t gen = 0x00ff00ff00ff00ffULL;
+    CHECK(fmt::pending_description(gen) == "pending:00ff00ff00ff00ff");
+    CHECK(fmt::chunk_generation(fmt::chunk_description(gen, 12)) == gen);
+    CHECK(fmt::pending_generation(fmt::pending_description(gen)) == gen);
+    // Only exactly these shapes: the sweep must never take a credential key
+    // (or anyone else's key) for a chunk.
+    CHECK_FALSE(fmt::chunk_generation(fmt::pending_description(gen)));
+    CHECK_FALSE(fmt::pending_generation(fmt::chunk_description(gen, 0)));
+    CHECK_FALSE(fmt::chunk_generation("cred:chunk:00ff00ff00ff00ff:1"));
+    CHECK_FALSE(fmt::chunk_generation("chunk:00ff00ff00ff00f:1"));
+    CHECK_FALSE(fmt::chunk_generation("chunk:00ff00ff00ff00fg:1"));
+    CHECK_FALSE(fmt::chunk_generation("chunk:00ff00ff00ff00ff"));
+    CHECK_FALSE(fmt::pending_generation("pending:00ff00ff00ff00ffx"));
+    CHECK_FALSE(fmt::pending_generation("pending:00FF00FF00FF00FF"));
+}
+
 TEST_CASE("keyring format: foreign or damaged payloads are rejected", "[keyring]") {
     CHECK_FALSE(fmt::decode_head(""));
     CHECK_FALSE(fmt::decode_head("plain password"));
