@@ -5,6 +5,8 @@
 #include <atomic>
 #include <string>
 
+#include "common/terminal_text.hpp"
+
 namespace pat::log {
 namespace {
 
@@ -49,7 +51,8 @@ void write(Level lvl, std::string_view message) {
     std::string line;
     line.reserve(program().size() + message.size() + 16);
     line.append(program()).append(": ").append(level_name(lvl)).append(": ");
-    line.append(message).push_back('\n');
+    // Messages quote keys and service replies: no terminal controls.
+    line.append(terminal_safe(message)).push_back('\n');
     const char* p = line.data();
     std::size_t left = line.size();
     while (left > 0) {

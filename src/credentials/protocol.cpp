@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "common/terminal_text.hpp"
 #include "common/version.hpp"
 #include "credentials/json_codec.hpp"
 #include "credentials/server_url.hpp"
@@ -120,6 +121,9 @@ int write_error(std::ostream& out, std::string_view message) {
     for (char& c : line) {
         if (c == '\n' || c == '\r') c = ' ';
     }
+    // The docker CLI prints this line on the user's terminal: a key or a
+    // token service's reason in it must not carry terminal controls.
+    line = terminal_safe(line);
     if (line.empty()) line = "unknown error";
     out << line << '\n';
     return 1;

@@ -11,6 +11,7 @@
 // configuration would pick another store, ci login warns.
 #include <ostream>
 
+#include "common/terminal_text.hpp"
 #include "credentials/store_config.hpp"
 #include "helper/commands/ci_state.hpp"
 #include "helper/commands/cli_support.hpp"
@@ -147,8 +148,8 @@ int ci_login(const Args& args, CommandContext& ctx) {
                                 "cannot check --require: no token service found for " + server +
                                     " (set DOCKER_CREDENTIAL_PAT_BACKEND); nothing stored");
         }
-        ctx.err << "docker-credential-pat ci login: warning: no token service found for " << server
-                << "; the token was not validated\n";
+        ctx.err << "docker-credential-pat ci login: warning: no token service found for "
+                << terminal_safe(server) << "; the token was not validated\n";
     } else {
         std::set<std::string> missing;
         for (const auto& a : needed) {
@@ -188,7 +189,8 @@ int ci_login(const Args& args, CommandContext& ctx) {
     recorded.docker_config = entry.docker_config;
     recorded.added_helper = recorded.added_helper || entry.added_helper;
     if (auto saved = save_ci_state(ci_state_path(*config), state); !saved) {
-        ctx.err << "docker-credential-pat ci login: warning: " << saved.error().message
+        ctx.err << "docker-credential-pat ci login: warning: "
+                << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
     }
     if (platform::choose_store(*store_config, ctx.env) != platform::ChosenStore::keyring) {
@@ -207,11 +209,12 @@ int ci_login(const Args& args, CommandContext& ctx) {
                        .dump()
                 << '\n';
     } else {
-        ctx.out << "Stored the token for " << username << " at " << server << " in the "
-                << keyring_name(*store_config) << " for " << ttl_text << " (allows "
-                << join_actions(granted) << ")";
+        ctx.out << "Stored the token for " << terminal_safe(username) << " at "
+                << terminal_safe(server) << " in the " << keyring_name(*store_config) << " for "
+                << ttl_text << " (allows " << join_actions(granted) << ")";
         if (docker_config)
-            ctx.out << "; " << *docker_config << " uses docker-credential-pat for it";
+            ctx.out << "; " << terminal_safe(*docker_config)
+                    << " uses docker-credential-pat for it";
         ctx.out << '\n';
     }
     return 0;
@@ -264,7 +267,7 @@ int ci_logout(const Args& args, CommandContext& ctx) {
         if (it != state.end()) state.erase(it);
         done.push_back({{"server", s}, {"docker_config_entry_removed", unconfigured}});
         if (fmt == OutputFormat::table) {
-            ctx.out << "Removed the token for " << s
+            ctx.out << "Removed the token for " << terminal_safe(s)
                     << (unconfigured ? " and its credHelpers entry" : "") << '\n';
         }
     }

@@ -2,11 +2,14 @@
 
 #include <ostream>
 
+#include "common/terminal_text.hpp"
+
 namespace pat::helper::cmd {
 
 int report_error(CommandContext& ctx, std::string_view command, std::string_view message,
                  int code) {
-    ctx.err << "docker-credential-pat " << command << ": " << message << '\n';
+    // Messages quote keys, labels and service replies: no terminal controls.
+    ctx.err << "docker-credential-pat " << command << ": " << terminal_safe(message) << '\n';
     ctx.err.flush();
     return code;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/terminal_text.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
 #include "helper/commands/parse_values.hpp"
@@ -274,10 +275,11 @@ int run_doctor(const Args& args, CommandContext& ctx) {
     } else {
         for (const auto& f : findings) {
             const std::string tag = "[" + std::string(status_name(f.status)) + "]";
-            ctx.out << tag << std::string(7 - tag.size(), ' ') << f.check << ": " << f.detail
-                    << '\n';
+            // Keys and service replies appear in checks and details.
+            ctx.out << tag << std::string(7 - tag.size(), ' ') << terminal_safe(f.check) << ": "
+                    << terminal_safe(f.detail) << '\n';
             if (!f.fix.empty() && f.status != Status::ok)
-                ctx.out << "       fix: " << f.fix << '\n';
+                ctx.out << "       fix: " << terminal_safe(f.fix) << '\n';
         }
     }
     return failed ? k_exit_failure : 0;

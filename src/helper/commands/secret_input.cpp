@@ -10,6 +10,8 @@
 #include <istream>
 #include <iterator>
 
+#include "common/terminal_text.hpp"
+
 namespace pat::helper::cmd {
 namespace {
 
@@ -103,7 +105,10 @@ cred::Result<Secret> prompt_tty(std::string_view prompt, bool hide, std::string_
         quiet.c_lflag |= ECHONL;
         guard.active = ::tcsetattr(tty.fd, TCSAFLUSH, &quiet) == 0;
     }
-    if (::write(tty.fd, prompt.data(), prompt.size()) < 0) {
+    // The prompt names an account and a service URL that may come from the
+    // keychain: shown with terminal controls made visible.
+    const std::string shown = terminal_safe(prompt);
+    if (::write(tty.fd, shown.data(), shown.size()) < 0) {
         return fail(
             bad("cannot write the prompt to the terminal: " + std::string(std::strerror(errno))));
     }

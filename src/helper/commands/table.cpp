@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/terminal_text.hpp"
 #include "tokenclient/token_info.hpp"
 
 namespace pat::helper::cmd {
@@ -28,7 +29,17 @@ void append_row(std::string& out, const TableRow& row, const std::vector<std::si
 
 }  // namespace
 
-std::string format_table(const TableRow& header, const std::vector<TableRow>& rows) {
+std::string format_table(const TableRow& header, const std::vector<TableRow>& rows_in) {
+    // Cells hold keys, labels and service replies: shown with their
+    // terminal controls made visible (and measured that way).
+    std::vector<TableRow> rows;
+    rows.reserve(rows_in.size());
+    for (const auto& row : rows_in) {
+        TableRow safe;
+        safe.reserve(row.size());
+        for (const auto& cell : row) safe.push_back(terminal_safe(cell));
+        rows.push_back(std::move(safe));
+    }
     std::vector<std::size_t> widths(header.size());
     for (std::size_t i = 0; i < header.size(); ++i) widths[i] = display_width(header[i]);
     for (const auto& row : rows) {

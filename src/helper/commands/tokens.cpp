@@ -2,6 +2,7 @@
 // the Docker Hub token page from the terminal, against patd's API.
 #include <ostream>
 
+#include "common/terminal_text.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
 #include "helper/commands/parse_values.hpp"
@@ -78,8 +79,8 @@ int print_token(Context& c, const TokenInfo& info, std::string_view verb) {
     if (c.format == OutputFormat::json) {
         c.io.out << token_json(info).dump() << '\n';
     } else {
-        c.io.out << verb << " token '" << info.label << "' (" << info.uuid
-                 << "): " << tokenclient::to_string(info.state) << '\n';
+        c.io.out << verb << " token '" << terminal_safe(info.label) << "' ("
+                 << terminal_safe(info.uuid) << "): " << tokenclient::to_string(info.state) << '\n';
     }
     return 0;
 }
@@ -140,11 +141,12 @@ int do_create(Context& c, const std::string& label, const std::string& scope,
         c.io.out << j.dump() << '\n';
     } else if (store_for.empty()) {
         c.io.out << created->token.reveal() << '\n';
-        c.io.err << "Created token '" << label << "' (" << info.uuid
+        c.io.err << "Created token '" << terminal_safe(label) << "' (" << terminal_safe(info.uuid)
                  << "). Copy it now: it is not shown again.\n";
     } else {
-        c.io.out << "Created token '" << label << "' (" << info.uuid << ") and stored it for "
-                 << store_for << " as " << c.session->username() << '\n';
+        c.io.out << "Created token '" << terminal_safe(label) << "' (" << terminal_safe(info.uuid)
+                 << ") and stored it for " << terminal_safe(store_for) << " as "
+                 << terminal_safe(c.session->username()) << '\n';
     }
     return 0;
 }
@@ -167,7 +169,8 @@ int do_update(Context& c, const std::string& sub, const std::string& ref,
             c.io.out << nlohmann::ordered_json{{"deleted", uuid}, {"label", token->label}}.dump()
                      << '\n';
         } else {
-            c.io.out << "Deleted token '" << token->label << "' (" << uuid << ")\n";
+            c.io.out << "Deleted token '" << terminal_safe(token->label) << "' ("
+                     << terminal_safe(uuid) << ")\n";
         }
         return 0;
     }

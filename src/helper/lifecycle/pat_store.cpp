@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/log.hpp"
+#include "common/terminal_text.hpp"
 
 namespace pat::helper {
 namespace {
@@ -57,9 +58,10 @@ cred::Error refused(const std::string& key, const TokenInfo& info) {
             "the token service refused the credentials for " + key + ": " + why};
 }
 
-// One notice line in one write (stderr is unbuffered: no torn lines).
+// One notice line in one write (stderr is unbuffered: no torn lines). It
+// quotes keys and service replies: terminal controls are made visible.
 void say(std::ostream& out, const std::string& line) {
-    const std::string text = line + '\n';
+    const std::string text = terminal_safe(line) + '\n';
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     out.flush();
 }
