@@ -52,15 +52,16 @@ keychain_snapshot() {
     done
 }
 
-# stack_start BUILD_DIR TMP: a real patd and a docker-registry whose token
+# stack_start BUILD_DIR TMP [PATD_ARGS...]: a real patd and a docker-registry whose token
 # auth points at it (tests/lib/patd.sh, registry.sh), the helper on PATH as
 # docker-credential-pat, DOCKER_CONFIG/XDG_RUNTIME_DIR/state inside TMP, an
 # OCI image TMP/oci:base. Sets REG (127.0.0.1:PORT). The caller's EXIT trap
 # must run pat_registry_stop and patd_cleanup.
 stack_start() {
   local build=$1 tmp=$2
+  shift 2
   patd_start "$build/patd" "$tmp/patd" "$tmp/patd.log" --service registry.test \
-    --issuer pat-commands-test --auth-fail-limit 100000 || return 1
+    --issuer pat-commands-test --auth-fail-limit 100000 "$@" || return 1
   patd_cli "$build/patd" "$tmp/patd" cert >"$tmp/cert.pem" || return 1
   pat_registry_start "$tmp/registry" \
     "$(pat_token_auth "$PATD_URL/token" registry.test pat-commands-test "$tmp/cert.pem")" || return 1

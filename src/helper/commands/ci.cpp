@@ -13,6 +13,8 @@
 
 #include "common/terminal_text.hpp"
 #include "credentials/store_config.hpp"
+#include "helper/commands/ci_keyring.hpp"
+#include "helper/commands/ci_oidc.hpp"
 #include "helper/commands/ci_state.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
@@ -21,7 +23,6 @@
 #include "helper/commands/runtime.hpp"
 #include "helper/commands/secret_input.hpp"
 #include "helper/lifecycle/helper_runtime.hpp"
-#include "linux/kernel_keyring_store.hpp"
 #include "linux/store_factory.hpp"
 
 namespace pat::helper {
@@ -32,21 +33,6 @@ using namespace cmd;
 constexpr std::string_view k_usage_login =
     "ci login R --username U --password-env VAR|--password-file F|--password-stdin "
     "[--require pull|push|delete]... [--ttl 2h]";
-
-std::string ci_state_path(const HelperConfig& config) {
-    return config.paths.state_dir + "/ci.json";
-}
-
-// `ttl` 0: no time-out (logout only erases).
-std::unique_ptr<cred::CredentialStore> keyring_store(const cred::StoreConfig& store_config,
-                                                     std::chrono::seconds ttl) {
-    return platform::make_kernel_keyring_store(platform::KeyringOptions{store_config.keyring, ttl});
-}
-
-std::string keyring_name(const cred::StoreConfig& c) {
-    return std::string("kernel keyring (") +
-           (c.keyring == cred::KeyringParent::user ? "user" : "session") + ")";
-}
 
 cred::Result<Secret> read_password(const po::variables_map& vm, CommandContext& ctx) {
     const int sources = static_cast<int>(vm.count("password-env") + vm.count("password-file") +
@@ -233,7 +219,8 @@ int ci_logout(const Args& args, CommandContext& ctx) {
     auto parsed = parse_command(args, options, positional,
                                 {name, "ci logout [R]",
                                  "Removes the token(s) ci login stored from the kernel keyring and "
-                                 "the credHelpers\nentries it added to the docker config."},
+                                 "the credHelpers\nentries it added to the docker config; a token "
+                                 "from ci login --oidc is also revoked\nat patd."},
                                 ctx, rc);
     if (!parsed) return rc;
     const auto fmt = parsed->format;
@@ -251,6 +238,7 @@ int ci_logout(const Args& args, CommandContext& ctx) {
     auto keyring = keyring_store(*store_config, std::chrono::seconds(0));
     nlohmann::ordered_json done = nlohmann::ordered_json::array();
     for (const auto& s : servers) {
+        const bool revoked = revoke_oidc_token(*keyring, s, ctx);
         if (auto erased = keyring->erase(s); !erased) {
             return report_error(ctx, name,
                                 "cannot remove the token for " + s + ": " + erased.error().message);
@@ -265,10 +253,12 @@ int ci_logout(const Args& args, CommandContext& ctx) {
             unconfigured = *written;
         }
         if (it != state.end()) state.erase(it);
-        done.push_back({{"server", s}, {"docker_config_entry_removed", unconfigured}});
+        done.push_back(
+            {{"server", s}, {"docker_config_entry_removed", unconfigured}, {"revoked", revoked}});
         if (fmt == OutputFormat::table) {
             ctx.out << "Removed the token for " << terminal_safe(s)
-                    << (unconfigured ? " and its credHelpers entry" : "") << '\n';
+                    << (unconfigured ? " and its credHelpers entry" : "")
+                    << (revoked ? "; the token service revoked it" : "") << '\n';
         }
     }
     if (auto saved = save_ci_state(ci_state_path(*config), state); !saved) {
@@ -285,14 +275,19 @@ int ci_logout(const Args& args, CommandContext& ctx) {
 }  // namespace
 
 int run_ci(const Args& args, CommandContext& ctx) {
-    if (!args.empty() && args[0] == "login")
-        return ci_login(Args(args.begin() + 1, args.end()), ctx);
+    if (!args.empty() && args[0] == "login") {
+        const Args rest(args.begin() + 1, args.end());
+        return wants_oidc_login(rest) ? ci_oidc_login(rest, ctx) : ci_login(rest, ctx);
+    }
     if (!args.empty() && args[0] == "logout") {
         return ci_logout(Args(args.begin() + 1, args.end()), ctx);
     }
     const bool help = !args.empty() && (args[0] == "--help" || args[0] == "-h");
-    (help ? ctx.out : ctx.err) << "Usage: docker-credential-pat " << k_usage_login
-                               << "\n       docker-credential-pat ci logout [R]\n";
+    (help ? ctx.out : ctx.err)
+        << "Usage: docker-credential-pat " << k_usage_login
+        << "\n       docker-credential-pat ci login R --oidc [--audience AUD] "
+           "[--require pull|push|delete]..."
+        << "\n       docker-credential-pat ci logout [R]\n";
     return help ? 0 : k_exit_usage;
 }
 
