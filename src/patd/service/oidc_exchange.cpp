@@ -165,11 +165,6 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     const Timestamp jti_until =
         numeric_time(claims, "exp") +
         std::chrono::duration_cast<std::chrono::microseconds>(oidc::k_clock_skew);
-    auto fresh =
-        s.repository->oidc().consume_jti(trusted.id, string_claim(claims, "jti"), jti_until, now);
-    if (!fresh) return fail(std::move(fresh).error());
-    if (!*fresh) return refuse("replay", "its jti was used before (a replayed token)");
-
     TokenRecord t;
     t.label = label_for(claims);
     t.scope = scope;
@@ -177,14 +172,20 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     t.expires_at = now + std::chrono::duration_cast<std::chrono::microseconds>(policy.ttl);
     ClientInfo client = req.client;
     if (client.client_id.empty()) client.client_id = "oidc";
-    auto created = s.insert_new_token(policy.account_id, std::move(t), client);
-    if (!created) return fail(std::move(created).error());
+    Secret secret = s.fill_new_token(policy.account_id, t, client);
+    // One transaction: the jti is burnt exactly when the token exists.
+    auto stored = s.repository->oidc().issue_token(trusted.id, string_claim(claims, "jti"),
+                                                   jti_until, now, t);
+    if (!stored) return fail(std::move(stored).error());
+    if (!*stored) return refuse("replay", "its jti was used before (a replayed token)");
+    ++s.tokens_created;
+    auto created = CreatedToken{s.view_of(**stored), std::move(secret)};
     log_exchange("issued", "", claims, req.client,
                  " account=" + policy.username + " policy=" + policy.uuid +
-                     " token=" + created->view.uuid + " scope=" + std::string(to_string(scope)) +
-                     " expires_at=" + format_rfc3339(*created->view.expires_at) +
+                     " token=" + created.view.uuid + " scope=" + std::string(to_string(scope)) +
+                     " expires_at=" + format_rfc3339(*created.view.expires_at) +
                      " claims=" + claims.dump(-1, ' ', true, json::error_handler_t::replace));
-    return OidcExchangeResult{std::move(*created), policy.username, policy.uuid};
+    return OidcExchangeResult{std::move(created), policy.username, policy.uuid};
 }
 
 SResult<void> TokenService::revoke_oidc_token(const Secret& token, const ClientInfo& client) {

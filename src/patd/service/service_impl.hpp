@@ -71,6 +71,9 @@ struct TokenService::Impl {
     // the API's page.
     SResult<TokenPage> token_page(
         PageRequest page, const std::function<SResult<TokenListing>(long long, long long)>& list);
+    // Makes `t` a new token of `account_id`: a fresh secret (returned), its
+    // digest, a uuid, the creation time and the client's origin.
+    Secret fill_new_token(std::int64_t account_id, TokenRecord& t, const ClientInfo& client);
     // Inserts a new token for `account_id` with a fresh secret, digest and
     // uuid (and evicts surplus auto-generated tokens in the same transaction).
     SResult<CreatedToken> insert_new_token(std::int64_t account_id, TokenRecord t,

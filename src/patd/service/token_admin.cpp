@@ -28,8 +28,8 @@ Error token_not_found() {
 
 }  // namespace
 
-SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_id, TokenRecord t,
-                                                           const ClientInfo& client) {
+Secret TokenService::Impl::fill_new_token(std::int64_t account_id, TokenRecord& t,
+                                          const ClientInfo& client) {
     t.account_id = account_id;
     t.client_id = client.client_id.empty() ? std::string(k_default_client_id) : client.client_id;
     t.creator_ip = client.ip;
@@ -39,6 +39,12 @@ SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_
     Secret token = generate_token(options.token_prefix, random);
     t.digest = keys.token_digest(token.reveal());
     t.uuid = new_uuid();
+    return token;
+}
+
+SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_id, TokenRecord t,
+                                                           const ClientInfo& client) {
+    Secret token = fill_new_token(account_id, t, client);
     const std::optional<int> max_auto = t.generated_by == GeneratedBy::automatic
                                             ? std::optional(options.max_auto_tokens)
                                             : std::nullopt;

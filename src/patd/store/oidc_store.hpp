@@ -22,6 +22,7 @@
 namespace pat::patd {
 
 struct TokenListing;
+struct TokenRecord;
 
 struct OidcIssuerRecord {
     std::int64_t id = 0;  // assigned by insert_issuer
@@ -69,11 +70,15 @@ class OidcStore {
     virtual SResult<bool> delete_policy(std::optional<std::int64_t> account_id,
                                         std::string_view uuid) = 0;
 
-    // Records jti of `issuer_id` as used until `expires_at`; false when it
-    // was recorded already and has not expired (a replay). Entries expired
-    // at `now` no longer count.
-    virtual SResult<bool> consume_jti(std::int64_t issuer_id, std::string_view jti,
-                                      Timestamp expires_at, Timestamp now) = 0;
+    // The exchange's write, in one transaction: records `jti` of
+    // `issuer_id` as used until `jti_expires_at` and inserts `token` (a
+    // generated_by "oidc" row; returned with its id). nullopt, and nothing
+    // written, when the jti was recorded already and has not expired at
+    // `now` (a replay); an entry expired at `now` no longer counts.
+    virtual SResult<std::optional<TokenRecord>> issue_token(std::int64_t issuer_id,
+                                                            std::string_view jti,
+                                                            Timestamp jti_expires_at, Timestamp now,
+                                                            const TokenRecord& token) = 0;
 
     // The account's generated_by "oidc" tokens, newest first (the manual
     // and auto-generated listing leaves them out).

@@ -113,19 +113,42 @@ TEST_CASE("policies round-trip and are listed by account or issuer, oldest first
     CHECK(oidc.list_policies({})->size() == 2);
 }
 
-TEST_CASE("a jti is consumed once until it expires, per issuer", "[store][oidc]") {
+TEST_CASE("a jti is consumed once until it expires, per issuer, with its token", "[store][oidc]") {
     auto repo = fresh_repository();
     auto& oidc = repo->oidc();
+    const auto acme = repo->create_account(account("acme"))->id;
     const auto a = oidc.insert_issuer(issuer("https://a.example"))->id;
     const auto b = oidc.insert_issuer(issuer("https://b.example"))->id;
     const auto until = k_t0 + seconds(300);
-    CHECK(*oidc.consume_jti(a, "j1", until, k_t0));
-    CHECK_FALSE(*oidc.consume_jti(a, "j1", until, k_t0 + seconds(10)));
-    CHECK(*oidc.consume_jti(b, "j1", until, k_t0));
-    CHECK(*oidc.consume_jti(a, "j2", until, k_t0));
+    int n = 0;
+    const auto issue = [&](std::int64_t iss, const char* jti, Timestamp expires, Timestamp now) {
+        auto t = token(acme, "t" + std::to_string(++n), now, GeneratedBy::oidc);
+        t.expires_at = now + seconds(60);
+        auto r = oidc.issue_token(iss, jti, expires, now, t);
+        REQUIRE(r.ok());
+        return r->has_value();
+    };
+    CHECK(issue(a, "j1", until, k_t0));
+    CHECK_FALSE(issue(a, "j1", until, k_t0 + seconds(10)));
+    CHECK(issue(b, "j1", until, k_t0));
+    CHECK(issue(a, "j2", until, k_t0));
     // Past its expiry the entry no longer counts (the token cannot pass exp).
-    CHECK(*oidc.consume_jti(a, "j1", until + seconds(600), until + seconds(1)));
-    CHECK_FALSE(*oidc.consume_jti(a, "j1", until + seconds(600), until + seconds(2)));
+    CHECK(issue(a, "j1", until + seconds(600), until + seconds(1)));
+    CHECK_FALSE(issue(a, "j1", until + seconds(600), until + seconds(2)));
+    // A replay writes nothing: the tokens are those of the four fresh jtis.
+    auto listed = oidc.list_tokens(acme, 0, 100);
+    CHECK(listed->count == 4);
+    CHECK(repo->find_token(acme, "t1")->has_value());
+    CHECK_FALSE(repo->find_token(acme, "t2")->has_value());
+    auto stored = repo->find_token(acme, "t3");
+    REQUIRE(stored->has_value());
+    CHECK((*stored)->generated_by == GeneratedBy::oidc);
+    CHECK((*stored)->expires_at == k_t0 + seconds(60));
+    // A token that cannot be inserted (its digest exists) leaves the jti unused.
+    auto dup = token(acme, "t1", k_t0, GeneratedBy::oidc);
+    auto failed = oidc.issue_token(a, "j3", until, k_t0, dup);
+    REQUIRE_FALSE(failed.ok());
+    CHECK(issue(a, "j3", until, k_t0));
 }
 
 TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after expiry",
@@ -162,15 +185,23 @@ TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after exp
     CHECK(oidc->rows[0].expires_at == k_t0 + seconds(300));
 
     const auto iss = repo->oidc().insert_issuer(issuer("https://a.example"))->id;
-    REQUIRE(*repo->oidc().consume_jti(iss, "old", k_t0 + seconds(150), k_t0));
-    REQUIRE(*repo->oidc().consume_jti(iss, "new", k_t0 + seconds(500), k_t0));
+    auto t_old = token(id, "jti-old", k_t0, GeneratedBy::oidc);
+    t_old.expires_at = k_t0 + seconds(1000);
+    REQUIRE(repo->oidc().issue_token(iss, "old", k_t0 + seconds(150), k_t0, t_old)->has_value());
+    auto t_new = token(id, "jti-new", k_t0, GeneratedBy::oidc);
+    t_new.expires_at = k_t0 + seconds(1000);
+    REQUIRE(repo->oidc().issue_token(iss, "new", k_t0 + seconds(500), k_t0, t_new)->has_value());
     auto deleted = repo->oidc().delete_expired(k_t0 + seconds(200));
     REQUIRE(deleted.ok());
     CHECK(*deleted == 2);
-    CHECK(repo->oidc().list_tokens(id, 0, 10)->count == 1);
+    CHECK(repo->oidc().list_tokens(id, 0, 10)->count == 3);
     CHECK_FALSE(repo->find_token_by_digest("digest-oidc0")->has_value());
     CHECK(repo->find_token(id, "manual")->has_value());
     // "old" may be consumed again, "new" not.
-    CHECK(*repo->oidc().consume_jti(iss, "old", k_t0 + seconds(900), k_t0 + seconds(200)));
-    CHECK_FALSE(*repo->oidc().consume_jti(iss, "new", k_t0 + seconds(900), k_t0 + seconds(200)));
+    const auto later = k_t0 + seconds(200);
+    auto again = token(id, "jti-again", later, GeneratedBy::oidc);
+    CHECK(repo->oidc().issue_token(iss, "old", k_t0 + seconds(900), later, again)->has_value());
+    auto replay = token(id, "jti-replay", later, GeneratedBy::oidc);
+    CHECK_FALSE(
+        repo->oidc().issue_token(iss, "new", k_t0 + seconds(900), later, replay)->has_value());
 }

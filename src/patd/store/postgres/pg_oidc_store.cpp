@@ -127,17 +127,27 @@ SResult<bool> PgOidcStore::delete_policy(std::optional<std::int64_t> account_id,
     });
 }
 
-SResult<bool> PgOidcStore::consume_jti(std::int64_t issuer_id, std::string_view jti,
-                                       Timestamp expires_at, Timestamp now) {
-    return with_connection<bool>(m_pool, [&](Connection& c) {
-        // One statement: two instances racing on the same jti cannot both win.
-        return c.exec(
-                    "INSERT INTO oidc_jti (issuer_id, jti, expires_at) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (issuer_id, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-                    "WHERE oidc_jti.expires_at <= $4",
-                    {param(issuer_id), param(jti), param(to_micros(expires_at)),
-                     param(to_micros(now))})
-                   .affected() == 1;
+SResult<std::optional<TokenRecord>> PgOidcStore::issue_token(std::int64_t issuer_id,
+                                                             std::string_view jti,
+                                                             Timestamp jti_expires_at,
+                                                             Timestamp now,
+                                                             const TokenRecord& token) {
+    return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+        Transaction tx(c);
+        // Two instances racing on one jti: the second waits for the first's
+        // row lock, then its WHERE fails, so only one wins.
+        const bool fresh =
+            c.exec(
+                 "INSERT INTO oidc_jti (issuer_id, jti, expires_at) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (issuer_id, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at "
+                 "WHERE oidc_jti.expires_at <= $4",
+                 {param(issuer_id), param(jti), param(to_micros(jti_expires_at)),
+                  param(to_micros(now))})
+                .affected() == 1;
+        if (!fresh) return std::optional<TokenRecord>();
+        auto stored = insert_token_row(c, token);
+        tx.commit();
+        return std::optional(std::move(stored));
     });
 }
 

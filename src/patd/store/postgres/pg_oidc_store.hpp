@@ -19,8 +19,9 @@ class PgOidcStore final : public OidcStore {
     SResult<std::vector<OidcPolicyRecord>> list_policies(const OidcPolicyFilter& filter) override;
     SResult<bool> delete_policy(std::optional<std::int64_t> account_id,
                                 std::string_view uuid) override;
-    SResult<bool> consume_jti(std::int64_t issuer_id, std::string_view jti, Timestamp expires_at,
-                              Timestamp now) override;
+    SResult<std::optional<TokenRecord>> issue_token(std::int64_t issuer_id, std::string_view jti,
+                                                    Timestamp jti_expires_at, Timestamp now,
+                                                    const TokenRecord& token) override;
     SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
                                       long long limit) override;
     SResult<long long> delete_expired(Timestamp now) override;

@@ -18,11 +18,6 @@ using pg::with_connection;
 #define PATD_PG_SELECT_TOKEN "SELECT " PATD_PG_TOKEN_COLUMNS " FROM tokens t"
 #define PATD_PG_SELECT_ACCOUNT "SELECT " PATD_PG_ACCOUNT_COLUMNS " FROM accounts a"
 
-std::optional<std::int64_t> micros(const std::optional<Timestamp>& t) {
-    if (!t) return std::nullopt;
-    return to_micros(*t);
-}
-
 std::optional<AccountRecord> first_account(const Rows& r) {
     if (r.size() == 0) return std::nullopt;
     return pg::account_from(r, 0);
@@ -142,24 +137,13 @@ class PgRepository final : public Repository {
             // Serialises eviction per account across patd instances.
             if (evict)
                 c.exec("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", {param(t.account_id)});
-            const Rows r = c.exec(
-                "INSERT INTO tokens (uuid, account_id, digest, label, scope, is_active, "
-                "generated_by, client_id, creator_ip, creator_ua, created_at, expires_at, "
-                "last_used) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                "RETURNING id",
-                {param(t.uuid), param(t.account_id), bytes(t.digest), param(t.label),
-                 param(to_string(t.scope)), param(t.is_active), param(to_string(t.generated_by)),
-                 param(t.client_id), param(t.creator_ip), param(t.creator_ua),
-                 param(to_micros(t.created_at)), param(micros(t.expires_at)),
-                 param(micros(t.last_used))});
+            TokenRecord out = pg::insert_token_row(c, t);
             if (evict)
                 c.exec(
                     "DELETE FROM tokens WHERE id IN (SELECT id FROM tokens WHERE account_id = $1 "
                     "AND generated_by = 'auto' ORDER BY created_at DESC, id DESC OFFSET $2)",
                     {param(t.account_id), param(std::int64_t{*max_auto})});
             tx.commit();
-            TokenRecord out = t;
-            out.id = r.int_at(0, 0);
             return out;
         });
     }

@@ -132,6 +132,24 @@ TokenRecord token_from(const Rows& r, int row, int first) {
     return t;
 }
 
+TokenRecord insert_token_row(Connection& c, const TokenRecord& t) {
+    const auto micros = [](const std::optional<Timestamp>& v) -> std::optional<std::int64_t> {
+        if (!v) return std::nullopt;
+        return to_micros(*v);
+    };
+    const Rows r = c.exec(
+        "INSERT INTO tokens (uuid, account_id, digest, label, scope, is_active, generated_by, "
+        "client_id, creator_ip, creator_ua, created_at, expires_at, last_used) VALUES ($1, $2, "
+        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        {param(t.uuid), param(t.account_id), bytes(t.digest), param(t.label),
+         param(to_string(t.scope)), param(t.is_active), param(to_string(t.generated_by)),
+         param(t.client_id), param(t.creator_ip), param(t.creator_ua),
+         param(to_micros(t.created_at)), param(micros(t.expires_at)), param(micros(t.last_used))});
+    TokenRecord out = t;
+    out.id = r.int_at(0, 0);
+    return out;
+}
+
 TokenListing list_tokens(Connection& c, std::int64_t account_id, bool oidc, long long offset,
                          long long limit) {
     Transaction tx(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

@@ -25,6 +25,8 @@ void migrate(Connection& c);
 
 AccountRecord account_from(const Rows& rows, int row, int first = 0);
 TokenRecord token_from(const Rows& rows, int row, int first = 0);
+// Inserts `t` (inside the caller's transaction) and returns it with its id.
+TokenRecord insert_token_row(Connection& c, const TokenRecord& t);
 // One page of the account's tokens, newest first, with the counts: the
 // OIDC exchange's tokens when `oidc`, else the manual and auto-generated
 // ones (read in one snapshot).

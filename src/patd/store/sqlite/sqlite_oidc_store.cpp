@@ -131,9 +131,13 @@ SResult<bool> SqliteOidcStore::delete_policy(std::optional<std::int64_t> account
     });
 }
 
-SResult<bool> SqliteOidcStore::consume_jti(std::int64_t issuer_id, std::string_view jti,
-                                           Timestamp expires_at, Timestamp now) {
-    return with_connection<bool>(m_pool, [&](Connection& c) {
+SResult<std::optional<TokenRecord>> SqliteOidcStore::issue_token(std::int64_t issuer_id,
+                                                                 std::string_view jti,
+                                                                 Timestamp jti_expires_at,
+                                                                 Timestamp now,
+                                                                 const TokenRecord& token) {
+    return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
+        Transaction tx(c, true);
         // An entry that expired may be reused: the token it guarded cannot
         // pass the exp check any more.
         c.prepare(
@@ -142,10 +146,13 @@ SResult<bool> SqliteOidcStore::consume_jti(std::int64_t issuer_id, std::string_v
              "WHERE oidc_jti.expires_at <= ?4")
             .bind(1, issuer_id)
             .bind(2, jti)
-            .bind(3, std::int64_t{to_micros(expires_at)})
+            .bind(3, std::int64_t{to_micros(jti_expires_at)})
             .bind(4, std::int64_t{to_micros(now)})
             .run();
-        return c.changes() == 1;
+        if (c.changes() != 1) return std::optional<TokenRecord>();
+        auto stored = insert_token(c, token);
+        tx.commit();
+        return std::optional(std::move(stored));
     });
 }
 
