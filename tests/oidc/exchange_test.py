@@ -239,8 +239,13 @@ class ExchangeTest(OidcCase):
         pid = r.json["id"]
         r = self.p.request("GET", "/v2/oidc/policies", bearer=session)
         self.assertIn(pid, [p["id"] for p in r.json["results"]])
+        # Authenticated but not an --oidc-admin: forbidden, not unauthenticated.
         r = self.p.request("POST", "/v2/oidc/issuers", {"url": "https://gitlab.example"}, bearer=session)
-        self.assertEqual(r.status, 401, r)
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(r.json["detail"],
+                         "only accounts named by patd serve --oidc-admin may change trusted issuers")
+        self.assertNotIn("https://gitlab.example",
+                         [i["url"] for i in self.p.request("GET", "/v2/oidc/issuers", bearer=session).json["results"]])
         self.assertEqual(self.p.request("DELETE", f"/v2/oidc/policies/{pid}", bearer=session).status, 204)
 
 

@@ -27,6 +27,10 @@ Error forbidden_pat_session() {
     return make(ErrorCode::forbidden_pat_session, std::string(k_detail_pat_forbidden));
 }
 
+Error forbidden(std::string message) {
+    return make(ErrorCode::forbidden, std::move(message));
+}
+
 Error not_found(std::string message) {
     return make(ErrorCode::not_found, std::move(message));
 }
@@ -66,6 +70,7 @@ int http_status(ErrorCode code) {
         case ErrorCode::unauthorized:
             return 401;
         case ErrorCode::forbidden_pat_session:
+        case ErrorCode::forbidden:
             return 403;
         case ErrorCode::not_found:
             return 404;
@@ -92,6 +97,8 @@ std::string_view code_name(ErrorCode code) {
             return "unauthorized";
         case ErrorCode::forbidden_pat_session:
             return "forbidden_pat_session";
+        case ErrorCode::forbidden:
+            return "forbidden";
         case ErrorCode::not_found:
             return "not_found";
         case ErrorCode::conflict:

@@ -17,6 +17,7 @@ enum class ErrorCode {
     bad_request,            // 400; `fields` names each bad field
     unauthorized,           // 401; bad or unusable credentials, `message` says why
     forbidden_pat_session,  // 403; a PAT session on a token-management route
+    forbidden,              // 403; authenticated, but this account may not do it
     not_found,              // 404; also another account's token (never 403)
     conflict,               // 409; e.g. the username exists already
     rate_limited,           // 429; `retry_after` is the Retry-After value
@@ -53,6 +54,7 @@ using SResult = pat::Result<T, Error>;
 Error bad_request(std::string field, std::string problem);
 Error unauthorized(std::string message);
 Error forbidden_pat_session();
+Error forbidden(std::string message);
 Error not_found(std::string message);
 Error conflict(std::string message);
 Error rate_limited(std::chrono::seconds retry_after);
@@ -61,7 +63,7 @@ Error use_pat();
 Error unavailable(std::string message);
 Error internal_error(std::string message);
 
-// The HTTP status for a code (400, 401, 403, 404, 409, 429, 401, 401, 503, 500).
+// The HTTP status for a code (400, 401, 403, 403, 404, 409, 429, 401, 401, 503, 500).
 int http_status(ErrorCode code);
 // A stable lower_snake name for logs and metrics labels ("rate_limited", ...).
 std::string_view code_name(ErrorCode code);

@@ -56,8 +56,8 @@ SResult<void> require_issuer_admin(const TokenService::Impl& s, const Principal&
     if (auto r = require_password_session(who); !r) return r;
     const auto& admins = s.options.oidc.admins;
     if (std::find(admins.begin(), admins.end(), who.username) == admins.end())
-        return fail(unauthorized(
-            "only accounts named by patd serve --oidc-admin may change trusted issuers"));
+        return fail(
+            forbidden("only accounts named by patd serve --oidc-admin may change trusted issuers"));
     return {};
 }
 

@@ -320,7 +320,8 @@ TEST_CASE("the API manages only the caller's policies; issuers only for oidc adm
     const auto bob = f.session_of("bob");
     auto denied = f.service->add_oidc_issuer(bob, "https://gitlab.example", "");
     REQUIRE_FALSE(denied.ok());
-    CHECK(denied.error().code == ErrorCode::unauthorized);
+    CHECK(denied.error().code == ErrorCode::forbidden);
+    CHECK(http_status(denied.error().code) == 403);
     auto added = f.service->add_oidc_issuer(admin, "https://gitlab.example", "");
     REQUIRE(added.ok());
     CHECK(added->audience == "docker-credential-pat");
