@@ -123,6 +123,9 @@ struct GrantedAccess {
 struct Grant {
     std::string subject;  // "" for anonymous
     std::vector<GrantedAccess> access;
+    // The PAT's own expiry, when it has one: a registry token must not
+    // outlive the credential it was granted for.
+    std::optional<Timestamp> not_after = std::nullopt;
 };
 
 // Counters for /metrics (monotonic since start).

@@ -2,6 +2,7 @@
 // §2.3). Errors use {"details": …}, which the docker CLI prints as
 // "unauthorized: <details>" (§2.7). Never a refresh_token (§3.2): the docker
 // CLI would store it instead of the PAT.
+#include <algorithm>
 #include <chrono>
 
 #include "patd/http/parse.hpp"
@@ -56,21 +57,28 @@ Response issue(RouteContext& ctx, patd::GrantRequest& request) {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.now().time_since_epoch())
             .count();
+    std::int64_t ttl = ctx.options.token_ttl_seconds;
+    if (grant->not_after) {
+        // Whole seconds before the PAT's expiry: the registry token's exp is
+        // never after it (an expiring PAT, e.g. one from an OIDC exchange,
+        // must not buy registry access past its own end).
+        const std::int64_t left =
+            std::chrono::floor<std::chrono::seconds>(*grant->not_after).time_since_epoch().count() -
+            now;
+        if (left <= 0) return grant_error(patd::unauthorized("token has expired"));
+        ttl = std::min(ttl, left);
+    }
     const std::string cache_key = RegistryTokenCache::key(*grant);
     auto cached = ctx.token_cache.find(cache_key, now);
     if (!cached) {
-        jwt::RegistryClaims claims{ctx.options.issuer,
-                                   grant->subject,
-                                   ctx.options.service,
-                                   now,
-                                   ctx.options.token_ttl_seconds,
-                                   std::move(grant->access)};
+        jwt::RegistryClaims claims{ctx.options.issuer, grant->subject, ctx.options.service,
+                                   now,                ttl,            std::move(grant->access)};
         cached = RegistryTokenCache::Entry{
-            ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti())), now};
+            ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti())), now, now + ttl};
         ctx.token_cache.store(cache_key, *cached);
     }
     const std::string& token = cached->jwt;
-    const std::int64_t expires_in = ctx.options.token_ttl_seconds - (now - cached->issued_at);
+    const std::int64_t expires_in = cached->expires_at - now;
     // Built by hand: this is the hot path, and every piece is JSON-safe by
     // construction (base64url and '.', digits, an RFC 3339 time), so running
     // the ~1 KB token twice through a JSON string escaper buys nothing.

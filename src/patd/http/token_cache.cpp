@@ -1,5 +1,9 @@
 #include "patd/http/token_cache.hpp"
 
+#include <string>
+
+#include "patd/domain/time.hpp"
+
 namespace pat::http {
 
 std::string RegistryTokenCache::key(const patd::Grant& grant) {
@@ -10,6 +14,8 @@ std::string RegistryTokenCache::key(const patd::Grant& grant) {
         k.append(item.name).append(":");
         for (const auto& action : item.actions) k.append(action).append(",");
     }
+    if (grant.not_after)
+        k.append("\nnot_after:").append(std::to_string(patd::to_micros(*grant.not_after)));
     return k;
 }
 
@@ -20,7 +26,7 @@ std::optional<RegistryTokenCache::Entry> RegistryTokenCache::find(const std::str
     const auto it = m_entries.find(key);
     if (it == m_entries.end()) return std::nullopt;
     const std::int64_t age = now - it->second.issued_at;
-    if (age < 0 || age >= m_window) return std::nullopt;
+    if (age < 0 || age >= m_window || it->second.expires_at <= now) return std::nullopt;
     return it->second;
 }
 

@@ -4,8 +4,10 @@
 // repository over and over; every /token request is still authenticated by
 // the service, only the ECDSA signature - the largest cost of the endpoint -
 // is shared. A token is reused for at most `window` seconds after it was
-// issued, so each reply still carries >= ttl - window seconds of life and an
-// `issued_at`/`expires_in` pair that matches the token's own iat/exp.
+// issued and never past its own exp, so each reply carries an
+// `issued_at`/`expires_in` pair that matches the token's own iat/exp. A grant
+// for a PAT that expires has that expiry in its key: its token is capped at
+// it and never shared with a grant for a longer-lived credential.
 
 #include <cstdint>
 #include <mutex>
@@ -27,13 +29,15 @@ class RegistryTokenCache {
 
     struct Entry {
         std::string jwt;
-        std::int64_t issued_at = 0;  // unix seconds, the token's iat
+        std::int64_t issued_at = 0;   // unix seconds, the token's iat
+        std::int64_t expires_at = 0;  // unix seconds, the token's exp
     };
 
     // The cache key of a grant: subject and every access item.
     static std::string key(const patd::Grant& grant);
 
-    // A token for `key` issued within the window before `now`, if any.
+    // A token for `key` issued within the window before `now` and not
+    // expired at `now`, if any.
     std::optional<Entry> find(const std::string& key, std::int64_t now) const;
     void store(const std::string& key, Entry entry);
 

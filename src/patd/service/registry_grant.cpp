@@ -89,6 +89,7 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
             }
             scope = pat->token.scope;
             token_id = pat->token.id;
+            grant.not_after = pat->token.expires_at;
         } else {
             auto account = s.authenticate_password(c.username, c.secret.reveal());
             if (!account) {

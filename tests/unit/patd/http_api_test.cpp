@@ -187,7 +187,7 @@ TEST_CASE("identical grants share a signed token only within the reuse window",
     patd::Grant grant{"alice", {{"repository", "", "alice/app", {"pull"}}}};
     const auto key = http::RegistryTokenCache::key(grant);
     CHECK_FALSE(cache.find(key, 1000).has_value());
-    cache.store(key, {"jwt-1", 1000});
+    cache.store(key, {"jwt-1", 1000, 1120});
     REQUIRE(cache.find(key, 1029).has_value());
     CHECK(cache.find(key, 1029)->jwt == "jwt-1");
     CHECK_FALSE(cache.find(key, 1030).has_value());  // window over
@@ -199,8 +199,15 @@ TEST_CASE("identical grants share a signed token only within the reuse window",
     CHECK(http::RegistryTokenCache::key(bob) != key);
     CHECK(http::RegistryTokenCache::key(push) != key);
     CHECK(http::RegistryTokenCache::key(other) != key);
+    // A token is never handed out past its own exp, even inside the window.
+    cache.store(key, {"jwt-short", 1000, 1010});
+    CHECK(cache.find(key, 1009).has_value());
+    CHECK_FALSE(cache.find(key, 1010).has_value());
+    // A grant for an expiring PAT has its expiry in the key.
+    patd::Grant expiring{grant.subject, grant.access, patd::from_micros(2'000'000'000)};
+    CHECK(http::RegistryTokenCache::key(expiring) != key);
     http::RegistryTokenCache off(0);
-    off.store(key, {"jwt", 1000});
+    off.store(key, {"jwt", 1000, 1120});
     CHECK_FALSE(off.find(key, 1000).has_value());
 }
 
@@ -215,4 +222,43 @@ TEST_CASE("a reused token reports its own issued_at and remaining life", "[patd]
     CHECK(second["expires_in"].get<long long>() >= 120 - 30);
     auto other = json::parse(f.call("GET", "/token?service=registry.test").body);
     CHECK(other["token"] != first["token"]);
+}
+
+TEST_CASE("a registry token never outlives the expiring PAT it was granted for",
+          "[patd][http][api][oidc]") {
+    Fixture f;  // token ttl 120 s
+    const auto bearer = "Bearer " + f.session();
+    const auto create = [&](const std::string& extra) {
+        auto created = f.call("POST", "/v2/access-tokens",
+                              R"({"token_label":"t","scopes":["repo:read"])" + extra + "}",
+                              {{"authorization", bearer}});
+        REQUIRE(created.status == 201);
+        return json::parse(created.body);
+    };
+    const std::string target = "/token?service=registry.test&scope=repository:alice/app:pull";
+    // A long-lived PAT first: its token is cached for the grant.
+    const auto forever = create("");
+    auto first = f.call("GET", target, {}, {{"authorization", basic("alice", forever["token"])}});
+    REQUIRE(first.status == 200);
+    CHECK(json::parse(first.body)["expires_in"] == 120);
+
+    const auto expires = std::chrono::system_clock::now() + std::chrono::seconds(30);
+    const auto expires_text = patd::format_rfc3339(patd::to_timestamp(expires));
+    const auto expiring = create(R"(,"expires_at":")" + expires_text + "\"");
+    auto res = f.call("GET", target, {}, {{"authorization", basic("alice", expiring["token"])}});
+    REQUIRE(res.status == 200);
+    const auto reply = json::parse(res.body);
+    CHECK(reply["token"] != json::parse(first.body)["token"]);  // not the cached 120 s token
+    CHECK(reply["expires_in"].get<long long>() <= 30);
+    CHECK(reply["expires_in"].get<long long>() >= 25);
+    const auto parts = test::split_dots(reply["token"]);
+    REQUIRE(parts.size() == 3);
+    const auto claims = json::parse(test::b64url_decode(parts[1]));
+    const auto pat_exp = std::chrono::duration_cast<std::chrono::seconds>(
+                             patd::parse_rfc3339(expiring["expires_at"].get<std::string>())
+                                 ->time_since_epoch())
+                             .count();
+    CHECK(claims["exp"].get<long long>() <= pat_exp);
+    CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() ==
+          reply["expires_in"].get<long long>());
 }
