@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/clock.hpp"
+#include "common/terminal_text.hpp"
 #include "helper/commands/ci_id_token.hpp"
 #include "helper/commands/ci_keyring.hpp"
 #include "helper/commands/ci_oidc_exchange.hpp"
@@ -145,7 +146,7 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     recorded.docker_config = entry.docker_config;
     recorded.added_helper = recorded.added_helper || entry.added_helper;
     if (auto saved = save_ci_state(ci_state_path(*config), state); !saved)
-        ctx.err << "docker-credential-pat ci login: warning: " << saved.error().message
+        ctx.err << "docker-credential-pat ci login: warning: " << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
     if (platform::choose_store(*store_config, ctx.env) != platform::ChosenStore::keyring)
         ctx.err << "docker-credential-pat ci login: warning: the helper is configured to use the "
@@ -167,11 +168,12 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
                        .dump()
                 << '\n';
     } else {
-        ctx.out << "Stored a token for " << username << " at " << o.server << " in the "
-                << keyring_name(*store_config) << " for " << ttl.count() << "s (allows "
-                << join_actions(granted) << "; from the ID token of " << id_token->source << ")";
+        ctx.out << "Stored a token for " << terminal_safe(username) << " at "
+                << terminal_safe(o.server) << " in the " << keyring_name(*store_config) << " for "
+                << ttl.count() << "s (allows " << join_actions(granted)
+                << "; from the ID token of " << terminal_safe(id_token->source) << ")";
         if (docker_config)
-            ctx.out << "; " << *docker_config << " uses docker-credential-pat for it";
+            ctx.out << "; " << terminal_safe(*docker_config) << " uses docker-credential-pat for it";
         ctx.out << '\n';
     }
     return 0;
@@ -243,7 +245,8 @@ bool revoke_oidc_token(cred::CredentialStore& keyring, const std::string& server
     auto done = revoke_exchanged_token(info.service_url, item->secret, std::chrono::seconds(5));
     if (!done) {
         ctx.err << "docker-credential-pat ci logout: warning: cannot revoke the token for "
-                << server << " early (" << done.error().message << "); it expires on its own"
+                << terminal_safe(server) << " early (" << terminal_safe(done.error().message)
+                << "); it expires on its own"
                 << (info.expires_at ? " at " + tokenclient::format_time(*info.expires_at) : "")
                 << '\n';
         return false;
