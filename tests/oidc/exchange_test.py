@@ -354,8 +354,10 @@ class UnreachableIssuerTest(OidcCase):
             took = time.monotonic() - t0
             self.assertEqual(r.status, 503, r)
             self.assertIn(f"{url}: no answer in time", r.json["error_description"])
-            self.assertLess(took, 4.0)
+            # The 2 s fetch deadline, not the listener, ended it; the upper
+            # bound is loose because a loaded 2-core machine took 5 s once.
             self.assertGreater(took, 1.5)
+            self.assertLess(took, 10.0)
         finally:
             sock.close()
 
