@@ -146,7 +146,8 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     recorded.docker_config = entry.docker_config;
     recorded.added_helper = recorded.added_helper || entry.added_helper;
     if (auto saved = save_ci_state(ci_state_path(*config), state); !saved)
-        ctx.err << "docker-credential-pat ci login: warning: " << terminal_safe(saved.error().message)
+        ctx.err << "docker-credential-pat ci login: warning: "
+                << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
     if (platform::choose_store(*store_config, ctx.env) != platform::ChosenStore::keyring)
         ctx.err << "docker-credential-pat ci login: warning: the helper is configured to use the "
@@ -170,10 +171,11 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     } else {
         ctx.out << "Stored a token for " << terminal_safe(username) << " at "
                 << terminal_safe(o.server) << " in the " << keyring_name(*store_config) << " for "
-                << ttl.count() << "s (allows " << join_actions(granted)
-                << "; from the ID token of " << terminal_safe(id_token->source) << ")";
+                << ttl.count() << "s (allows " << join_actions(granted) << "; from the ID token of "
+                << terminal_safe(id_token->source) << ")";
         if (docker_config)
-            ctx.out << "; " << terminal_safe(*docker_config) << " uses docker-credential-pat for it";
+            ctx.out << "; " << terminal_safe(*docker_config)
+                    << " uses docker-credential-pat for it";
         ctx.out << '\n';
     }
     return 0;

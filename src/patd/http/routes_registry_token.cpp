@@ -71,8 +71,9 @@ Response issue(RouteContext& ctx, patd::GrantRequest& request) {
     const std::string cache_key = RegistryTokenCache::key(*grant);
     auto cached = ctx.token_cache.find(cache_key, now);
     if (!cached) {
-        jwt::RegistryClaims claims{ctx.options.issuer, grant->subject, ctx.options.service,
-                                   now,                ttl,            std::move(grant->access)};
+        jwt::RegistryClaims claims{
+            ctx.options.issuer,      grant->subject, ctx.options.service, now, ttl,
+            std::move(grant->access)};
         cached = RegistryTokenCache::Entry{
             ctx.signer.sign(jwt::registry_claims_json(claims, jwt::random_jti())), now, now + ttl};
         ctx.token_cache.store(cache_key, *cached);

@@ -254,10 +254,10 @@ TEST_CASE("a registry token never outlives the expiring PAT it was granted for",
     const auto parts = test::split_dots(reply["token"]);
     REQUIRE(parts.size() == 3);
     const auto claims = json::parse(test::b64url_decode(parts[1]));
-    const auto pat_exp = std::chrono::duration_cast<std::chrono::seconds>(
-                             patd::parse_rfc3339(expiring["expires_at"].get<std::string>())
-                                 ->time_since_epoch())
-                             .count();
+    const auto pat_exp =
+        std::chrono::duration_cast<std::chrono::seconds>(
+            patd::parse_rfc3339(expiring["expires_at"].get<std::string>())->time_since_epoch())
+            .count();
     CHECK(claims["exp"].get<long long>() <= pat_exp);
     CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() ==
           reply["expires_in"].get<long long>());
