@@ -28,6 +28,10 @@ enum class Errc {
     timeout,                // a keychain call passed its deadline
     provider_vanished,      // the keychain service went away mid-request
     backend,                // any other keychain failure
+    // The helper's own state files (src/helper/state): a directory others
+    // can write, a file that is a symbolic link. Shown to the user, never
+    // fatal for a credential lookup.
+    unsafe_file,
     // The token service (src/tokenclient); messages name the service URL,
     // never a secret.
     service_unreachable,   // connection refused, DNS, TLS, or past the deadline

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "common/log.hpp"
+#include "common/private_dir.hpp"
 
 namespace pat::tokenclient {
 namespace {
@@ -34,15 +36,52 @@ void make_parent_dirs(const std::string& path) {
         (void)::mkdir(path.substr(0, pos).c_str(), 0700);
 }
 
+std::string parent_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos || slash == 0 ? std::string("/") : path.substr(0, slash);
+}
+
+// Whether the cache's directory is one only this user can write: an entry
+// planted by someone else would send the next stored secret to their
+// service. A missing directory is fine (write_locator_cache makes it 0700).
+// One warning per process when it is not.
+bool cache_dir_is_private(const std::string& path) {
+    const std::string dir = parent_of(path);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0) return errno == ENOENT;
+    const auto why = unsafe_dir_reason("the cache directory", dir, st);
+    if (!why) return true;
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true)) log::warn(*why + "; not using its discovery cache");
+    return false;
+}
+
+// The file's text, never through a symbolic link; empty when absent or
+// not a regular file.
+std::string read_regular_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return {};
+    std::string text;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        char buf[8192];
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            text.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    return text;
+}
+
 }  // namespace
 
 LocatorCache read_locator_cache(const std::string& path) {
     LocatorCache cache;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return cache;
-    std::stringstream text;
-    text << in.rdbuf();
-    const json doc = json::parse(text.str(), nullptr, false);
+    if (path.empty() || !cache_dir_is_private(path)) return cache;
+    const json doc = json::parse(read_regular_file(path), nullptr, false);
     if (!doc.is_object() || doc.value("version", 0) != k_version) return cache;
     const auto entries = doc.find("entries");
     if (entries == doc.end() || !entries->is_object()) return cache;
@@ -80,6 +119,7 @@ void write_locator_cache(const std::string& path, const LocatorCache& cache) {
                                  2, ' ', false, json::error_handler_t::replace) +
                              "\n";
     make_parent_dirs(path);
+    if (!cache_dir_is_private(path)) return;
     std::string temp = path + ".tmp.XXXXXX";
     const int fd = ::mkstemp(temp.data());  // mode 0600
     if (fd < 0) return;

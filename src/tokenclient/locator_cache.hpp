@@ -2,7 +2,10 @@
 // The discovery cache of ServiceLocator (internal): a small JSON file
 // {"version":1,"entries":{server key: entry}} holding only non-secret facts
 // (URLs, kinds). Written atomically (temp file + rename) with mode 0600; a
-// missing or corrupt file reads as empty.
+// missing or corrupt file reads as empty. Read never through a symbolic
+// link, and neither read nor written when its directory is not private to
+// the user (another user's, or group/other-writable: one warning line),
+// since a planted entry would send the next stored secret elsewhere.
 
 #include <map>
 #include <string>

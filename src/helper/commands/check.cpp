@@ -11,6 +11,7 @@
 #include "helper/commands/runtime.hpp"
 #include "helper/commands/table.hpp"
 #include "helper/lifecycle/helper_runtime.hpp"
+#include "helper/lifecycle/pat_store.hpp"
 #include "helper/state/usage_spool.hpp"
 #include "helper/state/verdict_cache.hpp"
 
@@ -94,9 +95,18 @@ int run_check(const Args& args, CommandContext& ctx) {
             if (!is_internal_key(key)) keys.push_back(key);
         }
     }
-    const VerdictCache verdicts(config->paths.verdicts());
-    const UsageSpool spool(config->paths.spool());
-    const auto pending = spool.pending();
+    // State that someone else could have planted (a directory they can
+    // write) is not read: the rows then show what was stored.
+    bool use_state = !config->paths.state_dir.empty();
+    if (auto dir = ensure_private_dir(config->paths.state_dir);
+        use_state && !dir && dir.error().code == cred::Errc::unsafe_file) {
+        say_warning(ctx.err, dir.error().message + "; not using it");
+        use_state = false;
+    }
+    const VerdictCache verdicts(use_state ? config->paths.verdicts() : "");
+    const UsageSpool spool(use_state ? config->paths.spool() : "");
+    using Pending = std::map<std::string, UsageRecord>;
+    const auto pending = use_state ? spool.pending() : cred::Result<Pending>(Pending{});
     std::unique_ptr<tokenclient::TokenService> service;
     if (parsed->vm.count("refresh")) {
         service = make_token_service(*config, system_clock());
@@ -123,7 +133,7 @@ int run_check(const Args& args, CommandContext& ctx) {
                 fresh->generation = row.info.generation;
                 if (!fresh->checked_at) fresh->checked_at = now;
                 row.info = *fresh;
-                if (!row.info.generation.empty())
+                if (use_state && !row.info.generation.empty())
                     (void)VerdictCache(config->paths.verdicts()).put(key, row.info);
             } else {
                 row.note = "not refreshed: " + fresh.error().message;

@@ -2,10 +2,13 @@
 // why, whether D-Bus, the Secret Service and the kernel keyring work, which
 // token service each stored key has, and the clock skew against those
 // services; every finding that is not ok comes with a fix line.
+#include <sys/stat.h>
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/private_dir.hpp"
 #include "common/terminal_text.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
@@ -225,6 +228,20 @@ void check_services(const HelperConfig& config, const cred::EnvLookup& env,
     }
 }
 
+// Only a state directory the helper refuses is a finding (README "Token
+// service"): a missing one is made on first use.
+void check_state_dir(const std::string& dir, std::vector<Finding>& out) {
+    struct stat st {};
+    if (dir.empty() || ::lstat(dir.c_str(), &st) != 0) return;
+    if (auto why = unsafe_dir_reason("the state directory", dir, st)) {
+        out.push_back({"state directory", Status::warn,
+                       *why + "; not used (credentials still work, without usage reports or "
+                              "background token checks)",
+                       "make it yours and private (chmod 700; or remove it, and the helper makes "
+                       "a new one)"});
+    }
+}
+
 }  // namespace
 
 int run_doctor(const Args& args, CommandContext& ctx) {
@@ -254,6 +271,7 @@ int run_doctor(const Args& args, CommandContext& ctx) {
                             ""});
         check_stores(*store_config, ctx.env, findings);
     }
+    if (config) check_state_dir(config->paths.state_dir, findings);
     if (!config) {
         findings.push_back({"config", Status::fail, config.error().message,
                             "fix the setting named in the message"});

@@ -31,6 +31,10 @@ struct Fd {
 };
 
 cred::Error state_error(const std::string& what, const std::string& path) {
+    if (errno == ELOOP) {
+        return {cred::Errc::unsafe_file,
+                "flush lock " + path + " is a symbolic link: not using it (remove it)"};
+    }
     return {cred::Errc::backend, what + " " + path + ": " + std::strerror(errno)};
 }
 
@@ -123,7 +127,7 @@ cred::Result<FlushReport> run_flush(cred::CredentialStore& inner,
     }
     if (auto made = ensure_private_dir(paths.state_dir); !made)
         return fail(std::move(made).error());
-    Fd lock(::open(paths.flush_lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    Fd lock(::open(paths.flush_lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (lock.fd < 0) return fail(state_error("cannot open", paths.flush_lock()));
     if (::flock(lock.fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK) return fail(state_error("cannot lock", paths.flush_lock()));
@@ -140,10 +144,11 @@ cred::Result<FlushReport> run_flush(cred::CredentialStore& inner,
 
 namespace {
 
-// Seconds since `path` was last modified, or nullopt when it does not exist.
+// Seconds since `path` was last modified, or nullopt when it does not exist
+// (a symbolic link's own time: state files are never followed).
 std::optional<std::chrono::seconds> age_of(const std::string& path, const Clock& clock) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
     const auto mtime = std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
     return std::chrono::duration_cast<std::chrono::seconds>(clock.now() - mtime);
 }
@@ -155,26 +160,29 @@ bool is_due(const HelperConfig& config, const Clock& clock) {
         return false;
     }
     struct stat st {};
-    const bool uses_pending = ::stat(paths.spool().c_str(), &st) == 0 && st.st_size > 0;
+    const bool uses_pending = ::lstat(paths.spool().c_str(), &st) == 0 && st.st_size > 0;
     const auto verdict_age = age_of(paths.verdicts(), clock);
     return uses_pending || !verdict_age || *verdict_age >= config.flush_interval;
 }
 
 // Marks "a flush started now" (the rate limit) before spawning it, so
 // concurrent `get`s rarely spawn two (the lock keeps it to one anyway).
-bool touch(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-    return fd.fd >= 0 && ::futimens(fd.fd, nullptr) == 0;
+cred::Result<void> touch(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.fd < 0 || ::futimens(fd.fd, nullptr) != 0)
+        return fail(state_error("cannot touch", path));
+    return {};
 }
 
 }  // namespace
 
-void maybe_spawn_flush(const HelperConfig& config, const Clock& clock) {
-    if (config.offline || config.paths.state_dir.empty()) return;
-    if (!is_due(config, clock)) return;
-    if (!touch(config.paths.flush_lock())) {
-        log::debug("flush: cannot touch " + config.paths.flush_lock());
-        return;
+cred::Result<void> maybe_spawn_flush(const HelperConfig& config, const Clock& clock) {
+    if (config.offline || config.paths.state_dir.empty()) return {};
+    if (!is_due(config, clock)) return {};
+    if (auto touched = touch(config.paths.flush_lock()); !touched) {
+        if (touched.error().code == cred::Errc::unsafe_file) return touched;
+        log::debug("flush: " + touched.error().message);
+        return {};
     }
     // Everything the children need is prepared before fork: after it, only
     // async-signal-safe calls (the parent may have D-Bus threads).
@@ -185,7 +193,7 @@ void maybe_spawn_flush(const HelperConfig& config, const Clock& clock) {
     const pid_t child = ::fork();
     if (child < 0) {
         log::debug(std::string("flush: fork: ") + std::strerror(errno));
-        return;
+        return {};
     }
     if (child == 0) {
         ::setsid();
@@ -202,6 +210,7 @@ void maybe_spawn_flush(const HelperConfig& config, const Clock& clock) {
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
+    return {};
 }
 
 }  // namespace pat::helper

@@ -34,9 +34,10 @@ cred::Result<FlushReport> run_flush(cred::CredentialStore& inner,
 
 // Spawns a detached flush when one is due: the spool is non-empty or a
 // verdict is older than config.flush_interval, and no flush started within
-// flush_interval (tracked by the lock file's mtime). Never blocks, never
-// fails the caller (problems go to the log at debug level).
-void maybe_spawn_flush(const HelperConfig& config, const Clock& clock);
+// flush_interval (tracked by the lock file's mtime). Never blocks. The only
+// error is an unsafe lock file (Errc::unsafe_file: a symbolic link), for
+// the caller to show; other problems go to the log at debug level.
+cred::Result<void> maybe_spawn_flush(const HelperConfig& config, const Clock& clock);
 
 // The hidden `flush` action (helper_runtime.cpp): loads the settings, opens
 // the native store and the token service, runs run_flush. Returns the exit

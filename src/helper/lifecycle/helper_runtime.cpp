@@ -44,10 +44,15 @@ class RuntimeStore final : public cred::CredentialStore {
         : m_config(std::move(config)),
           m_inner(std::move(inner)),
           m_service(make_token_service(m_config, system_clock())),
-          m_spool(m_config.paths.spool()),
-          m_verdicts(m_config.paths.verdicts()),
+          // No state directory (none, or one refused): no state files.
+          m_spool(m_config.paths.state_dir.empty() ? "" : m_config.paths.spool()),
+          m_verdicts(m_config.paths.state_dir.empty() ? "" : m_config.paths.verdicts()),
           m_store(PatStoreDeps{*m_inner, *m_service, m_spool, m_verdicts, system_clock(), warnings,
-                               [this] { maybe_spawn_flush(m_config, system_clock()); },
+                               [this, &warnings] {
+                                   if (auto spawned = maybe_spawn_flush(m_config, system_clock());
+                                       !spawned)
+                                       say_warning(warnings, spawned.error().message);
+                               },
                                m_config.exchange_passwords}) {}
 
     cred::Result<void> add(const cred::Credentials& c) override { return m_store.add(c); }
@@ -96,7 +101,17 @@ cred::Result<std::unique_ptr<cred::CredentialStore>> open_pat_store(const cred::
     std::unique_ptr<cred::CredentialStore> inner = platform::make_store(config->store, env);
     if (config->helper.paths.state_dir.empty()) return inner;
     if (auto made = ensure_private_dir(config->helper.paths.state_dir); !made) {
-        log::debug("state directory: " + made.error().message);
+        // Someone else could have planted files there: use none of them.
+        // Credentials still work, and `store` still checks them (README
+        // "Token service"); only the spool, verdicts and flush stop.
+        if (made.error().code == cred::Errc::unsafe_file) {
+            say_warning(warnings, made.error().message +
+                                      "; not using it (credentials still work, without usage "
+                                      "reports or background token checks)");
+            config->helper.paths.state_dir.clear();
+        } else {
+            log::debug("state directory: " + made.error().message);
+        }
     }
     return std::unique_ptr<cred::CredentialStore>(
         std::make_unique<RuntimeStore>(std::move(config->helper), std::move(inner), warnings));

@@ -66,6 +66,16 @@ void say(std::ostream& out, const std::string& line) {
     out.flush();
 }
 
+// A state file problem: shown when the file is not safe to use (someone
+// may have planted it), else only logged; never fatal for a credential.
+void state_problem(std::ostream& out, std::string_view what, const cred::Error& error) {
+    if (error.code == cred::Errc::unsafe_file) {
+        say_warning(out, error.message);
+    } else {
+        log::debug(std::string(what) + ": " + error.message);
+    }
+}
+
 // Stores `source` with `info` (and a fresh generation) as its metadata; a
 // verdict about the key's previous secret no longer applies.
 cred::Result<void> keep(PatStoreDeps& deps, const cred::Credentials& source, TokenInfo info) {
@@ -75,12 +85,16 @@ cred::Result<void> keep(PatStoreDeps& deps, const cred::Credentials& source, Tok
     for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
     if (auto added = deps.inner.add(item); !added) return added;
     if (auto dropped = deps.verdicts.put(source.server_url, std::nullopt); !dropped) {
-        log::debug("verdict cache: " + dropped.error().message);
+        state_problem(deps.warnings, "verdict cache", dropped.error());
     }
     return {};
 }
 
 }  // namespace
+
+void say_warning(std::ostream& out, std::string_view message) {
+    say(out, "docker-credential-pat: warning: " + std::string(message));
+}
 
 PatAwareStore::PatAwareStore(PatStoreDeps deps) : m_deps(std::move(deps)) {}
 
@@ -143,7 +157,12 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
 
     TokenInfo info = tokenclient::from_metadata(found->metadata);
     if (!info.generation.empty()) {
-        if (auto verdict = m_deps.verdicts.lookup(key, info.generation)) info = *verdict;
+        auto verdict = m_deps.verdicts.find(key, info.generation);
+        if (!verdict) {
+            state_problem(m_deps.warnings, "verdict cache", verdict.error());
+        } else if (*verdict) {
+            info = std::move(**verdict);
+        }
     }
     const bool past_expiry = tokenclient::is_past_expiry(info, now);
     if (tokenclient::is_revoked(info.state) || past_expiry) {
@@ -154,7 +173,7 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
         return fail(cred::not_found());
     }
     if (auto appended = m_deps.spool.append(key, now); !appended) {
-        log::debug("usage spool: " + appended.error().message);
+        state_problem(m_deps.warnings, "usage spool", appended.error());
     }
     if (m_deps.request_flush) m_deps.request_flush();
     return found;

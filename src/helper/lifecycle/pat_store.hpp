@@ -11,12 +11,16 @@
 //    the answer is not_found. Otherwise appends a use to the spool and asks
 //    the flush launcher to run (it decides whether one is due).
 //  - erase: also drops the verdict and the spool entries of the key.
+//  - a state file that is not safe to use (a symbolic link: someone may
+//    have planted it) is never followed, and one line on `warnings` says so;
+//    the credential is still answered.
 //  - list: hides the helper's own items (keys starting with
 //    k_internal_key_prefix, e.g. cached `tokens` sessions).
 
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <string_view>
 
 #include "common/clock.hpp"
 #include "credentials/credential_store.hpp"
@@ -41,6 +45,10 @@ struct PatStoreDeps {
     std::function<void()> request_flush;  // spawns the detached flush if due
     bool exchange_passwords = true;
 };
+
+// Writes "docker-credential-pat: warning: <message>\n" in one write, with
+// terminal controls in `message` made visible (common/terminal_text.hpp).
+void say_warning(std::ostream& out, std::string_view message);
 
 class PatAwareStore final : public cred::CredentialStore {
   public:

@@ -16,12 +16,6 @@ namespace {
 
 constexpr int k_max_reopen = 100;  // a rename per retry; bounded anyway
 
-std::string parent_of(const std::string& path) {
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos || slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
 // Writes all of `data`, retrying short writes and EINTR.
 bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
@@ -36,6 +30,12 @@ bool write_all(int fd, std::string_view data) {
 }
 
 }  // namespace
+
+std::string parent_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos || slash == 0) return "/";
+    return path.substr(0, slash);
+}
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
     if (this != &other) {
@@ -61,6 +61,17 @@ cred::Error io_error(std::string_view what, const std::string& path, std::string
                                      std::strerror(error_number)};
 }
 
+cred::Error unsafe_file_error(std::string_view what, const std::string& path,
+                              std::string_view why) {
+    return {cred::Errc::unsafe_file,
+            std::string(what) + " " + path + " " + std::string(why) + ": not using it (remove it)"};
+}
+
+cred::Error open_error(std::string_view what, const std::string& path, int error_number) {
+    if (error_number == ELOOP) return unsafe_file_error(what, path, "is a symbolic link");
+    return io_error(what, path, "open", error_number);
+}
+
 cred::Result<std::optional<UniqueFd>> open_locked(std::string_view what, const std::string& path,
                                                   int flags, int lock_op) {
     bool made_parent = false;
@@ -76,7 +87,7 @@ cred::Result<std::optional<UniqueFd>> open_locked(std::string_view what, const s
                 continue;
             }
             if (err == ENOENT) return std::optional<UniqueFd>();
-            return fail(io_error(what, path, "open", err));
+            return fail(open_error(what, path, err));
         }
         while (::flock(fd.get(), lock_op) != 0) {
             if (errno != EINTR) return fail(io_error(what, path, "flock", errno));
@@ -86,6 +97,8 @@ cred::Result<std::optional<UniqueFd>> open_locked(std::string_view what, const s
         struct stat held {
         }, current{};
         if (::fstat(fd.get(), &held) != 0) return fail(io_error(what, path, "fstat", errno));
+        if (!S_ISREG(held.st_mode))
+            return fail(unsafe_file_error(what, path, "is not a regular file"));
         if (::stat(path.c_str(), &current) != 0) {
             if (errno == ENOENT) continue;  // removed meanwhile: start over
             return fail(io_error(what, path, "stat", errno));
@@ -137,3 +150,28 @@ cred::Result<void> replace_file(std::string_view what, const std::string& path,
 }
 
 }  // namespace pat::helper::detail
+
+namespace pat::helper {
+
+cred::Result<std::optional<std::string>> read_state_file(std::string_view what,
+                                                         const std::string& path) {
+    // `get` reads the verdicts through here: open + read, nothing more.
+    // O_NONBLOCK: a FIFO planted in its place reads as empty instead of
+    // blocking; a directory fails the read.
+    const detail::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::optional<std::string>();
+        return fail(detail::open_error(what, path, errno));
+    }
+    auto content = detail::read_all(what, path, fd.get());
+    if (!content) return fail(std::move(content).error());
+    return std::optional<std::string>(std::move(*content));
+}
+
+cred::Result<void> write_state_file(std::string_view what, const std::string& path,
+                                    std::string_view content) {
+    if (auto made = ensure_private_dir(detail::parent_of(path)); !made) return made;
+    return detail::replace_file(what, path, content);
+}
+
+}  // namespace pat::helper

@@ -29,14 +29,26 @@ class UniqueFd {
     int m_fd = -1;
 };
 
+// The directory part of `path` ("/" for a top-level file).
+std::string parent_of(const std::string& path);
+
 // An I/O failure on `path`, e.g. "usage spool /x/usage.spool: open: Permission denied".
 cred::Error io_error(std::string_view what, const std::string& path, std::string_view op,
                      int error_number);
 
+// A state file that must not be used: Errc::unsafe_file, e.g. "verdict
+// cache /x/verdicts.json is a symbolic link: not following it (remove it)".
+cred::Error unsafe_file_error(std::string_view what, const std::string& path, std::string_view why);
+
+// The error for a failed open(…, O_NOFOLLOW) of a state file: ELOOP is an
+// unsafe_file error, anything else an I/O error.
+cred::Error open_error(std::string_view what, const std::string& path, int error_number);
+
 // Opens `path` with `flags` (O_CREAT creates it 0600, creating a missing
 // parent directory 0700), takes flock(`lock_op`), and re-opens when a
 // rename replaced the file while we waited for the lock, so the lock always
-// covers the file currently at `path`. nullopt: no file and no O_CREAT.
+// covers the file currently at `path`. Never through a symbolic link, and
+// only a regular file (else unsafe_file). nullopt: no file and no O_CREAT.
 cred::Result<std::optional<UniqueFd>> open_locked(std::string_view what, const std::string& path,
                                                   int flags, int lock_op);
 

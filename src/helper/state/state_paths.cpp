@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/private_dir.hpp"
+
 namespace pat::helper {
 namespace {
 
@@ -44,9 +46,14 @@ cred::Result<void> ensure_private_dir(const std::string& dir) {
     if (dir.empty() || dir.front() != '/') {
         return fail(cred::Error{cred::Errc::bad_input, "state directory must be absolute: " + dir});
     }
-    // Every call but the first finds it there: one stat, not a walk (this
-    // runs on every `get`).
-    if (struct stat st{}; ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
+    // Every call but the first finds it there: one lstat, not a walk (this
+    // runs on every `get`). An existing directory is used only when nobody
+    // else can have planted files in it.
+    if (struct stat st{}; ::lstat(dir.c_str(), &st) == 0) {
+        if (auto why = unsafe_dir_reason("the state directory", dir, st))
+            return fail(cred::Error{cred::Errc::unsafe_file, *why});
+        return {};
+    }
     // Walk down from the root; only the components we create get 0700, the
     // user's existing directories (HOME, ~/.local) are left as they are.
     std::size_t pos = 1;
@@ -56,10 +63,17 @@ cred::Result<void> ensure_private_dir(const std::string& dir) {
         const std::string prefix = dir.substr(0, next);
         pos = next + 1;
         if (next > 0 && dir[next - 1] == '/') continue;  // "//"
-        if (::mkdir(prefix.c_str(), 0700) == 0 || errno == EEXIST) {
+        if (::mkdir(prefix.c_str(), 0700) == 0) continue;
+        if (errno == EEXIST) {
             struct stat st {};
-            if (::stat(prefix.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
-            return fail(cred::Error{cred::Errc::backend, "not a directory: " + prefix});
+            if (::stat(prefix.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+                return fail(cred::Error{cred::Errc::backend, "not a directory: " + prefix});
+            // Made by someone else meanwhile: the same rules as above.
+            if (next == dir.size() && ::lstat(prefix.c_str(), &st) == 0) {
+                if (auto why = unsafe_dir_reason("the state directory", dir, st))
+                    return fail(cred::Error{cred::Errc::unsafe_file, *why});
+            }
+            continue;
         }
         return fail(cred::Error{cred::Errc::backend,
                                 "cannot create " + prefix + ": " + std::strerror(errno)});

@@ -178,6 +178,7 @@ cred::Result<void> UsageSpool::append(const std::string& server_key, tokenclient
     if (server_key.empty()) {
         return fail(cred::Error{cred::Errc::missing_server_url, "usage spool: empty server key"});
     }
+    if (m_path.empty()) return {};  // disabled
     const std::string line = format_line(server_key, when, 1);
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto opened = detail::open_locked(k_what, m_path, O_RDWR | O_APPEND | O_CREAT, LOCK_SH);
@@ -213,12 +214,14 @@ cred::Result<void> UsageSpool::append(const std::string& server_key, tokenclient
 }
 
 cred::Result<std::map<std::string, UsageRecord>> UsageSpool::pending() const {
+    if (m_path.empty()) return std::map<std::string, UsageRecord>{};  // disabled
     auto locked = read_locked(m_path, O_RDONLY, LOCK_SH);
     if (!locked) return fail(std::move(locked).error());
     return std::move(locked->records);
 }
 
 cred::Result<void> UsageSpool::compact(std::size_t reserve) {
+    if (m_path.empty()) return {};  // disabled
     return rewrite(m_path, [&](Records& records) {
         enforce_bound(records, m_max_bytes, reserve);
         return true;
@@ -253,6 +256,7 @@ cred::Result<void> UsageSpool::drain(
 }
 
 cred::Result<void> UsageSpool::remove_key(const std::string& server_key) {
+    if (m_path.empty()) return {};  // disabled
     return rewrite(m_path, [&](Records& records) { return records.erase(server_key) > 0; });
 }
 

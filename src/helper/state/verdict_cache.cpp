@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helper/state/locked_file.hpp"
+#include "helper/state/state_paths.hpp"
 
 namespace pat::helper {
 namespace {
@@ -72,26 +73,46 @@ cred::Result<void> update(const std::string& path, Change&& change) {
 
 VerdictCache::VerdictCache(std::string path) : m_path(std::move(path)) {}
 
-std::map<std::string, tokenclient::TokenInfo> VerdictCache::load_all() const {
+cred::Result<Verdicts> VerdictCache::read() const {
+    if (m_path.empty()) return Verdicts{};  // disabled
     // No lock: writers only ever replace the file whole, by rename.
-    const detail::UniqueFd fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return {};
-    auto content = detail::read_all(k_what, m_path, fd.get());
-    if (!content) return {};
-    return parse(*content);
+    auto content = read_state_file(k_what, m_path);
+    if (!content) {
+        if (content.error().code == cred::Errc::unsafe_file)
+            return fail(std::move(content).error());
+        return Verdicts{};
+    }
+    if (!*content) return Verdicts{};
+    return parse(**content);
+}
+
+std::map<std::string, tokenclient::TokenInfo> VerdictCache::load_all() const {
+    auto verdicts = read();
+    if (!verdicts) return {};
+    return std::move(verdicts).value();
+}
+
+cred::Result<std::optional<tokenclient::TokenInfo>> VerdictCache::find(
+    const std::string& server_key, const std::string& generation) const {
+    if (generation.empty()) return std::optional<tokenclient::TokenInfo>();
+    auto verdicts = read();
+    if (!verdicts) return fail(std::move(verdicts).error());
+    auto it = verdicts->find(server_key);
+    if (it == verdicts->end() || it->second.generation != generation)
+        return std::optional<tokenclient::TokenInfo>();
+    return std::optional<tokenclient::TokenInfo>(std::move(it->second));
 }
 
 std::optional<tokenclient::TokenInfo> VerdictCache::lookup(const std::string& server_key,
                                                            const std::string& generation) const {
-    if (generation.empty()) return std::nullopt;
-    auto verdicts = load_all();
-    auto it = verdicts.find(server_key);
-    if (it == verdicts.end() || it->second.generation != generation) return std::nullopt;
-    return std::move(it->second);
+    auto found = find(server_key, generation);
+    if (!found) return std::nullopt;
+    return std::move(found).value();
 }
 
 cred::Result<void> VerdictCache::save(
     const std::map<std::string, tokenclient::TokenInfo>& verdicts) {
+    if (m_path.empty()) return {};  // disabled
     return update(m_path, [&](Verdicts& current) {
         current = verdicts;
         return true;
@@ -100,6 +121,7 @@ cred::Result<void> VerdictCache::save(
 
 cred::Result<void> VerdictCache::put(const std::string& server_key,
                                      const std::optional<tokenclient::TokenInfo>& info) {
+    if (m_path.empty()) return {};  // disabled
     return update(m_path, [&](Verdicts& current) {
         if (info) {
             current[server_key] = *info;

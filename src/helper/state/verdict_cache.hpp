@@ -16,14 +16,20 @@ namespace pat::helper {
 
 class VerdictCache {
   public:
+    // An empty `path` is a disabled cache: no verdicts, no file touched.
     explicit VerdictCache(std::string path);
 
     // The verdict for `server_key` if its generation matches, else nullopt.
     // An empty generation never matches: an item without one (written by
     // another tool) could be a different token than the one judged.
-    // A missing or corrupt file reads as empty (never an error for `get`).
+    // A missing or corrupt file reads as empty (never an error for `get`),
+    // and so does one that is not safe to use (a symbolic link).
     std::optional<tokenclient::TokenInfo> lookup(const std::string& server_key,
                                                  const std::string& generation) const;
+    // The same, but a file that is not safe to use (a symbolic link, not a
+    // regular file) is an Errc::unsafe_file error, for the caller to show.
+    cred::Result<std::optional<tokenclient::TokenInfo>> find(const std::string& server_key,
+                                                             const std::string& generation) const;
 
     // Replaces the whole file with `verdicts` (key -> info with generation).
     cred::Result<void> save(const std::map<std::string, tokenclient::TokenInfo>& verdicts);
@@ -33,6 +39,9 @@ class VerdictCache {
     std::map<std::string, tokenclient::TokenInfo> load_all() const;
 
   private:
+    // The file's verdicts: missing or corrupt -> empty; unsafe -> error.
+    cred::Result<std::map<std::string, tokenclient::TokenInfo>> read() const;
+
     std::string m_path;
 };
 

@@ -162,3 +162,26 @@ TEST_CASE("forget drops one entry", "[tokenclient][locator]") {
     CHECK(left.count("other") == 1);
     CHECK_FALSE(locator.locate("reg.test").ok());
 }
+
+TEST_CASE("The locator cache is used only in a private directory, never through a link",
+          "[tokenclient][locator]") {
+    TempDir dir;
+    const std::string path = dir.path + "/services.json";
+    LocatorCache cache;
+    cache["reg.test"] = patd_entry(1234);
+    write_locator_cache(path, cache);
+    REQUIRE(read_locator_cache(path).size() == 1);
+
+    // A directory others can write: an entry planted there would send the
+    // next stored secret to their service.
+    REQUIRE(::chmod(dir.path.c_str(), 0777) == 0);
+    CHECK(read_locator_cache(path).empty());
+    cache["other.test"] = patd_entry(1);
+    write_locator_cache(path, cache);
+    REQUIRE(::chmod(dir.path.c_str(), 0700) == 0);
+    CHECK(read_locator_cache(path).size() == 1);  // the write was refused too
+
+    const std::string link = dir.path + "/linked.json";
+    REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
+    CHECK(read_locator_cache(link).empty());
+}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <map>
 
 #include "temp_dir.hpp"
@@ -92,4 +93,69 @@ TEST_CASE("ensure_private_dir creates missing parents 0700 and keeps existing on
     const auto blocked = ensure_private_dir(dir.path + "/file/sub");
     REQUIRE_FALSE(blocked);
     CHECK(blocked.error().message == "not a directory: " + dir.path + "/file");
+}
+
+TEST_CASE("ensure_private_dir refuses an existing directory others could plant files in",
+          "[state][paths]") {
+    pat::helper::test::TempDir dir;
+    const std::string state = dir.path + "/state";
+    REQUIRE(::mkdir(state.c_str(), 0700) == 0);
+    REQUIRE(ensure_private_dir(state));
+
+    for (const unsigned mode : {0777U, 0770U, 0702U, 01777U}) {
+        REQUIRE(::chmod(state.c_str(), mode) == 0);
+        const auto refused = ensure_private_dir(state);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == pat::cred::Errc::unsafe_file);
+        char shown[8];
+        std::snprintf(shown, sizeof shown, "%04o", mode);
+        CHECK(refused.error().message == "the state directory " + state +
+                                             " is writable by group or others (mode " + shown +
+                                             "; chmod 700 it)");
+    }
+    REQUIRE(::chmod(state.c_str(), 0750) == 0);  // readable by the group is fine
+    CHECK(ensure_private_dir(state));
+
+    const std::string link = dir.path + "/link";
+    REQUIRE(::symlink(state.c_str(), link.c_str()) == 0);
+    const auto linked = ensure_private_dir(link);
+    REQUIRE_FALSE(linked);
+    CHECK(linked.error().code == pat::cred::Errc::unsafe_file);
+    CHECK(linked.error().message == "the state directory " + link + " is a symbolic link");
+
+    if (::geteuid() == 0) {  // only root can give a directory away
+        REQUIRE(::chown(state.c_str(), 65534, 65534) == 0);
+        const auto foreign = ensure_private_dir(state);
+        REQUIRE_FALSE(foreign);
+        CHECK(foreign.error().message ==
+              "the state directory " + state + " belongs to uid 65534, not to uid 0");
+    }
+}
+
+TEST_CASE("state files are never read or written through a symbolic link", "[state][paths]") {
+    pat::helper::test::TempDir dir;
+    const std::string target = dir.path + "/target.json";
+    const std::string link = dir.path + "/ci.json";
+    {
+        const int fd = ::creat(target.c_str(), 0600);
+        REQUIRE(fd >= 0);
+        REQUIRE(::write(fd, "{\"planted\":1}", 13) == 13);
+        ::close(fd);
+    }
+    REQUIRE(::symlink(target.c_str(), link.c_str()) == 0);
+    const auto read = pat::helper::read_state_file("ci login state", link);
+    REQUIRE_FALSE(read);
+    CHECK(read.error().code == pat::cred::Errc::unsafe_file);
+    CHECK(read.error().message ==
+          "ci login state " + link + " is a symbolic link: not using it (remove it)");
+    // Written by rename over the link: the target keeps its content.
+    REQUIRE(pat::helper::write_state_file("ci login state", link, "{}\n"));
+    auto again = pat::helper::read_state_file("ci login state", link);
+    REQUIRE(again);
+    CHECK(**again == "{}\n");
+    auto planted = pat::helper::read_state_file("ci login state", target);
+    REQUIRE(planted);
+    CHECK(**planted == "{\"planted\":1}");
+    CHECK(pat::helper::read_state_file("ci login state", dir.path + "/missing.json")->has_value() ==
+          false);
 }

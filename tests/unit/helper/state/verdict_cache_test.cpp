@@ -105,3 +105,25 @@ TEST_CASE("a corrupt verdict file reads as empty and is repaired by the next wri
     REQUIRE(cache.put("r.example", verdict(TokenState::active, "g1")));
     CHECK(cache.lookup("r.example", "g1"));
 }
+
+TEST_CASE("a verdict file that is a symbolic link is never followed", "[state][verdicts]") {
+    pat::helper::test::TempDir dir;
+    const std::string planted = dir.path + "/planted.json";
+    const std::string path = dir.path + "/verdicts.json";
+    write_file(planted,
+               R"({"format":1,"verdicts":{"r.example":{"pat_state":"inactive","pat_gen":"g1"}}})");
+    REQUIRE(::symlink(planted.c_str(), path.c_str()) == 0);
+    VerdictCache cache(path);
+    CHECK_FALSE(cache.lookup("r.example", "g1"));  // the planted verdict does not apply
+    const auto found = cache.find("r.example", "g1");
+    REQUIRE_FALSE(found);
+    CHECK(found.error().code == pat::cred::Errc::unsafe_file);
+    CHECK(found.error().message ==
+          "verdict cache " + path + " is a symbolic link: not using it (remove it)");
+    const auto put = cache.put("r.example", verdict(TokenState::active, "g1"));
+    REQUIRE_FALSE(put);
+    CHECK(put.error().code == pat::cred::Errc::unsafe_file);
+    std::ifstream in(planted);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("inactive") != std::string::npos);  // untouched
+}
