@@ -18,24 +18,35 @@ std::atomic<Level> g_level{Level::warn};
 
 std::string_view level_name(Level level) {
     switch (level) {
-        case Level::debug: return "debug";
-        case Level::info: return "info";
-        case Level::warn: return "warning";
-        case Level::error: return "error";
-        case Level::off: break;
+        case Level::debug:
+            return "debug";
+        case Level::info:
+            return "info";
+        case Level::warn:
+            return "warning";
+        case Level::error:
+            return "error";
+        case Level::off:
+            break;
     }
     return "";
 }
 
 }  // namespace
 
-void set_program(std::string_view name) { program() = std::string(name); }
-void set_level(Level level) { g_level = level; }
-Level level() { return g_level; }
+void set_program(std::string_view name) {
+    program() = std::string(name);
+}
+void set_level(Level level) {
+    g_level = level;
+}
+Level level() {
+    return g_level;
+}
 
 bool set_level_from_string(std::string_view text) {
     static constexpr std::pair<std::string_view, Level> k_names[] = {
-        {"debug", Level::debug}, {"info", Level::info}, {"warn", Level::warn},
+        {"debug", Level::debug},  {"info", Level::info},   {"warn", Level::warn},
         {"warning", Level::warn}, {"error", Level::error}, {"off", Level::off}};
     for (const auto& [name, value] : k_names) {
         if (text == name) {
