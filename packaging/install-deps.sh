@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(
   g++ cmake ninja-build pkg-config
-  libsecret-1-dev libglib2.0-dev libkeyutils-dev
+  libglib2.0-dev libkeyutils-dev
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev
   libpq-dev libpqxx-dev

@@ -19,9 +19,17 @@ bool set_level_from_string(std::string_view text);
 // lines from several threads never interleave.
 void write(Level level, std::string_view message);
 
-inline void debug(std::string_view m) { write(Level::debug, m); }
-inline void info(std::string_view m) { write(Level::info, m); }
-inline void warn(std::string_view m) { write(Level::warn, m); }
-inline void error(std::string_view m) { write(Level::error, m); }
+inline void debug(std::string_view m) {
+    write(Level::debug, m);
+}
+inline void info(std::string_view m) {
+    write(Level::info, m);
+}
+inline void warn(std::string_view m) {
+    write(Level::warn, m);
+}
+inline void error(std::string_view m) {
+    write(Level::error, m);
+}
 
 }  // namespace pat::log

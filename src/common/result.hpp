@@ -26,7 +26,7 @@ Failure<std::decay_t<E>> fail(E&& error) {
 
 template <class T, class E>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
     template <class G>
     Result(Failure<G> failure) : m_state(std::in_place_index<1>, E(std::move(failure.error))) {}
@@ -47,13 +47,13 @@ public:
     const E& error() const& { return std::get<1>(m_state); }
     E&& error() && { return std::get<1>(std::move(m_state)); }
 
-private:
+  private:
     std::variant<T, E> m_state;
 };
 
 template <class E>
 class [[nodiscard]] Result<void, E> {
-public:
+  public:
     Result() = default;
     template <class G>
     Result(Failure<G> failure) : m_error(E(std::move(failure.error))) {}
@@ -65,7 +65,7 @@ public:
     const E& error() const& { return *m_error; }
     E&& error() && { return std::move(*m_error); }
 
-private:
+  private:
     std::optional<E> m_error;
 };
 

@@ -11,7 +11,7 @@
 namespace pat {
 
 class Secret {
-public:
+  public:
     Secret() = default;
     // Takes the bytes of `bytes` and wipes the source.
     explicit Secret(std::string&& bytes);
@@ -33,7 +33,7 @@ public:
 
     friend bool operator==(const Secret& a, const Secret& b);
 
-private:
+  private:
     void wipe() noexcept;
     std::string m_bytes;
 };
