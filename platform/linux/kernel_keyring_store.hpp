@@ -42,7 +42,7 @@ struct KeyringOptions {
     // 0: stored credentials stay until erased. Otherwise every add() gives
     // the credential key and its chunks this time-out (keyctl_set_timeout):
     // the kernel drops them when it passes, and get() answers not found
-    // (`ci login --ttl`, issue 4 §3).
+    // (`ci login --ttl`).
     std::chrono::seconds timeout{0};
 };
 

@@ -2,7 +2,7 @@
 // The Secret Service store (org.freedesktop.secrets over the D-Bus session
 // bus: gnome-keyring, KeePassXC, kwallet). Items use the upstream
 // docker-credential-secretservice schema so users can switch helpers without
-// logging in again (shared/docs/protocol.md §2.1).
+// logging in again (docs/secret-service.md).
 
 #include <chrono>
 #include <memory>

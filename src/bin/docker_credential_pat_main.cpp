@@ -1,4 +1,4 @@
-// docker-credential-pat: the Docker credential helper (shared/docs/protocol.md).
+// docker-credential-pat: the Docker credential helper (docs/protocol.md).
 // Thin main: harden the process; the commands for people go to
 // src/helper/commands, the protocol actions run on the PAT-aware store over
 // the configured keychain (src/helper/lifecycle).

@@ -1,6 +1,6 @@
 #pragma once
 // argv handling of docker-credential-pat, upstream >= 0.8 style
-// (shared/docs/protocol.md §1.2): exactly one argument, the action.
+// (docs/protocol.md "Process contract"): exactly one argument, the action.
 
 #include <functional>
 #include <istream>

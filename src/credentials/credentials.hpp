@@ -19,7 +19,7 @@ namespace pat::cred {
 using Metadata = std::map<std::string, std::string>;
 
 struct Credentials {
-    std::string server_url;  // the key, stored verbatim (protocol.md §2.5)
+    std::string server_url;  // the key, stored verbatim (docs/protocol.md "Server keys")
     std::string username;    // verbatim, including the "<token>" sentinel
     Secret secret;           // binary-safe; may be empty
     Metadata metadata;       // may be empty

@@ -1,5 +1,5 @@
 #pragma once
-// The helper's JSON wire format (shared/docs/protocol.md §1.3, §1.4).
+// The helper's JSON wire format (docs/protocol.md "JSON in and out").
 //
 // Input follows Go's encoding/json as used by docker-credential-helpers:
 // keys match case-insensitively (exact match preferred), unknown keys are

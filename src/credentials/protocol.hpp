@@ -1,5 +1,5 @@
 #pragma once
-// The credential-helper protocol over streams (shared/docs/protocol.md §1).
+// The credential-helper protocol over streams (docs/protocol.md).
 // Pure: nothing here touches std::cin/std::cout, the environment or exit().
 
 #include <cstddef>

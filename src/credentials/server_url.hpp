@@ -1,5 +1,5 @@
 #pragma once
-// Server-key rules, in one place (shared/docs/protocol.md §2.5).
+// Server-key rules, in one place (docs/protocol.md "Server keys").
 //
 // Keys are opaque strings chosen by the client and are stored verbatim, so
 // every key `list` prints works with `get`. Lookups try the exact key first;

@@ -5,8 +5,8 @@
 //
 // Why two transports: a fresh helper process pays 3–5 ms to load libcurl and
 // its ~30 libraries (TLS, Kerberos, LDAP, …), thirty times a loopback round
-// trip, and issue 4 wants a validated `store` to cost one round trip more
-// than an unchecked one. Beast is header-only and already patd's HTTP layer,
+// trip, and a validated `store` should cost one round trip more than an
+// unchecked one (docs/tokenclient.md). Beast is header-only and already patd's HTTP layer,
 // so this path loads nothing. Everything else — https, DNS names (a resolver
 // cannot be abandoned at a deadline), proxies — stays on libcurl, which
 // does all of it well.

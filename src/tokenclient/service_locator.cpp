@@ -1,4 +1,4 @@
-// ServiceLocator: env, config file, discovery (issue 4 §1), then "is it
+// ServiceLocator: env, config file, discovery (docs/tokenclient.md), then "is it
 // patd?", with the results cached in a small file (locator_cache.hpp).
 #include "tokenclient/service_locator.hpp"
 

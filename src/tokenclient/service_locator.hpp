@@ -1,5 +1,5 @@
 #pragma once
-// Finds the token service for a server key R (issue 4 §1), in this order:
+// Finds the token service for a server key R (docs/tokenclient.md), in this order:
 //   1. DOCKER_CREDENTIAL_PAT_BACKEND (one URL for every key);
 //   2. the helper config file's "services" map {server key: URL};
 //   3. discovery: GET https://R/v2/ (http:// for loopback), the realm of

@@ -8,7 +8,7 @@
 #   PAT_BENCH_RUNS  runs per single-item operation (default 31)
 # The comparison with upstream runs with DOCKER_CREDENTIAL_PAT_OFFLINE=1 (no
 # token service: upstream has none). When patd is built beside BIN, a second
-# part measures the PAT lifecycle (issue 4): `get` with the token service up,
+# part measures the PAT lifecycle (docs/lifecycle.md): `get` with the token service up,
 # down and never answering, and `store` with and without validation next to
 # one round trip to the service.
 set -euo pipefail

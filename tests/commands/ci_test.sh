@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ci_test.sh BUILD_DIR: issue 4 §4 item 7, a CI job with no session bus.
+# ci_test.sh BUILD_DIR: a CI job with no session bus.
 # `ci login --require push` with a read-only PAT fails with a clear message
 # and stores nothing; with a write PAT it stores the token in the kernel
 # keyring, points the docker config at the helper, prints ::add-mask:: under

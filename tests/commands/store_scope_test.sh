@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# store_scope_test.sh BUILD_DIR [KEYCHAIN]: issue 4 §4 item 5. `tokens create --scope
+# store_scope_test.sh BUILD_DIR [KEYCHAIN]: `tokens create --scope
 # read --store R` puts a read-only PAT into the keychain (nothing secret on
 # stdout); skopeo, reading credHelpers -> our helper, can pull with it but
 # the registry refuses a push; `check` shows the scope; after `tokens

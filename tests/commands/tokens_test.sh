@@ -4,7 +4,7 @@
 # keyring when PAT_TEST_SECRET_SERVICE is unset). Round trips list / create /
 # rename / activate / deactivate / delete (checked through patd's own API),
 # the session cached in the keychain (the second command needs no
-# password), the 2FA sign-in, and issue 4 §4 item 8 for `tokens`: bad
+# password), the 2FA sign-in, and for `tokens` the rule that bad
 # input of every kind gets its exact message and exit code and leaves the
 # keychain unchanged.
 set -uo pipefail

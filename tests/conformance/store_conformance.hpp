@@ -1,6 +1,6 @@
 #pragma once
 // ONE conformance suite for every CredentialStore (git's t/lib-credential.sh
-// idea, style.md practice 6): the rules of credentials/credential_store.hpp,
+// idea): the rules of credentials/credential_store.hpp,
 // written once and run against the memory store, the kernel keyring and the
 // Secret Service.
 //

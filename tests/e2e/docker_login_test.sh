@@ -92,7 +92,7 @@ docker_login bob 'b0b pw "quoted" \ back'
 expect_eq "docker login as bob exit code ($out)" 0 "$rc"
 if [ "$E2E_HELPER_NAME" = secretservice ]; then
   # Debian's upstream helper (0.6.4), run only to validate this harness, adds
-  # a second item instead of replacing (protocol.md §4). Pin that known bug
+  # a second item instead of replacing (docs/protocol.md "Where upstream differs"). Pin that known bug
   # so the harness stays honest, then clean up the stale item.
   expect_eq "upstream keeps both items" "alice	alice-pw-1
 bob	b0b pw \"quoted\" \\ back" "$(e2e_keychain_items "$host" | sort)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# exchange_test.sh BUILD_DIR KEYCHAIN — issue 4 §4.4: `docker login` with a
+# exchange_test.sh BUILD_DIR KEYCHAIN — `docker login` with a
 # password to a patd registry ends with an auto-generated PAT in the
 # keychain, never the password; a sixth auto token evicts the oldest (patd).
 # A 2FA account's password gets the PAT-required message and stores nothing;

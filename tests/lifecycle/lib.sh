@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables are set for the sourcing script
-# Setup for the PAT lifecycle tests (issue 4 §4): a real patd, a real
+# Setup for the PAT lifecycle tests (docs/lifecycle.md): a real patd, a real
 # docker-registry with token auth pointing at it, the docker CLI and skopeo
 # finding our helper through credHelpers, on one keychain.
 #

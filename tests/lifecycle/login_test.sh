@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# login_test.sh BUILD_DIR KEYCHAIN — issue 4 §4.1: `docker login` with a PAT,
+# login_test.sh BUILD_DIR KEYCHAIN — `docker login` with a PAT,
 # through the real chain (docker CLI -> docker-registry -> patd, then our
 # helper -> keychain), stores the token with its scopes and state as
 # metadata; the token works for skopeo through the helper. Also: a token

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# offline_test.sh BUILD_DIR KEYCHAIN — issue 4 §4.6: with the token service
+# offline_test.sh BUILD_DIR KEYCHAIN — with the token service
 # stopped, or listening and never answering, `get` still answers at once
 # (its stdout/stderr close although a detached flush is running), uses are
 # spooled, and they are replayed to patd when it is back. `store` waits at

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# revoke_test.sh BUILD_DIR KEYCHAIN — issue 4 §4.3: a PAT deactivated or
+# revoke_test.sh BUILD_DIR KEYCHAIN — a PAT deactivated or
 # deleted in patd is noticed by the flush; the next `get` removes the item,
 # says why on stderr and answers "not found", so `docker login` asks for a
 # new login (non-TTY: the CLI's own message) instead of reusing it.

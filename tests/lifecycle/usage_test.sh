@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage_test.sh BUILD_DIR KEYCHAIN — issue 4 §4.2: every `get` the docker
+# usage_test.sh BUILD_DIR KEYCHAIN — every `get` the docker
 # CLI or skopeo makes is spooled and reported to patd by the detached flush
 # (POST current/usage), so last_used in patd moves; the spool drains.
 set -uo pipefail

@@ -1,5 +1,5 @@
 #pragma once
-// patd's command line (token-service.md): serve, user add|2fa|list, cert,
+// patd's command line (docs/patd-http.md): serve, user add|2fa|list, cert,
 // --version, --help. `run` is what main calls; it returns the exit code
 // (0 ok, 1 failure, 2 usage error) and reports errors on stderr.
 

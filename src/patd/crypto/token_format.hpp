@@ -2,7 +2,7 @@
 // Personal access token strings: <prefix><30 base62 random chars><6 base62
 // chars of CRC32(random part)>, GitHub style. 30 base62 chars carry 178 bits.
 // The checksum lets the service reject typos and guesses before any
-// database work (registry-token-auth.md §5.1).
+// database work (docs/registry-token.md "Checking PATs").
 
 #include <cstdint>
 #include <string>

@@ -3,7 +3,7 @@
 //  - TokenScope: what a personal access token may do (Docker Hub's four
 //    hierarchical levels repo:public_read < repo:read < repo:write < repo:admin);
 //  - ResourceScope: one registry request scope, grammar
-//    `type[(class)]:name:action[,action...]` (registry-token-auth.md §2.4).
+//    `type[(class)]:name:action[,action...]` (docs/registry-token.md).
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 // POST /v2/users/login and POST /v2/users/2fa-login (Docker Hub shapes,
-// reference §1.6).
+// docs/registry-token.md "Docker Hub's access-token API").
 #include "common/secret.hpp"
 #include "patd/http/reply.hpp"
 #include "patd/http/routes.hpp"

@@ -61,7 +61,7 @@ Result<Es256Signer, std::string> Es256Signer::from_pem(std::string_view key_pem,
 
     Es256Signer signer;
     signer.m_key = std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
-    // x5c alone is what both 2.8 and 3.x resolve the same way (§2.6); a kid
+    // x5c alone is what both 2.8 and 3.x resolve the same way (docs/registry-token.md); a kid
     // would have to differ between the two versions.
     signer.m_header = {{"typ", "JWT"}, {"alg", "ES256"}, {"x5c", {base64_encode(der_bytes)}}};
     signer.m_header_b64 = base64url_encode(signer.m_header.dump());

@@ -1,7 +1,7 @@
 #pragma once
 // ES256 (ECDSA P-256 + SHA-256) JWS signing for registry bearer tokens, in the
-// exact shape CNCF distribution 2.8 and 3.x accept (see
-// reference/registry-token-auth.md §2.5/§2.6): header {typ, alg, x5c}, base64url
+// exact shape CNCF distribution 2.8 and 3.x accept (docs/registry-token.md
+// "The JWT"): header {typ, alg, x5c}, base64url
 // without padding, raw R‖S signature (64 bytes; DER is rejected by 2.8).
 
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 // First-start signing material: a P-256 key and a self-signed certificate that
 // a registry's rootcertbundle can hold directly (the x5c leaf may be the
-// bundle certificate itself, reference §2.6).
+// bundle certificate itself, docs/registry-token.md "The JWT").
 
 #include <string>
 

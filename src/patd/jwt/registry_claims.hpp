@@ -1,5 +1,5 @@
 #pragma once
-// The claim set of a registry bearer token (reference §2.5): iss, sub, aud as a
+// The claim set of a registry bearer token (docs/registry-token.md): iss, sub, aud as a
 // *string* (2.8 rejects an array), integer exp/nbf/iat, a random jti, and
 // access:[{type,name,actions}].
 

@@ -1,5 +1,5 @@
 #pragma once
-// Coalescing writer for tokens' last_used (token-service.md "last-used"):
+// Coalescing writer for tokens' last_used (docs/patd-core.md):
 // at most one database write per token per interval. The first use of a
 // token after its interval has passed is written at once; later uses within
 // the interval are kept in memory (pending) and written by flush_due() once

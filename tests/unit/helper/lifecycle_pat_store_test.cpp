@@ -1,6 +1,6 @@
 // PatAwareStore over a MemoryStore, a scripted token service and a manual
 // clock: what `store` keeps, when `get` drops a credential, what `erase`
-// and `list` do with the helper's own state (issue 4 §2).
+// and `list` do with the helper's own state (docs/lifecycle.md).
 #include <catch2/catch.hpp>
 
 #include "lifecycle_fixture.hpp"

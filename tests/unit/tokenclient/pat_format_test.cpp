@@ -1,5 +1,5 @@
 // The helper's looks_like_pat must agree with the tokens patd generates
-// (token-service.md "Storage and security"), with any prefix.
+// (docs/patd-core.md "Tokens"), with any prefix.
 #include <catch2/catch.hpp>
 
 #include "patd/crypto/random.hpp"
