@@ -1,6 +1,8 @@
 // errno -> helper error for the kernel keyring (one mapping, tested in
 // tests/unit/platform/kernel_keyring_test.cpp). Status codes are mapped,
 // never message text.
+#include "linux/kernel_keyring_errors.hpp"
+
 #include <keyutils.h>
 #include <unistd.h>
 
@@ -8,8 +10,6 @@
 #include <cstring>
 #include <fstream>
 #include <string>
-
-#include "linux/kernel_keyring_store.hpp"
 
 namespace pat::platform {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "common/secret.hpp"
-#include "linux/kernel_keyring_store.hpp"
+#include "linux/kernel_keyring_errors.hpp"
 
 namespace pat::platform::keyring_io {
 namespace {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "credentials/metadata.hpp"
+#include "linux/kernel_keyring_errors.hpp"
 #include "linux/kernel_keyring_format.hpp"
 #include "linux/kernel_keyring_io.hpp"
 #include "linux/kernel_keyring_sweep.hpp"

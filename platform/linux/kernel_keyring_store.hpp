@@ -48,12 +48,6 @@ struct KeyringOptions {
 
 std::unique_ptr<cred::CredentialStore> make_kernel_keyring_store(const KeyringOptions& options);
 
-// Maps an errno from add_key/keyctl to the helper's error, never "not found":
-// EDQUOT names the quota (kernel.keys.maxbytes/maxkeys or the root_ variants)
-// with its current values; EPERM/EACCES/ENOSYS mention seccomp, which blocks
-// keyctl in default docker containers. `doing` completes "while …".
-cred::Error keyring_error(int err, std::string_view doing);
-
 // Why the kernel keyring cannot be used in this process (the keyctl syscalls
 // are missing or blocked), or nullopt when it works. For tests that skip.
 std::optional<std::string> kernel_keyring_unavailable_reason();

@@ -23,6 +23,7 @@
 
 #include "common/base64.hpp"
 #include "common/wiping_allocator.hpp"
+#include "tokenclient/url.hpp"
 
 namespace pat::tokenclient {
 namespace {

@@ -17,7 +17,8 @@
 
 #include <string_view>
 
-#include "tokenclient/http_client.hpp"
+#include "credentials/errors.hpp"
+#include "tokenclient/http_message.hpp"
 
 namespace pat::tokenclient {
 
@@ -29,9 +30,5 @@ bool direct_http_eligible(std::string_view url);
 // Sends one request over the direct transport. bad_input when `url` is not
 // eligible (callers check direct_http_eligible first).
 cred::Result<HttpResponse> direct_http_send(const HttpRequest& request);
-
-// The libcurl transport alone (http_client.cpp); http_send picks between the
-// two. Exposed for tests that must exercise a given transport.
-cred::Result<HttpResponse> curl_http_send(const HttpRequest& request);
 
 }  // namespace pat::tokenclient

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <vector>
 
-#include "tokenclient/http_client.hpp"
+#include "tokenclient/url.hpp"
 
 namespace pat::tokenclient {
 namespace {

@@ -1,12 +1,19 @@
 #pragma once
-// Extra CA certificates for an https URL from docker's certs.d layout
-// (internal to http_client.cpp).
+// Extra CA certificates for an https URL from docker's certs.d layout, for
+// the libcurl transport (curl_http.cpp).
 
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace pat::tokenclient {
+
+// Private registries: like docker, an https request to host[:port] also
+// trusts every *.crt in <root>/<host[:port]>/ (docker's
+// /etc/docker/certs.d layout), on top of the system CA store. The root is
+// process-wide; tests point it at a temp dir.
+inline constexpr const char* k_docker_certs_root = "/etc/docker/certs.d";
+void set_docker_certs_root(std::string root);
 
 // The PEM text of every *.crt in <certs root>/<host[:port]>/ (sorted by
 // name), or nullopt when there is none. Only for https URLs.

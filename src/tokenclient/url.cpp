@@ -1,9 +1,8 @@
-// URL helpers of http_client.hpp: just enough URL parsing for naming a
-// service in messages and for building request URLs; libcurl does the rest.
+// parse_url and friends (url.hpp).
+#include "tokenclient/url.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "tokenclient/http_client.hpp"
 
 namespace pat::tokenclient {
 namespace {
@@ -87,21 +86,6 @@ std::string url_encode(std::string_view text) {
         }
     }
     return out;
-}
-
-std::optional<std::chrono::milliseconds> request_deadline(
-    std::chrono::milliseconds per_request,
-    std::optional<std::chrono::steady_clock::time_point> until) {
-    if (!until) return per_request;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        *until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    return std::min(per_request, left);
-}
-
-cred::Error budget_exhausted(std::string_view what) {
-    return {cred::Errc::service_unreachable,
-            "token service: no time left for " + std::string(what) + " (deadline passed)"};
 }
 
 }  // namespace pat::tokenclient

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "tokenclient/docker_certs.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/token_service.hpp"
 

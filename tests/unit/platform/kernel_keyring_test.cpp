@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 
+#include "linux/kernel_keyring_errors.hpp"
 #include "linux/kernel_keyring_format.hpp"
 #include "linux/kernel_keyring_store.hpp"
 #include "linux/store_factory.hpp"

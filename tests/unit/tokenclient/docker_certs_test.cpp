@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tokenclient/http_client.hpp"
-
 using namespace pat::tokenclient;
 namespace fs = std::filesystem;
 

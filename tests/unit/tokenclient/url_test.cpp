@@ -1,3 +1,5 @@
+#include "tokenclient/url.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "tokenclient/curl_api.hpp"
