@@ -20,7 +20,7 @@
 namespace pat::tokenclient {
 namespace {
 
-constexpr std::size_t k_max_body = 1024 * 1024;
+constexpr std::size_t k_max_body = std::size_t{1024} * 1024;
 
 // Zeroes memory in a way the optimiser may not drop (for curl's copies).
 void wipe_bytes(char* data, std::size_t size) {
@@ -198,8 +198,11 @@ cred::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
 
     HeaderList headers(*api);
     bool headers_ok = true;
-    for (const auto& [name, value] : request.headers)
-        headers_ok &= headers.append(name + ": " + value);
+    for (const auto& [name, value] : request.headers) {
+        std::string line = name;
+        line.append(": ").append(value);
+        headers_ok &= headers.append(line);
+    }
     // curl adds "Expect: 100-continue" to larger POSTs; patd needs no round trip for it.
     headers_ok &= headers.append("Expect:");
     if (request.bearer != nullptr) {
