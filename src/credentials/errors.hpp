@@ -1,7 +1,7 @@
 #pragma once
 // The helper's error vocabulary. The three canonical texts are protocol:
 // docker, docker-py, crane and others compare stdout against them literally
-// (see shared/docs/protocol.md §1.5), so they live here and nowhere else.
+// (docs/protocol.md "Error texts that clients match"), so they live here and nowhere else.
 
 #include <string>
 #include <string_view>

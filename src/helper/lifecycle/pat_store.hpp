@@ -1,6 +1,6 @@
 #pragma once
 // PatAwareStore: the CredentialStore docker talks to. It wraps the native
-// keychain store and adds the PAT lifecycle (issue 4 §2), so protocol.cpp
+// keychain store and adds the PAT lifecycle (docs/lifecycle.md), so protocol.cpp
 // stays unchanged:
 //  - add: validate with the token service within the deadline and keep the
 //    TokenInfo as metadata (with a fresh generation); a password sent to a

@@ -1,6 +1,6 @@
 #pragma once
 // The usage spool: `get` appends one line per use and returns; the detached
-// flush posts the uses to the token service later (issue 4 §2).
+// flush posts the uses to the token service later (docs/lifecycle.md).
 //  - Never holds a secret: a line is "<unix seconds> <server key, %-escaped>\n",
 //    or after compaction "<latest use> <key> <count>\n". Malformed lines
 //    (a write torn by a crash) are skipped.
