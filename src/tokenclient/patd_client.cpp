@@ -12,15 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// Wipes every string in a parsed reply (it may hold a session or a token).
-void wipe_json(json& j) {
-    if (j.is_string()) {
-        wipe_string(j.get_ref<std::string&>());
-    } else if (j.is_structured()) {
-        for (auto& child : j) wipe_json(child);
-    }
-}
-
 // A parsed reply that wipes itself; for bodies that carry secrets.
 struct SecretJson {
     json value;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/secret.hpp"
+
 namespace pat::tokenclient {
 
 std::optional<std::string> reply_detail(std::string_view body) {
@@ -39,6 +41,14 @@ cred::Error http_status_error(const std::string& where, long status, std::string
     }
     return {cred::Errc::service_failure,
             where + " failed " + code + (detail ? ": " + *detail : "")};
+}
+
+void wipe_json(nlohmann::json& j) {
+    if (j.is_string()) {
+        wipe_string(j.get_ref<std::string&>());
+    } else if (j.is_structured()) {
+        for (auto& child : j) wipe_json(child);
+    }
 }
 
 }  // namespace pat::tokenclient

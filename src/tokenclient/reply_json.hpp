@@ -1,6 +1,8 @@
 #pragma once
-// Reading the error replies of token services (internal to pat_tokenclient).
+// Reading the replies of token services: error details, and wiping a parsed
+// reply that held a secret (the token client and the helper's OIDC exchange).
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,5 +23,9 @@ std::optional<std::string> reply_detail(std::string_view body);
 // service_failure. The message: "<where> refused the request (HTTP 4xx):
 // <detail>" or "<where> failed (HTTP 5xx)".
 cred::Error http_status_error(const std::string& where, long status, std::string_view body);
+
+// Overwrites every string in a parsed reply (it may hold a session or a
+// token) before the JSON is freed.
+void wipe_json(nlohmann::json& j);
 
 }  // namespace pat::tokenclient

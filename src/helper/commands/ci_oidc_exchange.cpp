@@ -3,20 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenclient/http_client.hpp"
+#include "tokenclient/reply_json.hpp"
 
 namespace pat::helper::cmd {
 namespace {
 
 using nlohmann::json;
-
-// Wipes every string of a parsed reply (the exchange's holds the PAT).
-void wipe_json(json& j) {
-    if (j.is_string()) {
-        wipe_string(j.get_ref<std::string&>());
-    } else if (j.is_structured()) {
-        for (auto& child : j) wipe_json(child);
-    }
-}
 
 std::string text_field(const json& j, const char* name) {
     const auto it = j.find(name);
@@ -94,7 +86,7 @@ cred::Result<ExchangedToken> exchange_id_token(const std::string& patd_url, cons
     const auto expires_in = reply.is_object() ? reply.find("expires_in") : reply.end();
     if (token == reply.end() || !token->is_string() || token->get_ref<std::string&>().empty() ||
         expires_in == reply.end() || !expires_in->is_number_integer()) {
-        wipe_json(reply);
+        tokenclient::wipe_json(reply);
         return fail(cred::Error{cred::Errc::service_failure,
                                 "patd's OIDC exchange reply has no access_token or expires_in"});
     }
@@ -105,7 +97,7 @@ cred::Result<ExchangedToken> exchange_id_token(const std::string& patd_url, cons
     out.uuid = text_field(reply, "uuid");
     out.label = text_field(reply, "token_label");
     out.expires_at = tokenclient::parse_time(text_field(reply, "expires_at"));
-    wipe_json(reply);
+    tokenclient::wipe_json(reply);
     if (out.username.empty())
         return fail(cred::Error{cred::Errc::service_failure,
                                 "patd's OIDC exchange reply names no username"});
