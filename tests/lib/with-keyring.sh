@@ -12,6 +12,17 @@ mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUN
 chmod 700 "$XDG_RUNTIME_DIR"
 export PAT_TEST_KEYRING_PASSWORD=${PAT_TEST_KEYRING_PASSWORD:-test-keyring-pw}
 export PAT_TEST_SECRET_SERVICE=1
+# Should the shared gnome-keyring exit mid-run, the bus would activate a fresh
+# one that cannot unlock on its own, and every later Secret Service test would
+# fail with "locked" (it happened in CI once, cause not found). This service
+# file (XDG_DATA_HOME comes first among the session service dirs) re-activates
+# it unlocked with the same password, and says so on stderr.
+mkdir -p "$XDG_DATA_HOME/dbus-1/services"
+cat >"$XDG_DATA_HOME/dbus-1/services/org.freedesktop.secrets.service" <<'SERVICE'
+[D-BUS Service]
+Name=org.freedesktop.secrets
+Exec=/bin/sh -c 'echo "with-keyring.sh: the shared gnome-keyring had exited: re-activated, unlocked" >&2; printf %s "$PAT_TEST_KEYRING_PASSWORD" | exec gnome-keyring-daemon --foreground --unlock --components=secrets'
+SERVICE
 set +e
 dbus-run-session -- bash -c '
   printf %s "$PAT_TEST_KEYRING_PASSWORD" |
