@@ -1,7 +1,9 @@
 #include "patd/cli/cli.hpp"
 
 #include <algorithm>
+#include <array>
 #include <iostream>
+#include <string_view>
 
 #include "common/log.hpp"
 #include "common/version.hpp"
@@ -10,28 +12,93 @@
 namespace pat::patd::cli {
 namespace {
 
-constexpr const char* k_usage =
-    "usage: patd serve [--listen 127.0.0.1:5001] [--data-dir DIR] [--database URL]\n"
-    "                  [--service NAME] [--issuer NAME] [--public-url URL]\n"
-    "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
-    "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
-    "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 4]\n"
-    "                  [--oidc-admin NAME]... [--oidc-fetch-timeout 4] [--oidc-key-refresh 30]\n"
-    "                  [--oidc-sweep-interval 60]\n"
-    "       patd user add NAME [--password-stdin]   create an account\n"
-    "       patd user 2fa NAME enable|disable       enable prints an otpauth:// URI\n"
-    "       patd user list\n"
-    "       patd oidc add-issuer URL [--audience AUD] | list-issuers | remove-issuer URL|ID\n"
-    "       patd oidc policy add --account NAME --issuer URL --claim NAME=VALUE... --scope S\n"
-    "                            [--ttl 15m] | policy list [--account NAME] | policy remove ID\n"
-    "       patd cert                               print the signing certificate (PEM)\n"
-    "       patd --version | --help\n"
+// One entry per command: its usage lines (continuation lines indented to
+// follow "usage: ") and whether it takes serve's options. `patd --help` and
+// usage errors print every entry; `patd COMMAND --help` only its own (the man
+// pages are made from these, packaging/man/).
+struct CommandHelp {
+    std::string_view command;
+    std::string_view usage;
+    bool serve_options;
+};
+constexpr std::array k_help{
+    CommandHelp{"serve",
+                "patd serve [--listen 127.0.0.1:5001] [--data-dir DIR] [--database URL]\n"
+                "                  [--service NAME] [--issuer NAME] [--public-url URL]\n"
+                "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
+                "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
+                "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 4]\n"
+                "                  [--oidc-admin NAME]... [--oidc-fetch-timeout 4] "
+                "[--oidc-key-refresh 30]\n"
+                "                  [--oidc-sweep-interval 60]\n",
+                true},
+    CommandHelp{"user",
+                "patd user add NAME [--password-stdin]   create an account\n"
+                "       patd user 2fa NAME enable|disable       enable prints an otpauth:// URI\n"
+                "       patd user list\n",
+                false},
+    CommandHelp{"oidc",
+                "patd oidc add-issuer URL [--audience AUD]\n"
+                "       patd oidc list-issuers\n"
+                "       patd oidc remove-issuer URL|ID\n"
+                "       patd oidc policy add --account NAME --issuer URL --claim NAME=VALUE... "
+                "--scope S [--ttl 15m]\n"
+                "       patd oidc policy list [--account NAME]\n"
+                "       patd oidc policy remove ID\n",
+                false},
+    CommandHelp{"cert",
+                "patd cert                               print the signing certificate (PEM)\n",
+                false},
+};
+constexpr const char* k_usage_tail =
     "Every command also takes --config FILE, --data-dir DIR, --database URL, --log-level LEVEL.\n"
     "A config file holds `key = value` lines with the flag names as keys (e.g. listen = \n"
     "127.0.0.1:5001, public-namespace = library); flags given on the command line win.\n";
 
+// "usage: " in error messages, "Usage: " in --help (where help2man looks for it).
+std::string usage_text(std::string_view first = "usage: ") {
+    std::string text;
+    for (const auto& h : k_help) text.append(text.empty() ? first : "       ").append(h.usage);
+    return text + "       patd --version | --help\n" + k_usage_tail;
+}
+
+boost::program_options::options_description user_options(bool& password_stdin) {
+    boost::program_options::options_description d("Options of patd user");
+    d.add_options()("password-stdin", boost::program_options::bool_switch(&password_stdin),
+                    "user add: read the password from stdin");
+    return d;
+}
+
+void print_help(const std::string& command, std::ostream& out) {
+    config::Config defaults;
+    const auto own = std::find_if(k_help.begin(), k_help.end(),
+                                  [&](const CommandHelp& h) { return h.command == command; });
+    if (own == k_help.end()) {
+        out << usage_text("Usage: ") << "\n"
+            << config::common_options(defaults) << "\n"
+            << config::serve_options(defaults);
+        return;
+    }
+    // GNU style, which help2man turns into the SYNOPSIS: one line per form,
+    // "   or: " before the second and later ones; serve's table says the rest.
+    if (own->serve_options) {
+        out << "Usage: patd " << own->command << " [OPTION]...\n";
+    } else {
+        std::string usage(own->usage);
+        for (auto at = usage.find("\n       patd "); at != std::string::npos;
+             at = usage.find("\n       patd ", at + 1))
+            usage.replace(at + 1, 7, "   or: ");
+        out << "Usage: " << usage;
+    }
+    out << k_usage_tail << "\n" << config::common_options(defaults);
+    if (own->serve_options) out << "\n" << config::serve_options(defaults);
+    bool unused = false;
+    if (command == "user") out << "\n" << user_options(unused);
+    if (command == "oidc") out << "\n" << oidc_options_help();
+}
+
 void usage_error(const std::string& message) {
-    std::cerr << "patd: " << message << "\n" << k_usage;
+    std::cerr << "patd: " << message << "\n" << usage_text();
 }
 
 }  // namespace
@@ -55,10 +122,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     const bool wants_help = std::any_of(
         args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
     if (wants_help || command == "help") {
-        config::Config defaults;
-        out << k_usage << "\n"
-            << config::common_options(defaults) << "\n"
-            << config::serve_options(defaults);
+        print_help(command, out);
         return 0;
     }
     if (command == "oidc") return cmd_oidc({args.begin() + 1, args.end()}, out);
@@ -71,8 +135,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     bool password_stdin = false;
     auto options = config::common_options(config);
     options.add(config::serve_options(config));
-    options.add_options()("password-stdin", boost::program_options::bool_switch(&password_stdin),
-                          "patd user add: read the password from stdin");
+    options.add(user_options(password_stdin));
     std::vector<std::string> words;
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (auto parsed = config::parse(rest, options, config, words); !parsed) {

@@ -19,6 +19,8 @@ int cmd_user(config::Config& config, const std::vector<std::string>& words, bool
              std::istream& in, std::ostream& out);
 // `patd oidc …` (`args` after "oidc"): issuers and trust policies.
 int cmd_oidc(const std::vector<std::string>& args, std::ostream& out);
+// The options of `patd oidc`, as `patd oidc --help` lists them.
+std::string oidc_options_help();
 // `patd cert`.
 int cmd_cert(config::Config& config, std::ostream& out);
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "common/log.hpp"
 #include "patd/cli/commands.hpp"
@@ -143,12 +144,7 @@ int run_oidc(TokenService& svc, const std::vector<std::string>& words, const Oid
     return usage(verb.empty() ? "missing oidc command" : "bad oidc command line");
 }
 
-}  // namespace
-
-int cmd_oidc(const std::vector<std::string>& args, std::ostream& out) {
-    config::Config config;
-    OidcArgs a;
-    auto options = config::common_options(config);
+po::options_description oidc_options(OidcArgs& a) {
     po::options_description own("Options of patd oidc");
     own.add_options()("audience", po::value(&a.audience), "add-issuer: the aud its tokens carry")(
         "account", po::value(&a.account), "policy: the account whose namespace it grants")(
@@ -156,6 +152,23 @@ int cmd_oidc(const std::vector<std::string>& args, std::ostream& out) {
         "claim", po::value(&a.claims)->composing(), "policy add: NAME=VALUE, repeatable")(
         "scope", po::value(&a.scope), "policy add: read, write or delete (repo:admin)")(
         "ttl", po::value(&a.ttl), "policy add: token lifetime, 10s..1h (default 15m)");
+    return own;
+}
+
+}  // namespace
+
+std::string oidc_options_help() {
+    OidcArgs unused;
+    std::ostringstream text;
+    text << oidc_options(unused);
+    return text.str();
+}
+
+int cmd_oidc(const std::vector<std::string>& args, std::ostream& out) {
+    config::Config config;
+    OidcArgs a;
+    auto options = config::common_options(config);
+    const auto own = oidc_options(a);
     options.add(own);
     std::vector<std::string> words;
     // The config file is serve's: its other keys are no concern of ours.
