@@ -20,6 +20,7 @@ test_pkgs=(
   catch2 dbus-x11 libsecret-tools golang-docker-credential-helpers umoci jq
   apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy time
   postgresql strace python3-jwt python3-cryptography
+  help2man lintian dpkg-dev file bash-completion zsh fish
 )
 
 case "${1:-build}" in

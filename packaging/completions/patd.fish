@@ -1,0 +1,27 @@
+# fish completion for patd (installed by the Debian package)
+set -l cmds serve user oidc cert
+complete -c patd -f
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a serve -d "run the token service"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a user -d "accounts and 2FA"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a oidc -d "trusted OIDC issuers and policies"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a cert -d "print the signing certificate"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -l version -d "print the version"
+complete -c patd -s h -l help -d "show help"
+complete -c patd -l config -r -F -d "settings file"
+complete -c patd -l data-dir -r -a "(__fish_complete_directories)" -d "data dir"
+complete -c patd -l database -x -d "sqlite:// or postgresql:// URL"
+complete -c patd -l log-level -xa "debug info warn error off"
+complete -c patd -n "__fish_seen_subcommand_from user; and not __fish_seen_subcommand_from add 2fa list" -a "add 2fa list"
+complete -c patd -n "__fish_seen_subcommand_from 2fa" -a "enable disable"
+complete -c patd -n "__fish_seen_subcommand_from user" -l password-stdin -d "read the password from stdin"
+complete -c patd -n "__fish_seen_subcommand_from oidc; and not __fish_seen_subcommand_from add-issuer list-issuers remove-issuer policy" -a "add-issuer list-issuers remove-issuer policy"
+complete -c patd -n "__fish_seen_subcommand_from policy; and not __fish_seen_subcommand_from add list remove" -a "add list remove"
+for o in audience account issuer claim ttl
+  complete -c patd -n "__fish_seen_subcommand_from oidc" -l $o -x
+end
+complete -c patd -n "__fish_seen_subcommand_from oidc" -l scope -xa "read write delete"
+for o in listen service issuer public-url token-ttl last-used-interval public-namespace auth-fail-limit auth-ban-seconds threads oidc-admin oidc-fetch-timeout oidc-key-refresh oidc-sweep-interval
+  complete -c patd -n "__fish_seen_subcommand_from serve" -l $o -x
+end
+complete -c patd -n "__fish_seen_subcommand_from serve" -l signing-key -r -F
+complete -c patd -n "__fish_seen_subcommand_from serve" -l signing-cert -r -F
