@@ -7,10 +7,11 @@
 // the user (another user's, or group/other-writable: one warning line),
 // since a planted entry would send the next stored secret elsewhere.
 
+#include <cstdint>
 #include <map>
 #include <string>
 
-#include "tokenclient/service_locator.hpp"
+#include "tokenclient/service_endpoint.hpp"
 
 namespace pat::tokenclient {
 

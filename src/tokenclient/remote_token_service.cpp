@@ -11,14 +11,17 @@ constexpr const char* k_client_name = "docker-credential-pat";
 class RemoteTokenService final : public TokenService {
   public:
     RemoteTokenService(LocatorOptions options, const Clock& clock)
-        : m_deadline(options.deadline), m_locator(std::move(options), clock), m_clock(clock) {}
+        : m_deadline(options.deadline),
+          m_options(options),
+          m_locator(std::move(options), clock),
+          m_clock(clock) {}
 
     cred::Result<TokenInfo> validate(const std::string& server_key, const std::string& username,
-                                     const Secret& secret) override {
+                                     const Secret& secret, const StoredService& stored) override {
         // The whole validation (discovery, patd check, the call) shares one
         // budget: `store` waits at most one deadline, whatever is cached.
         const auto until = std::chrono::steady_clock::now() + m_deadline;
-        auto endpoint = m_locator.locate(server_key, until);
+        auto endpoint = locate(server_key, stored, until);
         if (!endpoint) return fail(std::move(endpoint).error());
         const auto deadline = request_deadline(m_deadline, until);
         if (endpoint->kind != ServiceKind::none && !deadline)
@@ -69,7 +72,7 @@ class RemoteTokenService final : public TokenService {
     cred::Result<CreatedToken> exchange_password(const std::string& server_key,
                                                  const std::string& username,
                                                  const Secret& password) override {
-        auto endpoint = locate(server_key);
+        auto endpoint = m_locator.locate(server_key);
         if (!endpoint) return fail(std::move(endpoint).error());
         if (endpoint->kind != ServiceKind::patd)
             return fail(cred::Error{cred::Errc::service_rejected,
@@ -103,9 +106,15 @@ class RemoteTokenService final : public TokenService {
         return created;
     }
 
+    std::string configured_service(const std::string& server_key) override {
+        return configured_service_url(m_options, server_key);
+    }
+
     cred::Result<void> report_usage(const std::string& server_key, const std::string& username,
-                                    const Secret& secret, TimePoint used_at) override {
-        auto endpoint = locate(server_key);
+                                    const Secret& secret, const StoredService& stored,
+                                    TimePoint used_at) override {
+        auto endpoint =
+            locate(server_key, stored, std::chrono::steady_clock::now() + 2 * m_deadline);
         if (!endpoint) return fail(std::move(endpoint).error());
         if (endpoint->kind != ServiceKind::patd) return {};
         auto done = PatdClient(endpoint->patd_url, m_deadline)
@@ -115,8 +124,10 @@ class RemoteTokenService final : public TokenService {
     }
 
   private:
-    cred::Result<ServiceEndpoint> locate(const std::string& server_key) {
-        return m_locator.locate(server_key);
+    cred::Result<ServiceEndpoint> locate(const std::string& server_key, const StoredService& stored,
+                                         std::chrono::steady_clock::time_point until) {
+        if (stored) return m_locator.locate_stored(server_key, *stored, until);
+        return m_locator.locate(server_key, until);
     }
 
     // A cached service that stopped answering may have moved: look again
@@ -128,6 +139,7 @@ class RemoteTokenService final : public TokenService {
     }
 
     std::chrono::milliseconds m_deadline;
+    LocatorOptions m_options;
     ServiceLocator m_locator;
     const Clock& m_clock;
 };

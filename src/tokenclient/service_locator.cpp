@@ -13,6 +13,7 @@ namespace {
 constexpr const char* k_source_env = "DOCKER_CREDENTIAL_PAT_BACKEND";
 constexpr const char* k_source_config = "config file";
 constexpr const char* k_source_discovery = "discovery";
+constexpr const char* k_source_recorded = "recorded at store time";
 
 std::int64_t unix_seconds(const Clock& clock) {
     return std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
@@ -46,36 +47,84 @@ ServiceLocator::ServiceLocator(LocatorOptions options, const Clock& clock)
 
 namespace {
 
-// The configured URL for a key: the environment, then the config file (an
-// exact key, else one with the same registry base URL).
+// The URL for `key` in a {server key: URL} map: an exact key, else one
+// with the same registry base URL.
+const std::string* find_service(const std::map<std::string, std::string>& services,
+                                const std::string& key) {
+    if (auto it = services.find(key); it != services.end()) return &it->second;
+    const std::string base = registry_base_url(key);
+    for (const auto& [other, url] : services) {
+        if (registry_base_url(other) == base) return &url;
+    }
+    return nullptr;
+}
+
+// The configured URL for a key: the environment, then the config file.
 std::pair<std::string, const char*> configured_url(const LocatorOptions& options,
                                                    const std::string& key) {
     if (options.backend_url && !options.backend_url->empty())
         return {*options.backend_url, k_source_env};
-    if (auto it = options.services.find(key); it != options.services.end())
-        return {it->second, k_source_config};
-    const std::string base = registry_base_url(key);
-    for (const auto& [other, url] : options.services) {
-        if (registry_base_url(other) == base) return {url, k_source_config};
-    }
+    if (const auto* url = find_service(options.backend_services, key)) return {*url, k_source_env};
+    if (const auto* url = find_service(options.services, key)) return {*url, k_source_config};
     return {"", k_source_discovery};
+}
+
+// Where the secret would go: patd's origin, or the token realm's.
+std::string secret_origin(const ServiceEndpoint& endpoint) {
+    switch (endpoint.kind) {
+        case ServiceKind::patd:
+            return url_origin(endpoint.patd_url);
+        case ServiceKind::registry:
+            return url_origin(endpoint.challenge.realm);
+        case ServiceKind::none:
+            break;
+    }
+    return {};
 }
 
 }  // namespace
 
+std::string configured_service_url(const LocatorOptions& options, const std::string& server_key) {
+    return configured_url(options, server_key).first;
+}
+
 cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key) {
-    return locate_within(server_key, std::nullopt);
+    return locate_within(server_key, std::nullopt, std::nullopt);
 }
 
 cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key,
                                                      std::chrono::steady_clock::time_point until) {
-    return locate_within(server_key, until);
+    return locate_within(server_key, until, std::nullopt);
+}
+
+cred::Result<ServiceEndpoint> ServiceLocator::locate_stored(
+    const std::string& server_key, const std::string& recorded,
+    std::chrono::steady_clock::time_point until) {
+    auto endpoint = locate_within(server_key, until, recorded);
+    if (!endpoint || recorded.empty()) return endpoint;
+    const std::string goes_to = secret_origin(*endpoint);
+    if (!goes_to.empty() && goes_to != url_origin(recorded))
+        return fail(cred::Error{cred::Errc::service_rejected,
+                                "the token for " + server_key + " was stored for " +
+                                    url_origin(recorded) + ", and " + server_key + " now names " +
+                                    goes_to + "; not sending it there (log in again)"});
+    return endpoint;
 }
 
 cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
-    const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until) {
+    const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until,
+    const std::optional<std::string>& recorded) {
     const auto next_deadline = [&]() { return request_deadline(m_options.deadline, until); };
-    const auto [configured, source] = configured_url(m_options, server_key);
+    auto [configured, source] = configured_url(m_options, server_key);
+    if (recorded && !recorded->empty()) {
+        configured = *recorded;
+        source = k_source_recorded;
+    } else if (recorded) {
+        // Nothing recorded: the shell's environment does not apply.
+        const auto* url = find_service(m_options.services, server_key);
+        configured = url ? *url : "";
+        source = url ? k_source_config : k_source_discovery;
+    }
     const std::int64_t now = unix_seconds(m_clock);
     LocatorCache cache;
     if (!m_options.cache_path.empty()) {
@@ -86,7 +135,13 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
                                  ? m_options.negative_cache_ttl
                                  : m_options.cache_ttl;
             const std::int64_t age = now - it->second.stored_at;
-            if (age >= 0 && age < ttl.count()) return it->second.endpoint;
+            if (age >= 0 && age < ttl.count()) {
+                // Found the same way as now, but named as now: a URL from
+                // the environment at store time is "recorded" afterwards.
+                ServiceEndpoint cached = it->second.endpoint;
+                cached.source = source;
+                return cached;
+            }
         }
     }
 

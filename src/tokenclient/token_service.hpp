@@ -4,6 +4,7 @@
 // ServiceLocator, PatdClient and the registry probe; unit tests use a fake.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.hpp"
@@ -19,16 +20,31 @@ namespace pat::tokenclient {
 inline constexpr std::string_view k_pat_required_detail =
     "please use personal access token to login";
 
+// Whose secret a call carries. nullopt: one being stored now, checked at
+// the service located as configured (DOCKER_CREDENTIAL_PAT_BACKEND first).
+// A value: a stored secret and the service recorded with it (pat_service,
+// "" when none was); it goes there and nowhere else
+// (ServiceLocator::locate_stored).
+using StoredService = std::optional<std::string>;
+inline const StoredService k_new_secret = std::nullopt;
+
 class TokenService {
   public:
     virtual ~TokenService() = default;
 
-    // What the service says about username:secret for `server_key`.
+    // What the service says about username:secret for `server_key`
+    // (`stored`: see StoredService).
     // kind none (no service found) -> TokenInfo{unknown, kind none}, ok.
     // A rejected secret is a TokenInfo with a revoked state, ok.
     // Errors: only "could not ask" (service_unreachable, service_failure).
     virtual cred::Result<TokenInfo> validate(const std::string& server_key,
-                                             const std::string& username, const Secret& secret) = 0;
+                                             const std::string& username, const Secret& secret,
+                                             const StoredService& stored) = 0;
+
+    // The URL a secret stored now for `server_key` would be checked at,
+    // without a request ("" when it is found by discovery): recorded with
+    // an item stored unchecked, so its later checks go there too.
+    virtual std::string configured_service(const std::string& /*server_key*/) { return {}; }
 
     // patd only: logs in with a password and creates an auto-generated PAT
     // (desktop-generate), returning it with its info. Errors:
@@ -40,10 +56,11 @@ class TokenService {
                                                          const std::string& username,
                                                          const Secret& password) = 0;
 
-    // patd only: records a use (POST current/usage). Other kinds: ok, no-op.
+    // patd only: records a use (POST current/usage) of a stored secret, at
+    // the service recorded with it (`stored`). Other kinds: ok, no-op.
     virtual cred::Result<void> report_usage(const std::string& server_key,
                                             const std::string& username, const Secret& secret,
-                                            TimePoint used_at) = 0;
+                                            const StoredService& stored, TimePoint used_at) = 0;
 };
 
 std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options, const Clock& clock);

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """A logging stand-in for patd, for the helper's black-box tests.
 
-fake_token_service.py serve PORT_FILE LOG_FILE [--hostile]
+fake_token_service.py serve PORT_FILE LOG_FILE [--hostile|--registry]
     Serves patd's API on 127.0.0.1:0 (port written to PORT_FILE once
     listening) and appends one JSON line per request to LOG_FILE:
-    {"method", "path", "authorization"} (the header as sent, or null), so a
-    test can check which secret reached which service. Every PAT-shaped
-    secret is an active token; there is no database.
+    {"method", "path", "authorization", "body"} (the header as sent, or
+    null; the path with its query; the body as text), so a test can check
+    which secret reached which service, wherever in the request it was.
+    Every PAT-shaped secret is an active token; there is no database.
       GET  /v2/access-tokens/current        no auth: 401 {"detail"} (how the
                                             helper recognises patd); Basic: 200
       POST /v2/access-tokens/current/usage  204
@@ -14,6 +15,10 @@ fake_token_service.py serve PORT_FILE LOG_FILE [--hostile]
       GET  /v2/access-tokens                200, one token
     --hostile: the token's label, uuid and scopes carry terminal controls
     (ESC sequences, CR, C1, bidi overrides), as a hostile service would send.
+    --registry: a registry with its own token endpoint instead (like ghcr.io):
+      GET /v2/     401, Bearer realm="<this origin>/token",service="fake"
+      GET /token   Basic: 200 {"token": an opaque token}; none: 401
+      anything else (patd's API too): 404, so it is not taken for patd.
 fake_token_service.py mint PREFIX
     Prints a secret in patd's token shape (PREFIX + 30 base62 + CRC-32).
 fake_token_service.py basic-secrets LOG_FILE
@@ -66,7 +71,7 @@ def fake_jwt():
     return part({"alg": "none"}) + "." + part({"exp": 4102444800, "sub": "alice"}) + ".sig"
 
 
-def serve(port_file, log_file, hostile):
+def serve(port_file, log_file, hostile, registry):
     lock = threading.Lock()
     label = HOSTILE_LABEL if hostile else "laptop"
     token = {
@@ -98,13 +103,15 @@ def serve(port_file, log_file, hostile):
 
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
             auth = self.headers.get("Authorization")
             with lock, open(log_file, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"method": self.command, "path": self.path,
-                                    "authorization": auth}) + "\n")
+                                    "authorization": auth,
+                                    "body": body.decode("utf-8", "replace")}) + "\n")
             path = self.path.split("?", 1)[0]
+            if registry:
+                return self.as_registry(path, auth)
             if path == "/v2/access-tokens/current" and self.command == "GET":
                 if not auth:
                     return self.reply(401, {"detail": "authentication required"})
@@ -118,6 +125,17 @@ def serve(port_file, log_file, hostile):
                                         "previous": None, "results": [token]})
             return self.reply(404, {"detail": "not found", "message": "not found"})
 
+        def as_registry(self, path, auth):
+            if path == "/v2/" and self.command == "GET":
+                realm = "http://%s:%d/token" % self.server.server_address[:2]
+                return self.reply(401, {"errors": [{"code": "UNAUTHORIZED"}]}, [
+                    ("WWW-Authenticate", 'Bearer realm="%s",service="fake"' % realm)])
+            if path == "/token" and self.command == "GET":
+                if not auth:
+                    return self.reply(401, {"details": "authentication required"})
+                return self.reply(200, {"token": "opaque-registry-token"})
+            return self.reply(404, {"errors": [{"code": "NOT_FOUND"}]})
+
         do_GET = do_POST = do_PATCH = do_DELETE = handle_any
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -129,7 +147,7 @@ def serve(port_file, log_file, hostile):
 
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "serve":
-        serve(sys.argv[2], sys.argv[3], "--hostile" in sys.argv[4:])
+        serve(sys.argv[2], sys.argv[3], "--hostile" in sys.argv[4:], "--registry" in sys.argv[4:])
     elif len(sys.argv) == 3 and sys.argv[1] == "mint":
         print(mint(sys.argv[2]))
     elif len(sys.argv) == 3 and sys.argv[1] == "basic-secrets":

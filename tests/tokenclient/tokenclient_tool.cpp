@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
     auto service = make_remote_token_service(options, pat::system_clock());
     if (op == "validate" && rest.size() == 2) {
         const pat::Secret secret = read_secret();
-        auto info = service->validate(rest[0], rest[1], secret);
+        auto info = service->validate(rest[0], rest[1], secret, pat::tokenclient::k_new_secret);
         if (!info) return print_error(info.error());
         std::cout << info_json(*info).dump() << "\n";
         return 0;
@@ -241,7 +241,8 @@ int main(int argc, char** argv) {
             if (!parsed) return usage();
             used_at = *parsed;
         }
-        auto done = service->report_usage(rest[0], rest[1], secret, used_at);
+        auto done = service->report_usage(rest[0], rest[1], secret, pat::tokenclient::k_new_secret,
+                                          used_at);
         if (!done) return print_error(done.error());
         std::cout << "{}\n";
         return 0;

@@ -128,7 +128,9 @@ int run_check(const Args& args, CommandContext& ctx) {
             if (!row.info.last_used) row.info.last_used = last_used;
         }
         if (service) {
-            auto fresh = service->validate(key, item->username, item->secret);
+            // At the service recorded with the item, never another one.
+            const std::string recorded = tokenclient::from_metadata(item->metadata).service_url;
+            auto fresh = service->validate(key, item->username, item->secret, recorded);
             if (fresh) {
                 fresh->generation = row.info.generation;
                 if (!fresh->checked_at) fresh->checked_at = now;

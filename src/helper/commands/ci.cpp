@@ -114,7 +114,7 @@ int ci_login(const Args& args, CommandContext& ctx) {
     }
 
     auto service = make_token_service(*config, system_clock());
-    auto info = service->validate(server, username, *secret);
+    auto info = service->validate(server, username, *secret, tokenclient::k_new_secret);
     if (!info) {
         return report_error(ctx, name,
                             "cannot validate the token for " + server + ": " +

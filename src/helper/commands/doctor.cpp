@@ -19,6 +19,7 @@
 #include "linux/store_factory.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/service_locator.hpp"
+#include "tokenclient/token_service.hpp"
 
 namespace pat::helper {
 namespace {
@@ -182,19 +183,26 @@ void check_services(const HelperConfig& config, const cred::EnvLookup& env,
             {"credentials", Status::fail, listed.error().message, "see the store findings above"});
         return;
     }
-    std::vector<std::string> keys;
+    // Each stored key with the service recorded for it (its secret goes
+    // there only); none stored: the configured service, if any.
+    std::vector<std::pair<std::string, tokenclient::StoredService>> keys;
     for (const auto& [key, user] : *listed) {
-        if (!is_internal_key(key)) keys.push_back(key);
+        if (is_internal_key(key)) continue;
+        auto item = (*store)->get(key);
+        keys.emplace_back(key, item ? tokenclient::from_metadata(item->metadata).service_url : "");
     }
-    if (keys.empty() && config.locator.backend_url) keys.push_back(*config.locator.backend_url);
+    if (keys.empty() && config.locator.backend_url)
+        keys.emplace_back(*config.locator.backend_url, tokenclient::k_new_secret);
     if (keys.empty()) {
         out.push_back({"token service", Status::info, "no stored credentials to check", ""});
         return;
     }
     tokenclient::ServiceLocator locator(config.locator, system_clock());
     std::map<std::string, std::string> probes;  // service name -> URL to ask
-    for (const auto& key : keys) {
-        auto endpoint = locator.locate(key);
+    for (const auto& [key, recorded] : keys) {
+        const auto until = std::chrono::steady_clock::now() + 2 * config.locator.deadline;
+        auto endpoint =
+            recorded ? locator.locate_stored(key, *recorded, until) : locator.locate(key, until);
         if (!endpoint) {
             out.push_back({"token service " + key, Status::fail, endpoint.error().message,
                            "check the network, DOCKER_CREDENTIAL_PAT_BACKEND or the config "

@@ -63,7 +63,10 @@ void deliver_uses(cred::CredentialStore& inner, tokenclient::TokenService& servi
             ++report.uses_kept;
             return false;
         }
-        auto sent = service.report_usage(key, creds->username, creds->secret, use.last_used);
+        // Only to the service its token was stored for (pat_service).
+        const std::string recorded = tokenclient::from_metadata(creds->metadata).service_url;
+        auto sent =
+            service.report_usage(key, creds->username, creds->secret, recorded, use.last_used);
         if (!sent) {
             log::debug("usage for " + key + " kept: " + sent.error().message);
             ++report.uses_kept;
@@ -100,7 +103,7 @@ void refresh_verdicts(cred::CredentialStore& inner, tokenclient::TokenService& s
             old && old->checked_at && clock.now() - *old->checked_at < config.flush_interval) {
             continue;
         }
-        auto verdict = service.validate(key, creds->username, creds->secret);
+        auto verdict = service.validate(key, creds->username, creds->secret, stored.service_url);
         if (!verdict) continue;  // could not ask: keep what we knew
         verdict->generation = stored.generation;
         verdict->checked_at = clock.now();

@@ -42,6 +42,30 @@ constexpr std::string_view k_expect_bool = "expected true or false";
 constexpr std::string_view k_expect_interval = "expected a whole number of seconds from 0 to 86400";
 constexpr std::string_view k_expect_ms = "expected a whole number of milliseconds from 1 to 60000";
 constexpr std::string_view k_expect_url = "expected an http:// or https:// URL";
+constexpr std::string_view k_expect_backend =
+    "expected an http:// or https:// URL, or REGISTRY=URL[,REGISTRY=URL...]";
+
+// DOCKER_CREDENTIAL_PAT_BACKEND: one URL for every registry, or
+// REGISTRY=URL pairs separated by commas for those registries only.
+bool parse_backend(std::string_view v, tokenclient::LocatorOptions& locator) {
+    if (is_http_url(v)) {
+        locator.backend_url = std::string(v);
+        return true;
+    }
+    std::map<std::string, std::string> services;
+    while (true) {
+        const auto comma = v.find(',');
+        const std::string_view pair = v.substr(0, comma);
+        const auto eq = pair.find('=');
+        if (eq == 0 || eq == std::string_view::npos || !is_http_url(pair.substr(eq + 1)))
+            return false;
+        services[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+        if (comma == std::string_view::npos) break;
+        v.remove_prefix(comma + 1);
+    }
+    locator.backend_services = std::move(services);
+    return true;
+}
 
 // The token-service keys of config.json; the store keys are checked by
 // cred::apply_config_file, which also rejects unknown keys.
@@ -90,8 +114,8 @@ cred::Result<void> apply_env(HelperConfig& config, const cred::EnvLookup& env) {
         return v && !v->empty() ? v : std::nullopt;
     };
     if (auto v = value(tokenclient::k_env_backend)) {
-        if (!is_http_url(*v)) return fail(bad_env(tokenclient::k_env_backend, *v, k_expect_url));
-        config.locator.backend_url = *v;
+        if (!parse_backend(*v, config.locator))
+            return fail(bad_env(tokenclient::k_env_backend, *v, k_expect_backend));
     }
     if (auto v = value(k_env_exchange)) {
         const auto b = parse_bool(*v);

@@ -20,7 +20,8 @@ class OfflineTokenService final : public tokenclient::TokenService {
     // Like a registry without a token service: stored unchecked, silently
     // (offline is the user's choice, not a problem to warn about).
     cred::Result<tokenclient::TokenInfo> validate(const std::string&, const std::string&,
-                                                  const Secret&) override {
+                                                  const Secret&,
+                                                  const tokenclient::StoredService&) override {
         tokenclient::TokenInfo info;
         info.reason = "not checked: DOCKER_CREDENTIAL_PAT_OFFLINE is set";
         return info;
@@ -31,6 +32,7 @@ class OfflineTokenService final : public tokenclient::TokenService {
         return fail(offline_error());
     }
     cred::Result<void> report_usage(const std::string&, const std::string&, const Secret&,
+                                    const tokenclient::StoredService&,
                                     tokenclient::TimePoint) override {
         return fail(offline_error());
     }

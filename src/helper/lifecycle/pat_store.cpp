@@ -110,7 +110,8 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         info.checked_at = m_deps.clock.now();
         return keep(m_deps, credentials, std::move(info));
     }
-    auto checked = m_deps.service.validate(key, credentials.username, credentials.secret);
+    auto checked = m_deps.service.validate(key, credentials.username, credentials.secret,
+                                           tokenclient::k_new_secret);
 
     TokenInfo info;
     const cred::Credentials* to_store = &credentials;
@@ -120,6 +121,9 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         say(m_deps.warnings, "docker-credential-pat: warning: could not check the token for " +
                                  key + " (" + checked.error().message + "); stored it unchecked");
         info.reason = "not checked: " + checked.error().message;
+        // The service it was meant for: later checks go there, and only
+        // there (a later DOCKER_CREDENTIAL_PAT_BACKEND does not apply).
+        info.service_url = m_deps.service.configured_service(key);
     } else if (!tokenclient::is_revoked(checked->state)) {
         info = std::move(checked).value();  // active, or kind none (no service)
         info.checked_at = m_deps.clock.now();

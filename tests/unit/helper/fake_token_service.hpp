@@ -19,16 +19,21 @@ struct FakeTokenService final : tokenclient::TokenService {
     tokenclient::ServiceKind kind = tokenclient::ServiceKind::patd;
     bool unreachable = false;
     int generated = 0;
-    std::vector<std::string> validated;                                 // server keys, in order
+    std::vector<std::string> validated;                     // server keys, in order
+    std::vector<tokenclient::StoredService> validated_for;  // `stored` of each validate
+    std::vector<tokenclient::StoredService> reported_for;   // `stored` of each report_usage
+    std::string configured;                                 // what configured_service answers
     std::vector<std::pair<std::string, tokenclient::TimePoint>> usage;  // key, used_at
 
     static cred::Error down() {
         return {cred::Errc::service_unreachable, "cannot reach http://127.0.0.1:9"};
     }
 
-    cred::Result<tokenclient::TokenInfo> validate(const std::string& key, const std::string&,
-                                                  const Secret& secret) override {
+    cred::Result<tokenclient::TokenInfo> validate(
+        const std::string& key, const std::string&, const Secret& secret,
+        const tokenclient::StoredService& stored) override {
         validated.push_back(key);
+        validated_for.push_back(stored);
         if (unreachable) return fail(down());
         tokenclient::TokenInfo info;
         info.kind = kind;
@@ -42,6 +47,8 @@ struct FakeTokenService final : tokenclient::TokenService {
         info.reason = "unknown token";
         return info;
     }
+
+    std::string configured_service(const std::string&) override { return configured; }
 
     cred::Result<tokenclient::CreatedToken> exchange_password(const std::string&,
                                                               const std::string&,
@@ -69,7 +76,9 @@ struct FakeTokenService final : tokenclient::TokenService {
     }
 
     cred::Result<void> report_usage(const std::string& key, const std::string&,
-                                    const Secret& secret, tokenclient::TimePoint used_at) override {
+                                    const Secret& secret, const tokenclient::StoredService& stored,
+                                    tokenclient::TimePoint used_at) override {
+        reported_for.push_back(stored);
         if (unreachable) return fail(down());
         if (!tokens.count(std::string(secret.reveal()))) {
             return fail(cred::Error{cred::Errc::service_unauthorized, "unknown token"});

@@ -153,3 +153,33 @@ TEST_CASE("flush: a second flush while one holds the lock returns at once") {
     ::close(fd);
     CHECK(f.flush().uses_delivered == 1);
 }
+
+TEST_CASE("flush: each stored secret is checked and reported at the service recorded with it") {
+    Fixture f;
+    f.service.tokens["dckr_pat_good"].service_url = "http://a.example";
+    REQUIRE(f.add("dckr_pat_good"));
+    // Stored while its (configured) service was down: that service is
+    // recorded, so the retry goes there and not wherever the flush's
+    // environment points.
+    f.service.unreachable = true;
+    f.service.configured = "http://b.example";
+    REQUIRE(f.add("dckr_pat_good", "down.example"));
+    CHECK(f.stored("down.example").metadata.at("pat_service") == "http://b.example");
+    f.service.unreachable = false;
+    f.service.configured = "http://elsewhere.example";
+    REQUIRE(f.store().get(k_key));
+    // A secret being stored is checked as configured (nullopt), once each.
+    REQUIRE(f.service.validated_for.size() == 2);
+    CHECK_FALSE(f.service.validated_for[0]);
+    CHECK_FALSE(f.service.validated_for[1]);
+
+    f.service.validated.clear();
+    f.service.validated_for.clear();
+    CHECK(f.flush().verdicts_refreshed == 2);
+    std::map<std::string, tokenclient::StoredService> asked;
+    for (std::size_t i = 0; i < f.service.validated.size(); ++i)
+        asked[f.service.validated[i]] = f.service.validated_for[i];
+    CHECK(asked == std::map<std::string, tokenclient::StoredService>{
+                       {k_key, "http://a.example"}, {"down.example", "http://b.example"}});
+    CHECK(f.service.reported_for == std::vector<tokenclient::StoredService>{"http://a.example"});
+}

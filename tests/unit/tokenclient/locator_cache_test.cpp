@@ -185,3 +185,44 @@ TEST_CASE("The locator cache is used only in a private directory, never through 
     REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
     CHECK(read_locator_cache(link).empty());
 }
+
+TEST_CASE("A stored secret is located at the service recorded with it, never the environment's",
+          "[tokenclient][locator]") {
+    TempDir dir;
+    const std::string path = dir.path + "/services.json";
+    pat::ManualClock clock;
+    const std::string recorded = "http://127.0.0.1:5001";
+    LocatorCache cache;
+    cache["reg.test"] = patd_entry(seconds(clock), recorded);
+    write_locator_cache(path, cache);
+
+    LocatorOptions options = options_with(path);
+    options.backend_url = "http://127.0.0.1:2";  // set later, in another shell
+    ServiceLocator locator(options, clock);
+    const auto until = std::chrono::steady_clock::now() + 1s;
+    const auto stored = locator.locate_stored("reg.test", recorded, until);
+    REQUIRE(stored);
+    CHECK(stored->patd_url == recorded);
+    // A secret being stored now goes to the environment's service (dead here).
+    CHECK(locator.locate("reg.test", until).error().code == pat::cred::Errc::service_unreachable);
+
+    // An endpoint whose secret would go elsewhere is refused, without a request.
+    cache["reg.test"] = patd_entry(seconds(clock), "http://127.0.0.1:5002");
+    write_locator_cache(path, cache);
+    const auto moved =
+        ServiceLocator(options, clock).locate_stored("reg.test", "http://127.0.0.1:5002", until);
+    REQUIRE_FALSE(moved);
+    CHECK(moved.error().code == pat::cred::Errc::service_rejected);
+    CHECK(moved.error().message ==
+          "the token for reg.test was stored for http://127.0.0.1:5002, and reg.test now names "
+          "http://127.0.0.1:5001; not sending it there (log in again)");
+
+    // Nothing recorded: the config file's service, not the environment's.
+    LocatorOptions unset = options;
+    unset.services.clear();
+    cache["other.test"] = patd_entry(seconds(clock), "");
+    write_locator_cache(path, cache);
+    const auto found = ServiceLocator(unset, clock).locate_stored("other.test", "", until);
+    REQUIRE(found);
+    CHECK(found->patd_url == "http://127.0.0.1:5001");
+}
