@@ -119,6 +119,15 @@ command -v fish >/dev/null && check "fish completions parse" fish -n /usr/share/
 check "docker-credential-pat version" bash -c "/usr/bin/docker-credential-pat version | grep -q '^docker-credential-pat .* $(field "$helper_deb" Version | sed 's/-[^-]*$//')\$'"
 check "patd --help from /usr/bin" bash -c "/usr/bin/patd --help | grep -q -- '--listen'"
 check "patd --version from /usr/bin" bash -c "/usr/bin/patd --version | grep -q '^patd '"
+# patd as the admin would run it: user patd, the packaged config (which sets
+# the data dir) and nothing else; what it creates in /var/lib/patd is what
+# purge must remove.
+check "patd user list and patd cert as user patd with /etc/patd/patd.conf" bash -c '
+  cd / && runuser -u patd -- /usr/bin/patd user list --config /etc/patd/patd.conf &&
+  runuser -u patd -- /usr/bin/patd cert --config /etc/patd/patd.conf | grep -q "BEGIN CERTIFICATE"'
+check "patd wrote its database, key and pepper into /var/lib/patd, owned by patd" bash -c '
+  ls -la /var/lib/patd; for f in patd.db signing-key.pem signing-cert.pem pepper; do
+    [ "$(stat -c %U /var/lib/patd/$f)" = patd ] || exit 1; done'
 # The protocol on the kernel keyring, in a fresh session keyring. The server
 # is https on a closed port, so store's token check goes through libcurl
 # (dlopen; plain local http would not) and fails fast; the credential is
