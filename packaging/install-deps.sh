@@ -11,7 +11,7 @@ build_pkgs=(
   libglib2.0-dev libkeyutils-dev
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev
-  libpq-dev libpqxx-dev
+  libpq-dev libpqxx-dev libqrencode-dev
 )
 runtime_pkgs=(
   dbus gnome-keyring keyutils docker-registry skopeo openssl curl ca-certificates python3 jq
@@ -21,6 +21,7 @@ test_pkgs=(
   apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy time
   postgresql strace python3-jwt python3-cryptography
   help2man lintian dpkg-dev file bash-completion zsh fish
+  chromium chromium-driver python3-selenium zbar-tools
 )
 
 case "${1:-build}" in

@@ -2,6 +2,7 @@
 // carry a secret (sessions, new tokens) are wiped as soon as they are read.
 #include "tokenclient/patd_client.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "tokenclient/http_client.hpp"
@@ -99,6 +100,19 @@ struct Call {
         }
         auto response = http_send(request);
         wipe_string(request.body);  // a login body holds the password
+        return response;
+    }
+
+    // POST of an application/x-www-form-urlencoded body (the OAuth routes).
+    cred::Result<HttpResponse> send_form(const std::string& path, std::string body) const {
+        HttpRequest request;
+        request.method = "POST";
+        request.url = base_url + path;
+        request.deadline = deadline;
+        request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+        request.body = std::move(body);
+        auto response = http_send(request);
+        wipe_string(request.body);  // a poll body holds the device code
         return response;
     }
 
@@ -305,6 +319,98 @@ cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::stri
 cred::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
     const Call call{m_base_url, m_deadline};
     auto response = call.send("DELETE", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 204 && response->status != 200) return fail(call.error(*response));
+    return {};
+}
+
+cred::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
+                                                   const std::string& host_name,
+                                                   const std::string& helper_version) {
+    const Call call{m_base_url, m_deadline};
+    auto response =
+        call.send_form("/oauth/device/code", "client_id=" + url_encode(client_id) +
+                                                 "&host_name=" + url_encode(host_name) +
+                                                 "&helper_version=" + url_encode(helper_version));
+    if (!response) return fail(std::move(response).error());
+    if (response->status != 200) return fail(call.error(*response));
+    SecretJson reply;
+    reply.value = json::parse(response->body, nullptr, false);
+    wipe_string(response->body);
+    const json& j = reply.value;
+    if (!j.is_object() || !j.contains("device_code") || !j["device_code"].is_string() ||
+        !j.contains("user_code") || !j["user_code"].is_string() ||
+        !j.contains("verification_uri") || !j["verification_uri"].is_string() ||
+        !j.contains("expires_in") || !j["expires_in"].is_number_integer())
+        return fail(call.malformed());
+    // The code and the URLs are printed on the person's terminal: visible
+    // ASCII only (no escapes, no spaces), and short.
+    auto visible = [](const std::string& text, std::size_t max) {
+        return !text.empty() && text.size() <= max &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+    };
+    const std::string complete = string_field(j, "verification_uri_complete");
+    if (!visible(j["user_code"].get_ref<const std::string&>(), 32) ||
+        !visible(j["verification_uri"].get_ref<const std::string&>(), 2048) ||
+        (!complete.empty() && !visible(complete, 2048)))
+        return fail(call.malformed());
+    DeviceStart out;
+    out.device_code = Secret::copy_of(j["device_code"].get_ref<const std::string&>());
+    out.user_code = j["user_code"].get<std::string>();
+    out.verification_uri = j["verification_uri"].get<std::string>();
+    out.verification_uri_complete = complete;
+    out.expires_in = std::chrono::seconds(j["expires_in"].get<long long>());
+    if (j.contains("interval") && j["interval"].is_number_integer())
+        out.interval = std::chrono::seconds(std::max<long long>(1, j["interval"].get<long long>()));
+    return out;
+}
+
+cred::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) {
+    const Call call{m_base_url, m_deadline};
+    std::string body =
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
+        "&client_id=docker-credential-pat&device_code=" +
+        url_encode(device_code.reveal());
+    auto response = call.send_form("/oauth/token", std::move(body));
+    if (!response) return fail(std::move(response).error());
+    SecretJson reply;
+    reply.value = json::parse(response->body, nullptr, false);
+    wipe_string(response->body);
+    const json& j = reply.value;
+    if (!j.is_object()) {
+        if (response->status >= 500) return fail(call.error(*response));
+        return fail(call.malformed());
+    }
+    DevicePollReply out;
+    if (response->status == 200) {
+        auto it = j.find("access_token");
+        if (it == j.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+            return fail(call.malformed());
+        out.token = Secret::copy_of(it->get_ref<const std::string&>());
+        out.username = string_field(j, "username");
+        return out;
+    }
+    if (response->status != 400 || !j.contains("error") || !j["error"].is_string())
+        return fail(call.error(*response));
+    out.error = j["error"].get<std::string>();
+    out.description = string_field(j, "error_description");
+    // Both may be printed: RFC 6749 §5.2 allows printable ASCII only, and
+    // anything else (terminal escapes) is dropped.
+    auto printable = [](const std::string& text) {
+        return text.size() <= 512 &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    };
+    if (out.error.empty() || !printable(out.error)) return fail(call.malformed());
+    if (!printable(out.description)) out.description.clear();
+    if (j.contains("interval") && j["interval"].is_number_integer())
+        out.interval = std::chrono::seconds(j["interval"].get<long long>());
+    return out;
+}
+
+cred::Result<void> PatdClient::revoke_current(const std::string& username, const Secret& token) {
+    const Call call{m_base_url, m_deadline};
+    auto response =
+        call.send("DELETE", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
     if (!response) return fail(std::move(response).error());
     if (response->status != 204 && response->status != 200) return fail(call.error(*response));
     return {};

@@ -37,6 +37,27 @@ struct CreatedToken {
     Secret token;  // the plaintext, shown once
 };
 
+// The reply of POST /oauth/device/code (RFC 8628 §3.2).
+struct DeviceStart {
+    Secret device_code;
+    std::string user_code;  // "BCDF-GHJK"
+    std::string verification_uri;
+    std::string verification_uri_complete;
+    std::chrono::seconds expires_in{0};
+    std::chrono::seconds interval{5};
+};
+
+// One poll of POST /oauth/token with the device_code grant. `error` is the
+// RFC's code (authorization_pending, slow_down, access_denied,
+// expired_token, invalid_grant…), or "" with `token` set.
+struct DevicePollReply {
+    std::string error;
+    std::string description;
+    std::optional<std::chrono::seconds> interval;  // a slow_down may name the new one
+    std::optional<Secret> token;
+    std::string username;
+};
+
 // Whether `secret` has the shape of a patd PAT: any prefix, then 30 base62
 // characters and their 6-character base62 CRC-32 (token-service.md
 // "Storage and security"). A password is very unlikely to pass; it tells a
@@ -77,6 +98,15 @@ class PatdClient {
     cred::Result<TokenInfo> patch(const Secret& session, const std::string& uuid,
                                   std::optional<std::string> label, std::optional<bool> is_active);
     cred::Result<void> remove(const Secret& session, const std::string& uuid);
+
+    // Device sign-in (RFC 8628): start, then poll until a token or an error.
+    cred::Result<DeviceStart> start_device(const std::string& client_id,
+                                           const std::string& host_name,
+                                           const std::string& helper_version);
+    cred::Result<DevicePollReply> poll_device(const Secret& device_code);
+    // DELETE /v2/access-tokens/current with Basic username:token: an
+    // auto-generated token deletes itself (`logout`).
+    cred::Result<void> revoke_current(const std::string& username, const Secret& token);
 
   private:
     std::string m_base_url;

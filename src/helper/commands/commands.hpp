@@ -27,6 +27,8 @@ int run_check(const Args& args, CommandContext& ctx);      // check [R]
 int run_ci(const Args& args, CommandContext& ctx);         // ci login|logout
 int run_configure(const Args& args, CommandContext& ctx);  // configure [--registry R]…
 int run_doctor(const Args& args, CommandContext& ctx);     // doctor
+int run_login(const Args& args, CommandContext& ctx);      // login R [--no-browser]
+int run_logout(const Args& args, CommandContext& ctx);     // logout R
 
 // Whether argv[1] names one of the commands above (or the hidden `flush`);
 // main sends those to run_command, everything else to cred::run_cli.

@@ -16,7 +16,8 @@ struct Entry {
 
 constexpr std::array k_commands{
     Entry{"tokens", &run_tokens},       Entry{"check", &run_check},   Entry{"ci", &run_ci},
-    Entry{"configure", &run_configure}, Entry{"doctor", &run_doctor},
+    Entry{"configure", &run_configure}, Entry{"doctor", &run_doctor}, Entry{"login", &run_login},
+    Entry{"logout", &run_logout},
 };
 
 }  // namespace

@@ -60,4 +60,17 @@ std::string new_generation() {
     return out;
 }
 
+cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
+                                    const std::string& username, Secret token,
+                                    tokenclient::TokenInfo info, const std::string& service_url) {
+    info.state = tokenclient::TokenState::active;
+    info.kind = tokenclient::ServiceKind::patd;
+    info.service_url = service_url;
+    info.owner = username;
+    info.checked_at = system_clock().now();
+    info.generation = new_generation();
+    cred::Credentials item{server, username, std::move(token), tokenclient::to_metadata(info)};
+    return store.add(item);
+}
+
 }  // namespace pat::helper::cmd

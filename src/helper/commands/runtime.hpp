@@ -40,4 +40,12 @@ std::set<std::string> cached_session_services(cred::CredentialStore& store);
 // A fresh random id for TokenInfo::generation (16 hex digits, /dev/urandom).
 std::string new_generation();
 
+// Keeps a patd token that a command just received (`tokens create --store`,
+// `login`) under `server` with the metadata the lifecycle reads later:
+// active, patd at `service_url`, owned by `username`, checked now, a fresh
+// generation. Replaces an item stored for `server` before.
+cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
+                                    const std::string& username, Secret token,
+                                    tokenclient::TokenInfo info, const std::string& service_url);
+
 }  // namespace pat::helper::cmd

@@ -115,15 +115,9 @@ int do_create(Context& c, const std::string& label, const std::string& scope,
     if (!created) return report_error(c.io, c.name, created.error());
     TokenInfo& info = created->info;
     if (!store_for.empty()) {
-        info.state = tokenclient::TokenState::active;
-        info.kind = tokenclient::ServiceKind::patd;
-        info.service_url = c.client->base_url();
-        info.owner = c.session->username();
-        info.checked_at = system_clock().now();
-        info.generation = new_generation();
-        cred::Credentials item{store_for, c.session->username(), std::move(created->token),
-                               tokenclient::to_metadata(info)};
-        if (auto added = c.store->add(item); !added) {
+        if (auto added = store_patd_token(*c.store, store_for, c.session->username(),
+                                          std::move(created->token), info, c.client->base_url());
+            !added) {
             return report_error(
                 c.io, c.name,
                 "token '" + label + "' (" + info.uuid +

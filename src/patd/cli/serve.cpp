@@ -89,8 +89,12 @@ int cmd_serve(config::Config& config) {
         return 1;
     }
 
-    http::ApiOptions api_options{config.public_url, config.service, config.issuer,
-                                 config.token_ttl};
+    http::ApiOptions api_options;
+    api_options.public_url = config.public_url;
+    api_options.service = config.service;
+    api_options.issuer = config.issuer;
+    api_options.token_ttl_seconds = config.token_ttl;
+    api_options.console_registry = config.registry;
     http::Api api(**service, *signer, api_options);
     http::ServerOptions server_options;
     server_options.host = listen->host;
@@ -116,6 +120,7 @@ int cmd_serve(config::Config& config) {
     print_registry_snippet(public_url + "/token", config, signing->cert_path);
     if (config.public_url.empty() && (listen->host == "0.0.0.0" || listen->host == "::"))
         say("listening on all interfaces: set --public-url to the address clients use");
+    say("console at " + public_url + "/");
     say("listening on " + address);
     {
         FlushTimer flush_timer(**service);

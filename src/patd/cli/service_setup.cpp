@@ -18,6 +18,8 @@ Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Co
     options.oidc.fetch_timeout = std::chrono::seconds(config.oidc_fetch_timeout);
     options.oidc.refresh_interval = std::chrono::seconds(config.oidc_key_refresh);
     options.oidc.sweep_interval = std::chrono::seconds(config.oidc_sweep_interval);
+    options.device_poll_interval = std::chrono::seconds(config.device_poll_interval);
+    options.device_code_ttl = std::chrono::seconds(config.device_code_ttl);
     return std::make_unique<TokenService>(std::move(*repository), std::move(*pepper), options);
 }
 

@@ -31,7 +31,10 @@ po::options_description serve_options(Config& c) {
         "issuer", po::value(&c.issuer)->value_name("NAME"),
         "the registry's auth.token.issuer, the JWT issuer (default patd)")(
         "public-url", po::value(&c.public_url)->value_name("URL"),
-        "external base URL of patd (default http://<listen>)")(
+        "external base URL of patd (default http://<listen>); https:// marks the console's "
+        "cookies Secure")(
+        "registry", po::value(&c.registry)->value_name("HOST[:PORT]"),
+        "the registry the console names in its `docker login -u USER REGISTRY` line")(
         "signing-key", po::value(&c.signing_key)->value_name("PEM"),
         "P-256 private key (default: generated in the data dir)")(
         "signing-cert", po::value(&c.signing_cert)->value_name("PEM"),
@@ -54,7 +57,12 @@ po::options_description serve_options(Config& c) {
         "oidc-key-refresh", po::value(&c.oidc_key_refresh)->value_name("SECONDS"),
         "at least this long between JWKS refetches for an unknown kid (default 30)")(
         "oidc-sweep-interval", po::value(&c.oidc_sweep_interval)->value_name("SECONDS"),
-        "how often expired tokens of the OIDC exchange are deleted (default 60)");
+        "how often expired tokens of the OIDC exchange are deleted (default 60)")(
+        "device-poll-interval", po::value(&c.device_poll_interval)->value_name("SECONDS"),
+        "how often `docker-credential-pat login` may poll, 1-60 (default 5, RFC 8628)")(
+        "device-code-ttl", po::value(&c.device_code_ttl)->value_name("SECONDS"),
+        "how long a `docker-credential-pat login` code waits for its approval, 1-3600 "
+        "(default 600)");
     return d;
 }
 
@@ -100,6 +108,10 @@ Result<void, std::string> finalize(Config& c) {
     if (c.last_used_interval < 0 || c.last_used_interval > 86400)
         return fail(std::string("--last-used-interval must be between 0 and 86400 seconds"));
     if (c.threads < 1 || c.threads > 64) return fail(std::string("--threads must be 1..64"));
+    if (c.device_poll_interval < 1 || c.device_poll_interval > 60)
+        return fail(std::string("--device-poll-interval must be 1..60"));
+    if (c.device_code_ttl < 1 || c.device_code_ttl > 3600)
+        return fail(std::string("--device-code-ttl must be 1..3600"));
     if (c.auth_fail_limit < 1) return fail(std::string("--auth-fail-limit must be >= 1"));
     if (c.auth_ban_seconds < 1) return fail(std::string("--auth-ban-seconds must be >= 1"));
     if (c.oidc_fetch_timeout < 1 || c.oidc_fetch_timeout > 60)

@@ -21,6 +21,7 @@ struct Config {
     std::string service = "registry";
     std::string issuer = "patd";
     std::string public_url;    // "" = http://<listen>, and the Host header for replies
+    std::string registry;      // shown in the console's docker login line
     std::string signing_key;   // PEM path; "" = <data_dir>/signing-key.pem
     std::string signing_cert;  // PEM path; "" = <data_dir>/signing-cert.pem
     int token_ttl = 300;
@@ -34,6 +35,9 @@ struct Config {
     int oidc_fetch_timeout = 4;            // seconds for an issuer's discovery + JWKS
     int oidc_key_refresh = 30;             // seconds between unknown-kid refetches
     int oidc_sweep_interval = 60;          // seconds between deletions of expired oidc tokens
+    // The web console's device sign-in (docs/console.md).
+    int device_poll_interval = 5;
+    int device_code_ttl = 600;
 };
 
 // The options every command accepts (data dir, database, config, log level).

@@ -2,6 +2,7 @@
 // Plain domain types shared by the service, the store and the HTTP layer.
 // No HTTP, JSON or database types here.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -126,6 +127,77 @@ struct Grant {
     // The PAT's own expiry, when it has one: a registry token must not
     // outlive the credential it was granted for.
     std::optional<Timestamp> not_after = std::nullopt;
+};
+
+// --- the web console ------------------------------------------------------
+
+// A console (browser) session that authenticated: who, and the CSRF token
+// every state-changing form of this session must carry.
+struct WebPrincipal {
+    Principal principal;
+    std::string csrf_token;  // derived from the session id: not a stored secret
+};
+
+// A signed-in console session: the cookie value (a bearer secret) and its
+// CSRF token.
+struct WebSession {
+    Secret cookie;
+    std::string csrf_token;
+};
+
+// What "sign out everywhere" ended.
+struct SignedOutEverywhere {
+    long long sessions = 0;     // console sessions, this one included
+    long long auto_tokens = 0;  // auto-generated tokens deleted
+};
+
+// The first step of enabling 2FA from the console: what the authenticator
+// app needs. The secret is kept "pending" until a first code confirms it.
+struct TotpSetup {
+    Secret secret_base32;  // shown as text under the QR code
+    Secret otpauth_uri;    // encoded in the QR code
+};
+
+struct TwoFactorStatus {
+    bool enabled = false;
+    long long recovery_codes_left = 0;
+};
+
+// POST /oauth/device/code: who asks (as the helper reports it; shown to the
+// person approving, never trusted for anything else).
+struct DeviceRequest {
+    std::string client_id;       // e.g. "docker-credential-pat"
+    std::string host_name;       // the machine's name
+    std::string helper_version;  // e.g. "0.1.0"
+};
+
+// The reply of a device authorization request (RFC 8628 §3.2).
+struct DeviceGrant {
+    Secret device_code;     // the poller's secret
+    std::string user_code;  // "BCDF-GHJK": what the person types or confirms
+    std::chrono::seconds expires_in{0};
+    std::chrono::seconds interval{0};
+};
+
+// What the console shows about a device authorization before approval.
+struct DeviceView {
+    std::string user_code;  // formatted "XXXX-XXXX"
+    std::string host_name;
+    std::string helper_version;
+    std::string client_ip;
+    Timestamp created_at;
+    Timestamp expires_at;
+    std::string status;  // "pending", "approved", "denied", "issued", "expired"
+};
+
+// One poll of the token endpoint (RFC 8628 §3.4-3.5). `state` is the
+// RFC's error code, or "" when `token` is set.
+struct DevicePoll {
+    std::string state;  // "authorization_pending", "slow_down", "access_denied", "expired_token"
+    std::chrono::seconds interval{0};
+    std::string username;         // set with the token
+    std::optional<Secret> token;  // the auto-generated PAT, handed out once
+    std::optional<AccessTokenView> view;
 };
 
 // Counters for /metrics (monotonic since start).

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/log.hpp"
+#include "patd/console/console.hpp"
 #include "patd/http/reply.hpp"
 
 namespace pat::http {
@@ -20,6 +21,7 @@ Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions
     add_access_token_routes(m_router, m_ctx);
     add_registry_token_routes(m_router, m_ctx);
     add_oidc_routes(m_router, m_ctx);
+    console::add_console_routes(m_router, m_ctx);
 }
 
 Response Api::handle(Request& req) {

@@ -28,6 +28,9 @@ struct ApiOptions {
     // How long a signed registry token may be handed out again for an
     // identical grant; -1 = min(30, (ttl - 60) / 2), 0 = never.
     std::int64_t token_reuse_seconds = -1;
+    // The registry address the console's `docker login -u USER REGISTRY`
+    // line names (--registry); "" shows the placeholder REGISTRY.
+    std::string console_registry{};
 };
 
 struct RouteContext {

@@ -163,6 +163,16 @@ Response current(RouteContext& ctx, Request& req) {
     return json_reply(200, token_json(*view));
 }
 
+// `docker-credential-pat logout`: an auto-generated token deletes itself.
+Response revoke_current(RouteContext& ctx, Request& req) {
+    Response error;
+    auto credentials = basic(req, error);
+    if (!credentials) return error;
+    auto done = ctx.service.revoke_current(*credentials, client_info(req));
+    if (!done) return service_error(done.error());
+    return no_content();
+}
+
 Response usage(RouteContext& ctx, Request& req) {
     Response error;
     auto credentials = basic(req, error);
@@ -197,6 +207,8 @@ void add_access_token_routes(Router& router, RouteContext& ctx) {
     // Literal paths first: "current" must not be taken for a uuid.
     router.add("GET", base + "/current",
                [&ctx](Request& r, const PathParams&) { return current(ctx, r); });
+    router.add("DELETE", base + "/current",
+               [&ctx](Request& r, const PathParams&) { return revoke_current(ctx, r); });
     router.add("POST", base + "/current/usage",
                [&ctx](Request& r, const PathParams&) { return usage(ctx, r); });
     router.add("GET", base + "/{uuid}",

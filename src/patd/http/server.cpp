@@ -174,7 +174,9 @@ class Session : public std::enable_shared_from_this<Session> {
         m_res.version(version);
         m_res.result(static_cast<unsigned>(res.status));
         if (!res.content_type.empty()) m_res.set(bhttp::field::content_type, res.content_type);
-        for (auto& [name, value] : res.headers) m_res.set(name, value);
+        // insert, not set: a field may repeat (the console's sign-in sends
+        // two Set-Cookie fields, RFC 6265 §3).
+        for (auto& [name, value] : res.headers) m_res.insert(name, value);
         m_res.body() = std::move(res.body);
         m_res.keep_alive(!close_after);
         m_res.prepare_payload();

@@ -68,6 +68,9 @@ SResult<Secret> TokenService::enable_2fa(std::string_view username) {
     const std::string sealed = s.keys.seal(key.reveal(), s.random.bytes(Keys::k_nonce_bytes));
     if (auto r = s.repository->set_totp((*found)->id, true, sealed); !r)
         return fail(std::move(r).error());
+    // Recovery codes belong to the secret they were made with.
+    if (auto r = s.repository->replace_recovery_codes((*found)->id, {}); !r)
+        return fail(std::move(r).error());
     return Secret(otpauth_uri(s.options.totp_issuer, username, key.reveal()));
 }
 
@@ -75,7 +78,9 @@ SResult<void> TokenService::disable_2fa(std::string_view username) {
     auto found = m_impl->repository->find_account(username);
     if (!found) return fail(std::move(found).error());
     if (!found->has_value()) return fail(not_found("no account " + std::string(username)));
-    return m_impl->repository->set_totp((*found)->id, false, "");
+    if (auto r = m_impl->repository->set_totp((*found)->id, false, ""); !r)
+        return fail(std::move(r).error());
+    return m_impl->repository->replace_recovery_codes((*found)->id, {});
 }
 
 }  // namespace pat::patd

@@ -84,6 +84,15 @@ struct TokenService::Impl {
     SResult<AccountRecord> authenticate_password(std::string_view username,
                                                  std::string_view password);
 
+    // Opens a console session for a password-authenticated account.
+    SResult<WebSession> open_web_session(std::int64_t account_id, const ClientInfo& client);
+    // The CSRF token of a console session (HMAC of its cookie value).
+    std::string csrf_for(std::string_view cookie) const;
+    // Checks a second-factor code for `account`: a TOTP code (each step once)
+    // or an unused recovery code (used up). Failures are counted.
+    SResult<void> check_second_factor(const AccountRecord& account, std::string_view code,
+                                      const ClientInfo& client);
+
   private:
     std::once_flag m_dummy_once;
     std::string m_dummy_hash;

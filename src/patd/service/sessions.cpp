@@ -1,4 +1,5 @@
-// POST /v2/users/login, POST /v2/users/2fa-login and session verification.
+// POST /v2/users/login, POST /v2/users/2fa-login, the console's sign-in
+// (web_sessions.cpp keeps its sessions) and session verification.
 #include "patd/crypto/hmac.hpp"
 #include "patd/crypto/session_token.hpp"
 #include "patd/crypto/totp.hpp"
@@ -27,6 +28,22 @@ std::string issue(TokenService::Impl& s, SessionKind kind, const AccountRecord& 
     c.jti = random_id(s.random);
     return sign_session(c, s.keys.session_key());
 }
+
+// The password step of a sign-in (the API's and the console's), after the
+// rate check: a wrong password is counted; with 2FA on the result is
+// require_2fa carrying the login_2fa_token for the second step.
+SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view username,
+                                     const Secret& password, const ClientInfo& client) {
+    auto account = s.authenticate_password(username, password.reveal());
+    if (!account) {
+        if (account.error().code != ErrorCode::unauthorized)
+            return fail(std::move(account).error());
+        return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
+    }
+    if (account->totp_enabled)
+        return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
+    return account;
+}
 }  // namespace
 
 SResult<Secret> TokenService::login(std::string_view username, const Secret& secret,
@@ -44,20 +61,14 @@ SResult<Secret> TokenService::login(std::string_view username, const Secret& sec
         s.last_used.record(pat->token.id, s.now());
         return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
     }
-    auto account = s.authenticate_password(username, secret.reveal());
-    if (!account) {
-        if (account.error().code != ErrorCode::unauthorized)
-            return fail(std::move(account).error());
-        return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
-    }
-    if (account->totp_enabled)
-        return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
+    auto account = password_step(s, username, secret, client);
+    if (!account) return fail(std::move(account).error());
     return Secret(issue(s, SessionKind::session, *account, ""));
 }
 
-SResult<Secret> TokenService::login_2fa(std::string_view login_2fa_token, std::string_view code,
-                                        const ClientInfo& client) {
-    Impl& s = *m_impl;
+namespace {
+SResult<AccountRecord> second_step(TokenService::Impl& s, std::string_view login_2fa_token,
+                                   std::string_view code, const ClientInfo& client) {
     if (auto r = s.check_rate(client, ""); !r) return fail(std::move(r).error());
     const auto claims = verify_session(login_2fa_token, SessionKind::login_2fa,
                                        s.keys.session_key(), s.clock.now());
@@ -68,17 +79,36 @@ SResult<Secret> TokenService::login_2fa(std::string_view login_2fa_token, std::s
     if (!found) return fail(std::move(found).error());
     if (!found->has_value() || !(*found)->totp_enabled)
         return fail(unauthorized("two-factor authentication is not enabled"));
-    const AccountRecord& a = **found;
-    Secret key;
-    if (!s.keys.open(a.totp_secret_sealed, key))
-        return fail(internal_error("the stored 2FA secret cannot be decrypted"));
-    const auto step = verify_totp(key.reveal(), code, s.clock.now());
-    if (!step) return fail(s.failed(client, a.username, unauthorized("invalid 2FA code")));
-    // Each code works once (RFC 6238 §5.2).
-    auto fresh = s.repository->consume_totp_step(a.id, *step);
-    if (!fresh) return fail(std::move(fresh).error());
-    if (!*fresh) return fail(s.failed(client, a.username, unauthorized("2FA code already used")));
-    return Secret(issue(s, SessionKind::session, a, ""));
+    if (auto ok = s.check_second_factor(**found, code, client); !ok)
+        return fail(std::move(ok).error());
+    return std::move(**found);
+}
+}  // namespace
+
+SResult<Secret> TokenService::login_2fa(std::string_view login_2fa_token, std::string_view code,
+                                        const ClientInfo& client) {
+    auto account = second_step(*m_impl, login_2fa_token, code, client);
+    if (!account) return fail(std::move(account).error());
+    return Secret(issue(*m_impl, SessionKind::session, *account, ""));
+}
+
+SResult<WebSession> TokenService::web_login(std::string_view username, const Secret& password,
+                                            const ClientInfo& client) {
+    Impl& s = *m_impl;
+    // Refused before it is checked: the console must not become a way to
+    // test tokens, and a token can never do account work.
+    if (s.looks_like_pat(password.reveal())) return fail(forbidden_pat_session());
+    if (auto r = s.check_rate(client, username); !r) return fail(std::move(r).error());
+    auto account = password_step(s, username, password, client);
+    if (!account) return fail(std::move(account).error());
+    return s.open_web_session(account->id, client);
+}
+
+SResult<WebSession> TokenService::web_login_2fa(std::string_view login_2fa_token,
+                                                std::string_view code, const ClientInfo& client) {
+    auto account = second_step(*m_impl, login_2fa_token, code, client);
+    if (!account) return fail(std::move(account).error());
+    return m_impl->open_web_session(account->id, client);
 }
 
 SResult<Principal> TokenService::authenticate_session(std::string_view bearer) {

@@ -117,6 +117,10 @@ SResult<void> TokenService::health() {
     return m_impl->repository->ping();
 }
 
+const ServiceOptions& TokenService::options() const {
+    return m_impl->options;
+}
+
 ServiceStats TokenService::stats() const {
     ServiceStats s;
     s.last_used_writes = m_impl->last_used.writes();
@@ -151,6 +155,27 @@ GeneratedBy parse_generated_by(std::string_view text) {
     if (text == "auto") return GeneratedBy::automatic;
     if (text == "oidc") return GeneratedBy::oidc;
     return GeneratedBy::manual;
+}
+
+std::string_view to_string(DeviceStatus s) {
+    switch (s) {
+        case DeviceStatus::pending:
+            return "pending";
+        case DeviceStatus::approved:
+            return "approved";
+        case DeviceStatus::denied:
+            return "denied";
+        case DeviceStatus::issued:
+            return "issued";
+    }
+    return "pending";
+}
+
+std::optional<DeviceStatus> device_status_from(std::string_view text) {
+    for (const auto s : {DeviceStatus::pending, DeviceStatus::approved, DeviceStatus::denied,
+                         DeviceStatus::issued})
+        if (to_string(s) == text) return s;
+    return std::nullopt;
 }
 
 }  // namespace pat::patd

@@ -57,6 +57,14 @@ struct ServiceOptions {
     std::string totp_issuer = "patd";  // shown by authenticator apps
     int max_auto_tokens = 5;
     OidcServiceOptions oidc;
+    // Console sessions end after this long without a request, and after
+    // the absolute lifetime whatever happens.
+    std::chrono::seconds web_idle_ttl{30 * 60};
+    std::chrono::seconds web_absolute_ttl{12 * 60 * 60};
+    // Device authorizations (RFC 8628): lifetime of a code, and the poll
+    // interval the helper is told (raised by 5 s on each slow_down).
+    std::chrono::seconds device_code_ttl{10 * 60};
+    std::chrono::seconds device_poll_interval{5};
 };
 
 class TokenService {
@@ -106,6 +114,64 @@ class TokenService {
     SResult<AccessTokenView> patch_token(const Principal& who, std::string_view uuid,
                                          const TokenPatch& patch);
     SResult<void> delete_token(const Principal& who, std::string_view uuid);
+
+    // --- the web console (console.md) -------------------------------------------
+    // Sign-in for a browser. A PAT is refused before any database work
+    // (forbidden_pat_session: it can never sign in to the console); a wrong
+    // password is unauthorized, a ban rate_limited, and with 2FA on the
+    // result is require_2fa carrying the login_2fa_token, as for login().
+    SResult<WebSession> web_login(std::string_view username, const Secret& password,
+                                  const ClientInfo& client);
+    // The second step: `code` is a TOTP code or one unused recovery code
+    // (which is then used up).
+    SResult<WebSession> web_login_2fa(std::string_view login_2fa_token, std::string_view code,
+                                      const ClientInfo& client);
+    // The session behind a cookie; unauthorized when unknown, signed out,
+    // idle longer than web_idle_ttl or older than web_absolute_ttl.
+    SResult<WebPrincipal> authenticate_web_session(std::string_view cookie);
+    // Sign out: the session ends on the server (the cookie is worthless after).
+    SResult<void> end_web_session(std::string_view cookie);
+    // "Sign out everywhere": ends every console session of the account and
+    // deletes its auto-generated tokens (the device sign-ins of
+    // `docker-credential-pat login`, which the helpers then drop at their
+    // next check like any revoked token).
+    SResult<SignedOutEverywhere> sign_out_everywhere(const Principal& who);
+
+    // Two-factor authentication from the console (password session only).
+    SResult<TwoFactorStatus> two_factor_status(const Principal& who);
+    // Starts enabling 2FA: a fresh secret kept pending (conflict when 2FA is
+    // on already). Calling it again replaces the pending secret, unless
+    // `keep_pending` (showing the QR code again after a wrong first code).
+    SResult<TotpSetup> begin_2fa_setup(const Principal& who, bool keep_pending = false);
+    // Confirms the pending secret with a first code: 2FA is on from now, and
+    // the result is 10 fresh recovery codes (shown once; only their keyed
+    // hashes are kept).
+    SResult<std::vector<Secret>> confirm_2fa_setup(const Principal& who, std::string_view code,
+                                                   const ClientInfo& client);
+    // Turns 2FA off after checking the password and a current code (TOTP or
+    // recovery code); drops the recovery codes.
+    SResult<void> disable_2fa_checked(const Principal& who, const Secret& password,
+                                      std::string_view code, const ClientInfo& client);
+
+    // Device authorization grant (RFC 8628) for `docker-credential-pat login`.
+    SResult<DeviceGrant> start_device_authorization(const DeviceRequest& request,
+                                                    const ClientInfo& client);
+    // The authorization behind a user code (any spelling: case, dash,
+    // spaces), for the Activate page; not_found when unknown, and counted as
+    // a failed authentication (user codes are short enough to guess).
+    SResult<DeviceView> find_device(const Principal& who, std::string_view user_code,
+                                    const ClientInfo& client);
+    // Approve or deny; bad_request when expired or decided already.
+    SResult<void> decide_device(const Principal& who, std::string_view user_code, bool approve,
+                                const ClientInfo& client);
+    // One poll. Approved: creates the auto-generated token (repo:admin, label
+    // naming the machine; the sixth auto token evicts the oldest) and hands
+    // it out exactly once. An unknown device_code is bad_request.
+    SResult<DevicePoll> poll_device(std::string_view device_code, const ClientInfo& client);
+    // DELETE /v2/access-tokens/current: an auto-generated token deletes
+    // itself (`logout`); a manual one is conflict (its owner deletes it in
+    // the console or with `tokens delete`).
+    SResult<void> revoke_current(const BasicCredentials& credentials, const ClientInfo& client);
 
     // --- a PAT presented with Basic auth (GET /v2/access-tokens/current) ------
     // unauthorized with a message naming why: "unknown token",
@@ -166,6 +232,9 @@ class TokenService {
     SResult<void> revoke_oidc_token(const Secret& token, const ClientInfo& client);
 
     // --- operations --------------------------------------------------------------
+    // The options the service was built with (the console reads its session
+    // lifetimes for cookie Max-Age).
+    const ServiceOptions& options() const;
     // ok when the database answers, else unavailable.
     SResult<void> health();
     ServiceStats stats() const;

@@ -51,6 +51,40 @@ struct TokenRecord {
     std::optional<Timestamp> last_used;
 };
 
+// A signed-in console (browser) session. The cookie holds a random id; only
+// its keyed hash is stored, like a token's.
+struct WebSessionRecord {
+    std::string digest;  // HMAC-SHA256(pepper, cookie value), 32 raw bytes
+    std::int64_t account_id = 0;
+    Timestamp created_at;  // bounds the absolute lifetime
+    Timestamp last_seen;   // bounds the idle lifetime
+    std::string client_ip;
+    std::string user_agent;
+};
+
+// One OAuth 2.0 device authorization (RFC 8628) from `docker-credential-pat
+// login`: pending until the signed-in owner approves or denies it in the
+// console; `issued` once the poller received its token.
+enum class DeviceStatus { pending, approved, denied, issued };
+std::string_view to_string(DeviceStatus s);
+// The status a store row names; nullopt for anything else (a corrupt row).
+std::optional<DeviceStatus> device_status_from(std::string_view text);
+
+struct DeviceAuthRecord {
+    std::string digest;     // HMAC-SHA256(pepper, device_code)
+    std::string user_code;  // normalised: 8 characters of the user-code alphabet
+    std::string client_id;
+    std::string host_name;       // as the helper reported it (shown, never trusted)
+    std::string helper_version;  // likewise
+    std::string client_ip;
+    Timestamp created_at;
+    Timestamp expires_at;
+    std::int64_t interval_seconds = 5;
+    std::optional<Timestamp> last_poll;
+    DeviceStatus status = DeviceStatus::pending;
+    std::int64_t account_id = 0;  // who decided; 0 while pending
+};
+
 struct TokenListing {
     long long count = 0;
     long long active_count = 0;
@@ -101,6 +135,49 @@ class Repository {
     // last_used = max(last_used, used_at) for each entry, in one transaction.
     virtual SResult<void> update_last_used(
         const std::vector<std::pair<std::int64_t, Timestamp>>& entries) = 0;
+
+    // Console sessions. insert_web_session also deletes every session whose
+    // last_seen is before `idle_cutoff` or created_at before
+    // `absolute_cutoff` (dead rows never pile up).
+    virtual SResult<void> insert_web_session(const WebSessionRecord& session, Timestamp idle_cutoff,
+                                             Timestamp absolute_cutoff) = 0;
+    virtual SResult<std::optional<WebSessionRecord>> find_web_session(std::string_view digest) = 0;
+    virtual SResult<void> touch_web_session(std::string_view digest, Timestamp last_seen) = 0;
+    virtual SResult<void> delete_web_session(std::string_view digest) = 0;
+    // Every session of the account ("sign out everywhere"); returns how many.
+    virtual SResult<long long> delete_web_sessions(std::int64_t account_id) = 0;
+    // Every auto-generated token of the account (the device sign-ins that
+    // "sign out everywhere" ends too); returns how many.
+    virtual SResult<long long> delete_auto_tokens(std::int64_t account_id) = 0;
+
+    // Two-factor setup: the sealed secret waiting for its first code ("" clears it).
+    virtual SResult<void> set_pending_totp(std::int64_t account_id, const std::string& sealed) = 0;
+    virtual SResult<std::optional<std::string>> find_pending_totp(std::int64_t account_id) = 0;
+    // Recovery codes (keyed hashes): replace the whole set, or use one (false
+    // when it is not in the set, e.g. used before).
+    virtual SResult<void> replace_recovery_codes(std::int64_t account_id,
+                                                 const std::vector<std::string>& digests) = 0;
+    virtual SResult<bool> consume_recovery_code(std::int64_t account_id,
+                                                std::string_view digest) = 0;
+    virtual SResult<long long> count_recovery_codes(std::int64_t account_id) = 0;
+
+    // Device authorizations. insert_device_auth fails with conflict when the
+    // user code is taken, and deletes rows that expired before `purge_before`.
+    virtual SResult<void> insert_device_auth(const DeviceAuthRecord& device,
+                                             Timestamp purge_before) = 0;
+    virtual SResult<std::optional<DeviceAuthRecord>> find_device_auth(std::string_view digest) = 0;
+    virtual SResult<std::optional<DeviceAuthRecord>> find_device_auth_by_user_code(
+        std::string_view user_code) = 0;
+    // Records a poll at `at` and the (possibly raised) interval.
+    virtual SResult<void> record_device_poll(std::string_view digest, Timestamp at,
+                                             std::int64_t interval_seconds) = 0;
+    // pending -> approved/denied by `account_id`, only while not expired at
+    // `now`; false otherwise (decided already, expired, unknown).
+    virtual SResult<bool> decide_device_auth(std::string_view user_code, std::int64_t account_id,
+                                             bool approve, Timestamp now) = 0;
+    // approved -> issued; true for exactly one caller (the poll that hands
+    // out the token).
+    virtual SResult<bool> claim_device_auth(std::string_view digest) = 0;
 
     // Cheap round trip to the database (for /healthz).
     virtual SResult<void> ping() = 0;

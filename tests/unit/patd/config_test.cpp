@@ -84,6 +84,17 @@ TEST_CASE("bad flags and ranges are refused with a message", "[patd][config]") {
     Config half;
     half.signing_key = "/k.pem";
     CHECK_FALSE(finalize(half).ok());
+    // The console's device sign-in settings.
+    Config poll;
+    poll.device_poll_interval = 0;
+    auto bad_poll = finalize(poll);
+    REQUIRE_FALSE(bad_poll.ok());
+    CHECK(bad_poll.error() == "--device-poll-interval must be 1..60");
+    Config ttl;
+    ttl.device_code_ttl = 3601;
+    auto bad_ttl = finalize(ttl);
+    REQUIRE_FALSE(bad_ttl.ok());
+    CHECK(bad_ttl.error() == "--device-code-ttl must be 1..3600");
 }
 
 TEST_CASE("defaults derive from the data dir", "[patd][config]") {

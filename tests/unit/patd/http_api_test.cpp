@@ -178,7 +178,12 @@ TEST_CASE("management routes: auth, PAT sessions, validation and pagination", "[
     CHECK(f.call("POST", "/v2/access-tokens/current/usage", {},
                  {{"authorization", basic("alice", pat)}})
               .status == 204);
-    CHECK(f.call("DELETE", "/v2/access-tokens/current").status == 405);
+    CHECK(f.call("PUT", "/v2/access-tokens/current").status == 405);
+    // DELETE is `logout`'s: an auto-generated token deletes itself, a manual one cannot.
+    CHECK(f.call("DELETE", "/v2/access-tokens/current").status == 401);
+    CHECK(
+        f.call("DELETE", "/v2/access-tokens/current", {}, {{"authorization", basic("alice", pat)}})
+            .status == 409);
 }
 
 TEST_CASE("identical grants share a signed token only within the reuse window",

@@ -47,6 +47,28 @@ class SpyRepository final : public Repository {
              (std::int64_t a, std::string_view u, const TokenPatch& p), (a, u, p))
     PATD_SPY(SResult<bool>, delete_token, (std::int64_t a, std::string_view u), (a, u))
     PATD_SPY(SResult<void>, ping, (), ())
+    PATD_SPY(SResult<void>, insert_web_session,
+             (const WebSessionRecord& s, Timestamp i, Timestamp a), (s, i, a))
+    PATD_SPY(SResult<std::optional<WebSessionRecord>>, find_web_session, (std::string_view d), (d))
+    PATD_SPY(SResult<void>, touch_web_session, (std::string_view d, Timestamp t), (d, t))
+    PATD_SPY(SResult<void>, delete_web_session, (std::string_view d), (d))
+    PATD_SPY(SResult<long long>, delete_web_sessions, (std::int64_t a), (a))
+    PATD_SPY(SResult<long long>, delete_auto_tokens, (std::int64_t a), (a))
+    PATD_SPY(SResult<void>, set_pending_totp, (std::int64_t a, const std::string& s), (a, s))
+    PATD_SPY(SResult<std::optional<std::string>>, find_pending_totp, (std::int64_t a), (a))
+    PATD_SPY(SResult<void>, replace_recovery_codes,
+             (std::int64_t a, const std::vector<std::string>& d), (a, d))
+    PATD_SPY(SResult<bool>, consume_recovery_code, (std::int64_t a, std::string_view d), (a, d))
+    PATD_SPY(SResult<long long>, count_recovery_codes, (std::int64_t a), (a))
+    PATD_SPY(SResult<void>, insert_device_auth, (const DeviceAuthRecord& d, Timestamp p), (d, p))
+    PATD_SPY(SResult<std::optional<DeviceAuthRecord>>, find_device_auth, (std::string_view d), (d))
+    PATD_SPY(SResult<std::optional<DeviceAuthRecord>>, find_device_auth_by_user_code,
+             (std::string_view u), (u))
+    PATD_SPY(SResult<void>, record_device_poll, (std::string_view d, Timestamp t, std::int64_t i),
+             (d, t, i))
+    PATD_SPY(SResult<bool>, decide_device_auth,
+             (std::string_view u, std::int64_t a, bool ok, Timestamp t), (u, a, ok, t))
+    PATD_SPY(SResult<bool>, claim_device_auth, (std::string_view d), (d))
 #undef PATD_SPY
     SResult<void> update_last_used(
         const std::vector<std::pair<std::int64_t, Timestamp>>& e) override {

@@ -202,3 +202,150 @@ TEST_CASE("the store serves concurrent writers and readers", "[store][threads]")
     auto repo = fresh_repository();
     exercise_concurrently(*repo, 6, 20);
 }
+
+TEST_CASE("web sessions are stored by digest, touched, ended one or all, and purged",
+          "[store][console]") {
+    auto repo = fresh_repository();
+    const auto alice = repo->create_account(account("alice"))->id;
+    const auto bob = repo->create_account(account("bob"))->id;
+    auto session = [](std::string digest, std::int64_t id, Timestamp at) {
+        WebSessionRecord s;
+        s.digest = std::move(digest);
+        s.account_id = id;
+        s.created_at = at;
+        s.last_seen = at;
+        s.client_ip = "127.0.0.1";
+        s.user_agent = "browser";
+        return s;
+    };
+    const Timestamp long_ago = k_t0 - std::chrono::hours(1);
+    REQUIRE(repo->insert_web_session(session("old", alice, long_ago), long_ago, long_ago).ok());
+    REQUIRE(repo->insert_web_session(session(std::string("a1\0x", 4), alice, k_t0),
+                                     k_t0 - seconds(60), k_t0 - seconds(600))
+                .ok());
+    // The insert above purged "old" (idle before the cutoff).
+    CHECK_FALSE(repo->find_web_session("old")->has_value());
+    REQUIRE(repo->insert_web_session(session("a2", alice, k_t0), long_ago, long_ago).ok());
+    REQUIRE(repo->insert_web_session(session("b1", bob, k_t0), long_ago, long_ago).ok());
+    auto dup = repo->insert_web_session(session("b1", bob, k_t0), long_ago, long_ago);
+    REQUIRE_FALSE(dup.ok());
+    CHECK(dup.error().code == ErrorCode::conflict);
+
+    auto found = repo->find_web_session(std::string("a1\0x", 4));
+    REQUIRE(found.ok());
+    REQUIRE(found->has_value());
+    CHECK((*found)->account_id == alice);
+    CHECK((*found)->created_at == k_t0);
+    CHECK((*found)->user_agent == "browser");
+    REQUIRE(repo->touch_web_session("a2", k_t0 + seconds(90)).ok());
+    REQUIRE(repo->touch_web_session("a2", k_t0 + seconds(30)).ok());  // never backwards
+    CHECK((*repo->find_web_session("a2"))->last_seen == k_t0 + seconds(90));
+
+    REQUIRE(repo->delete_web_session("a2").ok());
+    CHECK_FALSE(repo->find_web_session("a2")->has_value());
+    auto n = repo->delete_web_sessions(alice);
+    REQUIRE(n.ok());
+    CHECK(*n == 1);
+    CHECK(repo->find_web_session("b1")->has_value());
+}
+
+TEST_CASE("2FA setup secrets and recovery codes are kept per account", "[store][console]") {
+    auto repo = fresh_repository();
+    const auto alice = repo->create_account(account("alice"))->id;
+    const auto bob = repo->create_account(account("bob"))->id;
+    CHECK_FALSE(repo->find_pending_totp(alice)->has_value());
+    REQUIRE(repo->set_pending_totp(alice, std::string("\x00sealed1", 8)).ok());
+    REQUIRE(repo->set_pending_totp(alice, std::string("\x00sealed2", 8)).ok());
+    CHECK(**repo->find_pending_totp(alice) == std::string("\x00sealed2", 8));
+    CHECK_FALSE(repo->find_pending_totp(bob)->has_value());
+    REQUIRE(repo->set_pending_totp(alice, "").ok());
+    CHECK_FALSE(repo->find_pending_totp(alice)->has_value());
+
+    REQUIRE(repo->replace_recovery_codes(alice, {"c1", "c2", std::string("c\0003", 3)}).ok());
+    REQUIRE(repo->replace_recovery_codes(bob, {"c1"}).ok());
+    CHECK(*repo->count_recovery_codes(alice) == 3);
+    CHECK(*repo->consume_recovery_code(alice, "c1"));
+    CHECK_FALSE(*repo->consume_recovery_code(alice, "c1"));  // once
+    CHECK(*repo->consume_recovery_code(alice, std::string("c\0003", 3)));
+    CHECK_FALSE(*repo->consume_recovery_code(alice, "nope"));
+    CHECK(*repo->count_recovery_codes(alice) == 1);
+    CHECK(*repo->count_recovery_codes(bob) == 1);  // bob's c1 untouched
+    REQUIRE(repo->replace_recovery_codes(alice, {}).ok());
+    CHECK(*repo->count_recovery_codes(alice) == 0);
+}
+
+TEST_CASE("device authorizations: unique user codes, one decision, one claim, purge",
+          "[store][console]") {
+    auto repo = fresh_repository();
+    const auto alice = repo->create_account(account("alice"))->id;
+    auto device = [](std::string digest, std::string code, Timestamp expires) {
+        DeviceAuthRecord d;
+        d.digest = std::move(digest);
+        d.user_code = std::move(code);
+        d.client_id = "docker-credential-pat";
+        d.host_name = "build-box";
+        d.helper_version = "0.1.0";
+        d.client_ip = "127.0.0.1";
+        d.created_at = k_t0;
+        d.expires_at = expires;
+        d.interval_seconds = 5;
+        return d;
+    };
+    const Timestamp later = k_t0 + seconds(600);
+    REQUIRE(
+        repo->insert_device_auth(device("gone", "GONEGONE", k_t0 - seconds(1)), k_t0 - seconds(10))
+            .ok());
+    REQUIRE(repo->insert_device_auth(device("d1", "BCDFGHJK", later), k_t0).ok());
+    CHECK_FALSE(repo->find_device_auth("gone")->has_value());  // expired before purge_before
+    auto clash = repo->insert_device_auth(device("d2", "BCDFGHJK", later), k_t0);
+    REQUIRE_FALSE(clash.ok());
+    CHECK(clash.error().code == ErrorCode::conflict);
+    REQUIRE(repo->insert_device_auth(device("d3", "LMNPQRST", later), k_t0).ok());
+
+    auto d = repo->find_device_auth_by_user_code("BCDFGHJK");
+    REQUIRE(d->has_value());
+    CHECK((*d)->digest == "d1");
+    CHECK((*d)->status == DeviceStatus::pending);
+    CHECK((*d)->host_name == "build-box");
+    CHECK((*d)->expires_at == later);
+    CHECK_FALSE((*d)->last_poll);
+    REQUIRE(repo->record_device_poll("d1", k_t0 + seconds(5), 10).ok());
+    auto polled = repo->find_device_auth("d1");
+    CHECK((*polled)->last_poll == k_t0 + seconds(5));
+    CHECK((*polled)->interval_seconds == 10);
+
+    CHECK_FALSE(*repo->claim_device_auth("d1"));                             // not approved yet
+    CHECK_FALSE(*repo->decide_device_auth("BCDFGHJK", alice, true, later));  // expired by then
+    CHECK(*repo->decide_device_auth("BCDFGHJK", alice, true, k_t0));
+    CHECK_FALSE(*repo->decide_device_auth("BCDFGHJK", alice, false, k_t0));  // decided
+    CHECK((*repo->find_device_auth("d1"))->status == DeviceStatus::approved);
+    CHECK((*repo->find_device_auth("d1"))->account_id == alice);
+    CHECK(*repo->claim_device_auth("d1"));
+    CHECK_FALSE(*repo->claim_device_auth("d1"));  // exactly once
+    CHECK((*repo->find_device_auth("d1"))->status == DeviceStatus::issued);
+    CHECK(*repo->decide_device_auth("LMNPQRST", alice, false, k_t0));
+    CHECK((*repo->find_device_auth("d3"))->status == DeviceStatus::denied);
+    CHECK_FALSE(repo->find_device_auth_by_user_code("XXXXXXXX")->has_value());
+}
+
+TEST_CASE("delete_auto_tokens removes only that account's auto-generated tokens",
+          "[store][console]") {
+    auto repo = fresh_repository();
+    const auto alice = repo->create_account(account("alice"))->id;
+    const auto bob = repo->create_account(account("bob"))->id;
+    REQUIRE(repo->insert_token(token(alice, "m1", k_t0), std::nullopt).ok());
+    REQUIRE(repo->insert_token(token(alice, "x1", k_t0, GeneratedBy::automatic), 5).ok());
+    REQUIRE(
+        repo->insert_token(token(alice, "x2", k_t0 + seconds(1), GeneratedBy::automatic), 5).ok());
+    REQUIRE(repo->insert_token(token(bob, "y1", k_t0, GeneratedBy::automatic), 5).ok());
+    // Read once so a cached row would answer if the delete forgot the cache.
+    REQUIRE(repo->find_token_by_digest("digest-x1")->has_value());
+    auto n = repo->delete_auto_tokens(alice);
+    REQUIRE(n.ok());
+    CHECK(*n == 2);
+    CHECK_FALSE(repo->find_token_by_digest("digest-x1")->has_value());
+    CHECK_FALSE(repo->find_token_by_digest("digest-x2")->has_value());
+    CHECK(repo->find_token_by_digest("digest-m1")->has_value());
+    CHECK(repo->find_token_by_digest("digest-y1")->has_value());
+    CHECK(*repo->delete_auto_tokens(alice) == 0);
+}

@@ -2,6 +2,7 @@
 
 #include "patd/store/postgres/pg_call.hpp"
 #include "patd/store/postgres/pg_oidc_store.hpp"
+#include "patd/store/postgres/pg_console.hpp"
 #include "patd/store/postgres/pg_schema.hpp"
 
 namespace pat::patd {
@@ -185,6 +186,98 @@ class PgRepository final : public Repository {
         return {};
     }
 
+    // --- the console's tables (pg_console.cpp) -----------------------------
+    SResult<void> insert_web_session(const WebSessionRecord& session, Timestamp idle_cutoff,
+                                     Timestamp absolute_cutoff) override {
+        return run_body([&](Connection& c) {
+            Transaction tx(c);
+            pg::insert_web_session(c, session, idle_cutoff, absolute_cutoff);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<WebSessionRecord>> find_web_session(std::string_view digest) override {
+        return with_connection<std::optional<WebSessionRecord>>(
+            m_pool, [&](Connection& c) { return pg::find_web_session(c, digest); });
+    }
+    SResult<void> touch_web_session(std::string_view digest, Timestamp last_seen) override {
+        return run_body([&](Connection& c) { pg::touch_web_session(c, digest, last_seen); });
+    }
+    SResult<void> delete_web_session(std::string_view digest) override {
+        return run_body([&](Connection& c) { pg::delete_web_session(c, digest); });
+    }
+    SResult<long long> delete_web_sessions(std::int64_t account_id) override {
+        return with_connection<long long>(
+            m_pool, [&](Connection& c) { return pg::delete_web_sessions(c, account_id); });
+    }
+    SResult<long long> delete_auto_tokens(std::int64_t account_id) override {
+        return with_connection<long long>(m_pool, [&](Connection& c) {
+            return c
+                .exec("DELETE FROM tokens WHERE account_id = $1 AND generated_by = 'auto'",
+                      {param(account_id)})
+                .affected();
+        });
+    }
+    SResult<void> set_pending_totp(std::int64_t account_id, const std::string& sealed) override {
+        return run_body([&](Connection& c) {
+            Transaction tx(c);
+            pg::set_pending_totp(c, account_id, sealed);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<std::string>> find_pending_totp(std::int64_t account_id) override {
+        return with_connection<std::optional<std::string>>(
+            m_pool, [&](Connection& c) { return pg::find_pending_totp(c, account_id); });
+    }
+    SResult<void> replace_recovery_codes(std::int64_t account_id,
+                                         const std::vector<std::string>& digests) override {
+        return run_body([&](Connection& c) {
+            Transaction tx(c);
+            pg::replace_recovery_codes(c, account_id, digests);
+            tx.commit();
+        });
+    }
+    SResult<bool> consume_recovery_code(std::int64_t account_id, std::string_view digest) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return pg::consume_recovery_code(c, account_id, digest);
+        });
+    }
+    SResult<long long> count_recovery_codes(std::int64_t account_id) override {
+        return with_connection<long long>(
+            m_pool, [&](Connection& c) { return pg::count_recovery_codes(c, account_id); });
+    }
+    SResult<void> insert_device_auth(const DeviceAuthRecord& device,
+                                     Timestamp purge_before) override {
+        return run_body([&](Connection& c) {
+            Transaction tx(c);
+            pg::insert_device_auth(c, device, purge_before);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<DeviceAuthRecord>> find_device_auth(std::string_view digest) override {
+        return with_connection<std::optional<DeviceAuthRecord>>(
+            m_pool, [&](Connection& c) { return pg::find_device_auth(c, digest); });
+    }
+    SResult<std::optional<DeviceAuthRecord>> find_device_auth_by_user_code(
+        std::string_view user_code) override {
+        return with_connection<std::optional<DeviceAuthRecord>>(
+            m_pool, [&](Connection& c) { return pg::find_device_auth_by_user_code(c, user_code); });
+    }
+    SResult<void> record_device_poll(std::string_view digest, Timestamp at,
+                                     std::int64_t interval_seconds) override {
+        return run_body(
+            [&](Connection& c) { pg::record_device_poll(c, digest, at, interval_seconds); });
+    }
+    SResult<bool> decide_device_auth(std::string_view user_code, std::int64_t account_id,
+                                     bool approve, Timestamp now) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return pg::decide_device_auth(c, user_code, account_id, approve, now);
+        });
+    }
+    SResult<bool> claim_device_auth(std::string_view digest) override {
+        return with_connection<bool>(
+            m_pool, [&](Connection& c) { return pg::claim_device_auth(c, digest); });
+    }
+
     SResult<void> ping() override {
         auto r = run(m_pool, "SELECT 1", {});
         if (!r) return fail(unavailable("the database does not answer"));
@@ -199,6 +292,15 @@ class PgRepository final : public Repository {
         std::vector<std::unique_ptr<Connection>> out;
         for (std::size_t i = 0; i < n; ++i) out.push_back(std::make_unique<Connection>(uri));
         return out;
+    }
+    template <class F>
+    SResult<void> run_body(F&& body) {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            body(c);
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
     }
     static SResult<void> run(Pool& pool, const char* sql, const std::vector<pg::Param>& params) {
         auto r = with_connection<std::monostate>(pool, [&](Connection& c) {

@@ -7,7 +7,7 @@ namespace pat::patd::pg {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     R"sql(
 CREATE TABLE accounts (
   id             BIGSERIAL PRIMARY KEY,
@@ -65,6 +65,41 @@ CREATE TABLE oidc_jti (
 );
 CREATE INDEX oidc_jti_by_expiry ON oidc_jti(expires_at);
 CREATE INDEX tokens_by_kind_expiry ON tokens(generated_by, expires_at);
+)sql",
+    // 3: the web console (see the SQLite migration 3).
+    R"sql(
+CREATE TABLE web_sessions (
+  digest     BYTEA   PRIMARY KEY,
+  account_id BIGINT  NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_at BIGINT  NOT NULL,
+  last_seen  BIGINT  NOT NULL,
+  client_ip  TEXT    NOT NULL,
+  user_agent TEXT    NOT NULL
+);
+CREATE INDEX web_sessions_by_account ON web_sessions(account_id);
+CREATE TABLE totp_pending (
+  account_id BIGINT  PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  sealed     BYTEA   NOT NULL
+);
+CREATE TABLE recovery_codes (
+  account_id BIGINT  NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  digest     BYTEA   NOT NULL,
+  PRIMARY KEY (account_id, digest)
+);
+CREATE TABLE device_auths (
+  digest         BYTEA   PRIMARY KEY,
+  user_code      TEXT    NOT NULL UNIQUE,
+  client_id      TEXT    NOT NULL,
+  host_name      TEXT    NOT NULL,
+  helper_version TEXT    NOT NULL,
+  client_ip      TEXT    NOT NULL,
+  created_at     BIGINT  NOT NULL,
+  expires_at     BIGINT  NOT NULL,
+  interval_s     BIGINT  NOT NULL,
+  last_poll      BIGINT,
+  status         TEXT    NOT NULL,
+  account_id     BIGINT  NOT NULL DEFAULT 0
+);
 )sql",
 };
 

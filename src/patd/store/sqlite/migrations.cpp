@@ -10,7 +10,7 @@ namespace pat::patd::sqlite {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     // 1: accounts and tokens. Times are microseconds since the Unix epoch (UTC).
     R"sql(
 CREATE TABLE accounts (
@@ -70,6 +70,42 @@ CREATE TABLE oidc_jti (
 );
 CREATE INDEX oidc_jti_by_expiry ON oidc_jti(expires_at);
 CREATE INDEX tokens_by_kind_expiry ON tokens(generated_by, expires_at);
+)sql",
+    // 3: the web console: browser sessions, 2FA setup and recovery codes,
+    // device authorizations (RFC 8628).
+    R"sql(
+CREATE TABLE web_sessions (
+  digest     BLOB    PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  client_ip  TEXT    NOT NULL,
+  user_agent TEXT    NOT NULL
+);
+CREATE INDEX web_sessions_by_account ON web_sessions(account_id);
+CREATE TABLE totp_pending (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  sealed     BLOB    NOT NULL
+);
+CREATE TABLE recovery_codes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  digest     BLOB    NOT NULL,
+  PRIMARY KEY (account_id, digest)
+);
+CREATE TABLE device_auths (
+  digest         BLOB    PRIMARY KEY,
+  user_code      TEXT    NOT NULL UNIQUE,
+  client_id      TEXT    NOT NULL,
+  host_name      TEXT    NOT NULL,
+  helper_version TEXT    NOT NULL,
+  client_ip      TEXT    NOT NULL,
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL,
+  interval_s     INTEGER NOT NULL,
+  last_poll      INTEGER,
+  status         TEXT    NOT NULL,
+  account_id     INTEGER NOT NULL DEFAULT 0
+);
 )sql",
 };
 

@@ -6,6 +6,7 @@
 
 #include "patd/store/sqlite/migrations.hpp"
 #include "patd/store/sqlite/sqlite_call.hpp"
+#include "patd/store/sqlite/sqlite_console.hpp"
 #include "patd/store/sqlite/sqlite_db.hpp"
 #include "patd/store/sqlite/sqlite_oidc_store.hpp"
 #include "patd/store/sqlite/sqlite_rows.hpp"
@@ -267,6 +268,100 @@ class SqliteRepository final : public Repository {
         return {};
     }
 
+    // --- the console's tables (sqlite_console.cpp) -------------------------
+    SResult<void> insert_web_session(const WebSessionRecord& session, Timestamp idle_cutoff,
+                                     Timestamp absolute_cutoff) override {
+        return run([&](Connection& c) {
+            Transaction tx(c, true);
+            sqlite::insert_web_session(c, session, idle_cutoff, absolute_cutoff);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<WebSessionRecord>> find_web_session(std::string_view digest) override {
+        return with_connection<std::optional<WebSessionRecord>>(
+            m_pool, [&](Connection& c) { return sqlite::find_web_session(c, digest); });
+    }
+    SResult<void> touch_web_session(std::string_view digest, Timestamp last_seen) override {
+        return run([&](Connection& c) { sqlite::touch_web_session(c, digest, last_seen); });
+    }
+    SResult<void> delete_web_session(std::string_view digest) override {
+        return run([&](Connection& c) { sqlite::delete_web_session(c, digest); });
+    }
+    SResult<long long> delete_web_sessions(std::int64_t account_id) override {
+        return with_connection<long long>(
+            m_pool, [&](Connection& c) { return sqlite::delete_web_sessions(c, account_id); });
+    }
+    SResult<long long> delete_auto_tokens(std::int64_t account_id) override {
+        const ClearOnExit invalidate{m_token_cache};
+        return with_connection<long long>(m_pool, [&](Connection& c) {
+            c.prepare("DELETE FROM tokens WHERE account_id = ? AND generated_by = 'auto'")
+                .bind(1, account_id)
+                .run();
+            return c.changes();
+        });
+    }
+    SResult<void> set_pending_totp(std::int64_t account_id, const std::string& sealed) override {
+        return run([&](Connection& c) {
+            Transaction tx(c, true);
+            sqlite::set_pending_totp(c, account_id, sealed);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<std::string>> find_pending_totp(std::int64_t account_id) override {
+        return with_connection<std::optional<std::string>>(
+            m_pool, [&](Connection& c) { return sqlite::find_pending_totp(c, account_id); });
+    }
+    SResult<void> replace_recovery_codes(std::int64_t account_id,
+                                         const std::vector<std::string>& digests) override {
+        return run([&](Connection& c) {
+            Transaction tx(c, true);
+            sqlite::replace_recovery_codes(c, account_id, digests);
+            tx.commit();
+        });
+    }
+    SResult<bool> consume_recovery_code(std::int64_t account_id, std::string_view digest) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return sqlite::consume_recovery_code(c, account_id, digest);
+        });
+    }
+    SResult<long long> count_recovery_codes(std::int64_t account_id) override {
+        return with_connection<long long>(
+            m_pool, [&](Connection& c) { return sqlite::count_recovery_codes(c, account_id); });
+    }
+    SResult<void> insert_device_auth(const DeviceAuthRecord& device,
+                                     Timestamp purge_before) override {
+        return run([&](Connection& c) {
+            Transaction tx(c, true);
+            sqlite::insert_device_auth(c, device, purge_before);
+            tx.commit();
+        });
+    }
+    SResult<std::optional<DeviceAuthRecord>> find_device_auth(std::string_view digest) override {
+        return with_connection<std::optional<DeviceAuthRecord>>(
+            m_pool, [&](Connection& c) { return sqlite::find_device_auth(c, digest); });
+    }
+    SResult<std::optional<DeviceAuthRecord>> find_device_auth_by_user_code(
+        std::string_view user_code) override {
+        return with_connection<std::optional<DeviceAuthRecord>>(m_pool, [&](Connection& c) {
+            return sqlite::find_device_auth_by_user_code(c, user_code);
+        });
+    }
+    SResult<void> record_device_poll(std::string_view digest, Timestamp at,
+                                     std::int64_t interval_seconds) override {
+        return run(
+            [&](Connection& c) { sqlite::record_device_poll(c, digest, at, interval_seconds); });
+    }
+    SResult<bool> decide_device_auth(std::string_view user_code, std::int64_t account_id,
+                                     bool approve, Timestamp now) override {
+        return with_connection<bool>(m_pool, [&](Connection& c) {
+            return sqlite::decide_device_auth(c, user_code, account_id, approve, now);
+        });
+    }
+    SResult<bool> claim_device_auth(std::string_view digest) override {
+        return with_connection<bool>(
+            m_pool, [&](Connection& c) { return sqlite::claim_device_auth(c, digest); });
+    }
+
     SResult<void> ping() override {
         auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
             c.prepare("SELECT 1").run();
@@ -279,6 +374,17 @@ class SqliteRepository final : public Repository {
     OidcStore& oidc() override { return m_oidc; }
 
   private:
+    // Runs `body` (no result) with a pooled connection.
+    template <class F>
+    SResult<void> run(F&& body) {
+        auto r = with_connection<std::monostate>(m_pool, [&](Connection& c) {
+            body(c);
+            return std::monostate{};
+        });
+        if (!r) return fail(std::move(r).error());
+        return {};
+    }
+
     // Clears the lookup cache when a write method returns (success or not:
     // a failed transaction may still have changed nothing, clearing is safe).
     struct ClearOnExit {
