@@ -68,6 +68,26 @@ def flow_signin(s):
     s.by_id("code").send_keys(patdlib.totp(params["secret"]))
     s.css("form button[type=submit]")[0].click()
     wait_for("signed in with 2FA", lambda: s.driver.current_url.endswith("/settings/security/tokens"))
+    s.sign_out()
+
+    # Without JavaScript: sign in, the token list, generate and close.
+    s.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    s.sign_in(name, password)
+    wait_for("signed in without script",
+             lambda: s.driver.current_url.endswith("/settings/security/tokens"))
+    s.open("/settings/security/tokens/new")
+    # console.js would hide the custom date (it runs when scripts do).
+    assert "hidden" not in (s.by_id("custom-date").get_attribute("class") or "")
+    s.by_id("description").send_keys("no script")
+    s.css("input[name=scope][value='read']")[0].click()
+    s.css("#generate-form button[type=submit]")[0].click()
+    token = wait_for("token shown", lambda: s.by_id("new-token").get_attribute("value"))
+    s.secrets.add(token)
+    s.by_id("token-dialog-close").click()
+    wait_for("list again", lambda: not s.css("#token-dialog"))
+    assert [e.text for e in s.css("th.label")] == ["no script", "cli"], s.text()
+    assert token not in s.driver.page_source
+    s.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
 def flow_generate(s):
