@@ -413,6 +413,13 @@ def flow_security(s):
                  "/settings/security", "/settings/security/2fa", "/device"):
         s.open(path)
         assert s.unlabelled_controls() == [], (path, s.unlabelled_controls())
+        # Nothing is fetched from anywhere but patd: the page loads exactly
+        # the stylesheet and the script, both from patd's own origin.
+        loaded = s.driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        paths = sorted(urllib.parse.urlsplit(u).path for u in loaded)
+        assert paths == ["/console/assets/console.css", "/console/assets/console.js"] and \
+            all(u.startswith(s.url + "/") for u in loaded), (path, loaded)
 
     # Headers on every page.
     cookie = s.cookie_header()

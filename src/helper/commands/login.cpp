@@ -21,6 +21,7 @@
 #include <ostream>
 #include <thread>
 
+#include "common/terminal_text.hpp"
 #include "common/version.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
@@ -108,8 +109,11 @@ int login(const Args& args, CommandContext& ctx) {
     const std::string url = start->verification_uri_complete.empty()
                                 ? start->verification_uri
                                 : start->verification_uri_complete;
-    ctx.out << "To sign in to " << server << ", open " << start->verification_uri
-            << "\nand enter the code " << start->user_code << " (or open " << url << ")\n";
+    // The tokenclient refuses a user code or URL that is not visible ASCII;
+    // terminal_safe is the second fence for what reaches the terminal.
+    ctx.out << "To sign in to " << terminal_safe(server) << ", open "
+            << terminal_safe(start->verification_uri) << "\nand enter the code "
+            << terminal_safe(start->user_code) << " (or open " << terminal_safe(url) << ")\n";
     if (!parsed->vm.count("no-browser") && open_browser(ctx.env, url))
         ctx.out << "A browser window was opened for you.\n";
     ctx.out << "Waiting for the approval…" << std::endl;
@@ -172,8 +176,9 @@ int login(const Args& args, CommandContext& ctx) {
                        .dump()
                 << '\n';
     } else {
-        ctx.out << "Signed in to " << server << " as " << username << "; the token '" << label
-                << "' (" << uuid << ") is in the keychain\n";
+        ctx.out << "Signed in to " << terminal_safe(server) << " as " << terminal_safe(username)
+                << "; the token '" << terminal_safe(label) << "' (" << terminal_safe(uuid)
+                << ") is in the keychain\n";
     }
     return 0;
 }
@@ -227,7 +232,8 @@ int logout(const Args& args, CommandContext& ctx) {
                        .dump()
                 << '\n';
     } else {
-        ctx.out << "Logged out of " << server << (deleted.empty() ? "" : "; " + deleted) << '\n';
+        ctx.out << "Logged out of " << terminal_safe(server)
+                << (deleted.empty() ? "" : "; " + deleted) << '\n';
     }
     return 0;
 }
