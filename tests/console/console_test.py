@@ -308,6 +308,22 @@ def flow_2fa(s):
     r = s.patd.token_endpoint(name, password, service="registry.console")
     assert r.status == 401, r
 
+    # Turning it off needs the password and a code (here a recovery code:
+    # this step's TOTP code was used by the sign-in above).
+    s.open("/settings/security/2fa")
+    s.by_id("password").send_keys("not-the-password")
+    s.by_id("code").send_keys(codes[1])
+    [b for b in s.css("form button") if b.text == "Turn off"][0].click()
+    s.wait_text("The password is not right.")
+    s.by_id("password").send_keys(password)
+    s.by_id("code").send_keys(codes[1])
+    [b for b in s.css("form button") if b.text == "Turn off"][0].click()
+    s.wait_text("Two-factor authentication is off.")
+    s.sign_out()
+    s.sign_in(name, password)
+    wait_for("signed in without a code",
+             lambda: s.driver.current_url.endswith("/settings/security/tokens"))
+
 
 def flow_device(s):
     """7. docker-credential-pat login: approve in the browser, keychain, skopeo pull, logout."""
