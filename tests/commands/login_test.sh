@@ -8,7 +8,10 @@
 # auto-generated token with its metadata and skopeo pulls with it through
 # credHelpers; a token deactivated in the console is dropped at the next
 # check; `logout` deletes the token on patd and erases the item, and keeps
-# the item when patd cannot be reached.
+# the item when patd cannot be reached. Against a stand-in service
+# (tests/lib/fake_token_service.py): slow_down makes every later poll wait
+# 5 s longer (RFC 8628 §3.5), and a user code with terminal controls is
+# refused as malformed.
 set -uo pipefail
 build=${1:?usage: login_test.sh BUILD_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +23,7 @@ source "$here/../lib/patd.sh"
 # shellcheck source=../lib/registry.sh
 source "$here/../lib/registry.sh"
 need_built "$HELPER" "$build/patd"
-need_tools docker-registry skopeo umoci curl jq keyctl
+need_tools docker-registry skopeo umoci curl jq keyctl python3
 keyctl show @s >/dev/null 2>&1 || { echo "SKIP: no kernel keyring here"; exit 77; }
 unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY
 export DOCKER_CREDENTIAL_PAT_STORE=keyring DOCKER_CREDENTIAL_PAT_KEYRING=session
@@ -107,6 +110,31 @@ DOCKER_CREDENTIAL_PAT_BACKEND=$SHORT_URL run_helper login short.example --no-bro
 expect_eq "expired: exit 1" "$RC" 1
 expect_eq "expired: message" "$ERR" "$N: the code expired before it was approved; run \`docker-credential-pat login short.example\` again"
 expect_eq "expired: keychain unchanged" "$(keychain_snapshot "$REG")" "$before"
+
+echo "# slow_down: every later poll waits 5 s longer"
+fake=$here/../lib/fake_token_service.py
+# start_fake NAME [--hostile]: sets FAKE_URL; the log is $tmp/NAME.log.
+start_fake() {
+  python3 "$fake" serve "$tmp/$1.port" "$tmp/$1.log" "${@:2}" &
+  PATD_STARTED_PIDS+=("$!")
+  local i
+  for ((i = 0; i < 100; i++)); do [ -s "$tmp/$1.port" ] && break; sleep 0.05; done
+  FAKE_URL=http://127.0.0.1:$(cat "$tmp/$1.port")
+}
+start_fake slow
+DOCKER_CREDENTIAL_PAT_BACKEND=$FAKE_URL run_helper login slow.example --no-browser
+expect_eq "slow_down: exit 0" "$RC" 0
+expect_contains "slow_down: stored" "$OUT" "Signed in to slow.example as alice"
+gap=$(jq -rs '[.[] | select(.path == "/oauth/token") | .t] | if length == 2 then (.[1] - .[0] >= 6) else "polls: \(length)" end' "$tmp/slow.log")
+expect_eq "slow_down: the next poll came 1 + 5 s later" "$gap" true
+printf 'slow.example' | timeout 30 "$HELPER" erase
+start_fake hostile --hostile
+DOCKER_CREDENTIAL_PAT_BACKEND=$FAKE_URL run_helper login hostile.example --no-browser
+expect_eq "a user code with terminal controls: exit 1" "$RC" 1
+expect_eq "a user code with terminal controls: message" "$ERR" "$N: token service $FAKE_URL sent a reply that does not match its API"
+expect_eq "hostile: nothing printed" "$OUT" ""
+expect_eq "hostile: no poll" "$(jq -rs '[.[] | select(.path == "/oauth/token")] | length' "$tmp/hostile.log")" 0
+expect_eq "fakes: keychain unchanged" "$(keychain_snapshot "$REG")" "$before"
 
 echo "# approved: the auto-generated token lands in the keychain"
 start_login "$REG" --no-browser

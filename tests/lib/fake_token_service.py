@@ -13,8 +13,14 @@ fake_token_service.py serve PORT_FILE LOG_FILE [--hostile|--registry]
       POST /v2/access-tokens/current/usage  204
       POST /v2/users/login                  200 {"token": a session JWT}
       GET  /v2/access-tokens                200, one token
-    --hostile: the token's label, uuid and scopes carry terminal controls
-    (ESC sequences, CR, C1, bidi overrides), as a hostile service would send.
+      POST /oauth/device/code               200, a device code (interval 1 s)
+      POST /oauth/token                     the first poll 400 slow_down, the
+                                            next 200 with a fresh token for alice
+    Each log line also has "t", the server's monotonic clock in seconds, so
+    a test can check how far apart the helper's polls were.
+    --hostile: the token's label, uuid and scopes, and the device flow's user
+    code, carry terminal controls (ESC sequences, CR, C1, bidi overrides), as
+    a hostile service would send.
     --registry: a registry with its own token endpoint instead (like ghcr.io):
       GET /v2/     401, Bearer realm="<this origin>/token",service="fake"
       GET /token   Basic: 200 {"token": an opaque token}; none: 401
@@ -32,6 +38,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -73,6 +80,7 @@ def fake_jwt():
 
 def serve(port_file, log_file, hostile, registry):
     lock = threading.Lock()
+    polls = []
     label = HOSTILE_LABEL if hostile else "laptop"
     token = {
         "uuid": ("uuid-\x1b[1m\u202e1" if hostile else "8d1c2b6e-0000-4000-8000-000000000001"),
@@ -107,7 +115,7 @@ def serve(port_file, log_file, hostile, registry):
             auth = self.headers.get("Authorization")
             with lock, open(log_file, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"method": self.command, "path": self.path,
-                                    "authorization": auth,
+                                    "authorization": auth, "t": time.monotonic(),
                                     "body": body.decode("utf-8", "replace")}) + "\n")
             path = self.path.split("?", 1)[0]
             if registry:
@@ -123,6 +131,22 @@ def serve(port_file, log_file, hostile, registry):
             if path == "/v2/access-tokens" and self.command == "GET":
                 return self.reply(200, {"count": 1, "active_count": 1, "next": None,
                                         "previous": None, "results": [token]})
+            if path == "/oauth/device/code" and self.command == "POST":
+                port = self.server.server_address[1]
+                return self.reply(200, {
+                    "device_code": secrets.token_urlsafe(32),
+                    "user_code": "WDJB-\x1b[2JMJHT" if hostile else "WDJB-MJHT",
+                    "verification_uri": f"http://127.0.0.1:{port}/device",
+                    "expires_in": 60, "interval": 1})
+            if path == "/oauth/token" and self.command == "POST":
+                with lock:
+                    polls.append(1)
+                    first = len(polls) == 1
+                if first:
+                    return self.reply(400, {"error": "slow_down",
+                                            "error_description": "polling too fast"})
+                return self.reply(200, {"access_token": mint("dckr_pat_"), "token_type": "bearer",
+                                        "username": "alice"})
             return self.reply(404, {"detail": "not found", "message": "not found"})
 
         def as_registry(self, path, auth):
