@@ -179,6 +179,27 @@ TEST_CASE("console sign-in: one clear sentence per failure; a PAT is refused", "
     CHECK(page.body.find("<span id=\"active-count\">1</span>") != std::string::npos);
 }
 
+TEST_CASE("console sign-in: the rate-limit ban is one sentence with Retry-After",
+          "[patd][console]") {
+    Console c;
+    // However the service's limiter counts, wrong passwords from one client
+    // end in its ban: the sign-in page says so in one sentence.
+    http::Response res;
+    for (int i = 0; i < 50; ++i) {
+        res = c.post("/login", "username=alice&password=nope-nope");
+        if (res.status != 401) break;
+    }
+    REQUIRE(res.status == 429);
+    CHECK(res.body.find("Too many failed sign-in attempts. Try again in ") != std::string::npos);
+    CHECK(res.body.find("Incorrect username or password.") == std::string::npos);
+    CHECK(std::stoll(Console::header(res, "Retry-After")) >= 1);
+    CHECK(Console::header(res, "Set-Cookie").empty());
+    // While banned, the right password does not sign in either.
+    auto right = c.post("/login", "username=alice&password=alice-password");
+    CHECK(right.status == 429);
+    CHECK(Console::header(right, "Set-Cookie").empty());
+}
+
 TEST_CASE(
     "the session cookie is HttpOnly and SameSite=Strict, Secure over https, and sign-out "
     "ends it",
