@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "patd/console/html.hpp"
+#include "patd/console/token_view.hpp"
 #include "patd/http/api.hpp"
 #include "patd/jwt/keygen.hpp"
 
@@ -447,4 +449,20 @@ TEST_CASE("sign out everywhere: every console session ends and the device sign-i
     auto list = c.call("GET", "/settings/security/tokens");
     CHECK(list.body.find(">manual one</th>") != std::string::npos);
     CHECK(list.body.find("Auto-generated</span>") == std::string::npos);
+}
+
+TEST_CASE("last used and expires: relative text, the exact UTC time on hover", "[patd][console]") {
+    using namespace std::chrono;
+    const auto now = sys_days{2026y / 3 / 10} + 12h;
+    CHECK(console::relative_time(now - 10s, now) == "just now");
+    CHECK(console::relative_time(now - 3min, now) == "3 minutes ago");
+    CHECK(console::relative_time(now - 1min, now) == "1 minute ago");
+    CHECK(console::relative_time(now - 5h, now) == "5 hours ago");
+    CHECK(console::relative_time(now - days(5), now) == "5 days ago");
+    CHECK(console::relative_time(now + days(30), now) == "in 30 days");
+    CHECK(console::relative_time(now - days(90), now) == "3 months ago");
+    CHECK(console::relative_time(now - days(800), now) == "2 years ago");
+    CHECK(console::time_element(now - 3min, now) ==
+          "<time datetime=\"2026-03-10T11:57:00.000000Z\" title=\"2026-03-10 11:57 UTC\">3 minutes "
+          "ago</time>");
 }
