@@ -33,11 +33,18 @@ Response second_step_form(int status, std::string_view notice_html, std::string_
                      nullptr);
 }
 
-// "Try again in 5 minutes." for a ban of `wait`.
+// "Try again in 20 seconds." / "Try again in 5 minutes." for a wait of
+// `wait`: the limiter's delays start at a second and grow, so seconds are
+// named as seconds.
+std::string retry_after_text(std::chrono::seconds wait) {
+    const long long seconds = std::max<long long>(1, wait.count());
+    if (seconds < 60) return std::to_string(seconds) + (seconds == 1 ? " second." : " seconds.");
+    const long long minutes = (seconds + 59) / 60;
+    return std::to_string(minutes) + (minutes == 1 ? " minute." : " minutes.");
+}
+
 std::string retry_sentence(std::chrono::seconds wait) {
-    const long long minutes = (std::max<long long>(1, wait.count()) + 59) / 60;
-    return "Too many failed sign-in attempts. Try again in " + std::to_string(minutes) +
-           (minutes == 1 ? " minute." : " minutes.");
+    return "Too many failed sign-in attempts. Try again in " + retry_after_text(wait);
 }
 
 Response banned(const patd::Error& e, Response page) {
