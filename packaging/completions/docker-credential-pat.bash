@@ -5,7 +5,7 @@ _docker_credential_pat() {
   local common="--format --help"
   local session="--registry --username --password-stdin --otp --no-session-cache"
   if [[ $cword -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "store get erase list version tokens check ci configure doctor --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "store get erase list version tokens check login logout ci configure doctor --help --version" -- "$cur"))
     return
   fi
   case $prev in
@@ -38,6 +38,8 @@ _docker_credential_pat() {
         *) opts="--registry $common" ;;
       esac ;;
     check) opts="--registry --refresh $common" ;;
+    login) opts="--no-browser --help" ;;
+    logout) opts="--help" ;;
     configure) opts="--registry --store-all --config $common" ;;
     doctor) opts="--offline $common" ;;
     *) return ;;

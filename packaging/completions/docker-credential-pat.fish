@@ -1,9 +1,11 @@
 # fish completion for docker-credential-pat (installed by the Debian package)
-set -l cmds store get erase list version tokens check ci configure doctor
+set -l cmds store get erase list version tokens check login logout ci configure doctor
 complete -c docker-credential-pat -f
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a "store get erase list version" -d "credential helper protocol action"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a tokens -d "manage your tokens on patd"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a check -d "state of each stored credential"
+complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a login -d "sign in with the browser (device code)"
+complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a logout -d "sign out: delete the token on patd and here"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a ci -d "registry logins for CI jobs"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a configure -d "point the docker CLI at the helper"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a doctor -d "check keychain, D-Bus, token services"
@@ -30,6 +32,7 @@ complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l audi
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l require -xa "pull push delete"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l ttl -x
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l no-configure
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from login; and not __fish_seen_subcommand_from ci" -l no-browser -d "do not open a browser"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from check" -l refresh -d "ask the token service now"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from configure" -l store-all -d "credsStore = pat"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from configure" -l config -r -F -d "docker config file"

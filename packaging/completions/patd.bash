@@ -5,7 +5,8 @@ _patd() {
   local common="--config --data-dir --database --log-level --help"
   local serve="--listen --service --issuer --public-url --signing-key --signing-cert --token-ttl
     --last-used-interval --public-namespace --auth-fail-limit --auth-ban-seconds --threads
-    --oidc-admin --oidc-fetch-timeout --oidc-key-refresh --oidc-sweep-interval"
+    --oidc-admin --oidc-fetch-timeout --oidc-key-refresh --oidc-sweep-interval
+    --registry --device-poll-interval --device-code-ttl"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "serve user oidc cert --help --version" -- "$cur"))
     return

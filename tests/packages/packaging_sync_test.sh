@@ -51,9 +51,9 @@ check_completions() { # NAME BASH ZSH FISH WORDS...
 }
 
 hb=$comp/docker-credential-pat.bash hz=$comp/_docker-credential-pat hf=$comp/docker-credential-pat.fish
-check_completions helper "$hb" "$hz" "$hf" store get erase list version tokens check ci configure doctor
+check_completions helper "$hb" "$hz" "$hf" store get erase list version tokens check login logout ci configure doctor
 for c in "tokens list" "tokens create" "tokens rename" "tokens activate" "tokens deactivate" \
-  "tokens delete" check "ci login" "ci logout" configure doctor; do
+  "tokens delete" check login logout "ci login" "ci logout" configure doctor; do
   # shellcheck disable=SC2086
   read -ra opts <<<"$(flags "$helper" $c | tr '\n' ' ')"
   [ ${#opts[@]} -gt 0 ] || { fail "docker-credential-pat $c --help lists no options"; continue; }
