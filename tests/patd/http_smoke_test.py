@@ -123,7 +123,9 @@ class CliSmoke(unittest.TestCase):
             for flag in ("--listen", "--data-dir", "--database", "--service", "--issuer",
                          "--public-url", "--signing-key", "--signing-cert", "--token-ttl",
                          "--last-used-interval", "--public-namespace", "--auth-fail-limit",
-                         "--auth-ban-seconds", "--threads", "--log-level", "--config"):
+                         "--auth-max-delay", "--password-logins-per-minute",
+                         "--trusted-proxy", "--max-connections", "--max-connections-per-address",
+                         "--threads", "--log-level", "--config"):
                 self.assertIn(flag, r.stdout)
 
     def test_usage_errors_exit_2_with_a_message(self):
@@ -132,6 +134,8 @@ class CliSmoke(unittest.TestCase):
                                (("serve", "--token-ttl", "59", "--data-dir", tmp), "--token-ttl"),
                                (("serve", "--no-such-flag"), "no-such-flag"),
                                (("serve", "--listen", "nowhere", "--data-dir", tmp), "--listen"),
+                               (("serve", "--trusted-proxy", "10.0.0.0/33", "--data-dir", tmp),
+                                "--trusted-proxy: '10.0.0.0/33' is not an IP address or CIDR"),
                                (("user", "add"), "usage"),
                                (("user", "2fa", "alice", "maybe", "--data-dir", tmp), "usage")):
                 r = self.run_patd(*args)

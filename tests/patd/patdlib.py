@@ -136,6 +136,9 @@ class Patd:
         self.logs = []  # stderr files of every start, all grepped for secrets
         self.secrets = set()
         self.env = dict(os.environ, XDG_DATA_HOME=os.path.join(self.tmp, "xdg"))
+        # Runs in the child before exec instead of _die_with_parent (which it
+        # should call too), e.g. to set resource limits.
+        self.preexec = None
 
     # ---- process control -------------------------------------------------
     def start(self, timeout=START_TIMEOUT):
@@ -145,7 +148,7 @@ class Patd:
         with open(log + ".out", "wb") as out, open(log, "wb") as err:
             self.proc = subprocess.Popen(args + self.extra_args, stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=err, env=self.env,
-                                         preexec_fn=_die_with_parent)
+                                         preexec_fn=self.preexec or _die_with_parent)
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:
             with open(log, "rb") as f:

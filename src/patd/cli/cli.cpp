@@ -1,5 +1,7 @@
 #include "patd/cli/cli.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <iostream>
@@ -27,7 +29,10 @@ constexpr std::array k_help{
                 "                  [--service NAME] [--issuer NAME] [--public-url URL]\n"
                 "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
                 "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
-                "                  [--auth-fail-limit 10] [--auth-ban-seconds 300] [--threads 4]\n"
+                "                  [--auth-fail-limit 10] [--auth-max-delay 300]\n"
+                "                  [--password-logins-per-minute 30] [--trusted-proxy CIDR]...\n"
+                "                  [--max-connections N] [--max-connections-per-address N] "
+                "[--threads 4]\n"
                 "                  [--oidc-admin NAME]... [--oidc-fetch-timeout 4] "
                 "[--oidc-key-refresh 30]\n"
                 "                  [--oidc-sweep-interval 60]\n",
@@ -108,6 +113,10 @@ void say(const std::string& text) {
 }
 
 int run(const std::vector<std::string>& args, std::istream& in, std::ostream& out) {
+    // Everything patd creates (database, WAL and SHM files, keys, the data
+    // dir and its parents) is for its own user only, whatever umask the
+    // shell had; the systemd unit sets UMask=0077 too.
+    ::umask(077);
     log::set_program("patd");
     log::set_level(log::Level::info);
     if (args.empty()) {

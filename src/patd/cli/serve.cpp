@@ -3,11 +3,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "common/log.hpp"
 #include "patd/cli/commands.hpp"
+#include "patd/cli/resources.hpp"
 #include "patd/config/data_dir.hpp"
+#include "patd/domain/ip_address.hpp"
 #include "patd/http/api.hpp"
 #include "patd/http/server.hpp"
 
@@ -89,20 +93,33 @@ int cmd_serve(config::Config& config) {
         return 1;
     }
 
-    http::ApiOptions api_options;
-    api_options.public_url = config.public_url;
-    api_options.service = config.service;
-    api_options.issuer = config.issuer;
-    api_options.token_ttl_seconds = config.token_ttl;
-    api_options.console_registry = config.registry;
-    http::Api api(**service, *signer, api_options);
+    const std::size_t descriptors = raise_descriptor_limit();
+    const ConnectionCaps caps =
+        connection_caps(config.max_connections, config.max_connections_per_address, descriptors);
+    if (!caps.warning.empty()) say(caps.warning);
+    std::vector<IpNetwork> trusted_proxies;
+    for (const auto& proxy : config.trusted_proxies)
+        trusted_proxies.push_back(*parse_network(proxy));  // checked by config::finalize
+
+    // The Api needs the public URL, which needs the bound port: it is made
+    // after bind() and before run(), the first time the handlers can be called.
+    std::optional<http::Api> api;
     http::ServerOptions server_options;
     server_options.host = listen->host;
     server_options.port = listen->port;
     server_options.threads = config.threads;
+    server_options.max_connections = caps.total;
+    server_options.max_connections_per_address = caps.per_address;
+    server_options.exempt_from_address_cap = [&trusted_proxies](std::string_view ip) {
+        const auto address = parse_ip(ip);
+        return address && in_any(trusted_proxies, *address);
+    };
+    server_options.is_slow = [&api](const http::Request& req) { return api->checks_password(req); };
+    // As many as the service lets hash at once (ServiceOptions).
+    server_options.slow_threads = ServiceOptions{}.max_concurrent_password_hashes;
     auto server = http::Server::bind(
-        server_options, [&api](http::Request& req) { return api.handle(req); },
-        [&api](int status, std::string_view ip) { return api.reject(status, ip); });
+        server_options, [&api](http::Request& req) { return api->handle(req); },
+        [&api](int status, std::string_view ip) { return api->reject(status, ip); });
     if (!server) {
         say(server.error());
         return 1;
@@ -110,6 +127,14 @@ int cmd_serve(config::Config& config) {
     const std::string address = (*server)->local_address();
     std::string public_url = config.public_url.empty() ? "http://" + address : config.public_url;
     while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+    http::ApiOptions api_options;
+    api_options.public_url = public_url;
+    api_options.service = config.service;
+    api_options.issuer = config.issuer;
+    api_options.token_ttl_seconds = config.token_ttl;
+    api_options.trusted_proxies = trusted_proxies;
+    api_options.console_registry = config.registry;
+    api.emplace(**service, *signer, api_options);
 
     say("data dir " + config.data_dir + "; database " + config.database);
     say(std::string("signing key ") + signing->key_path +
@@ -121,6 +146,12 @@ int cmd_serve(config::Config& config) {
     if (config.public_url.empty() && (listen->host == "0.0.0.0" || listen->host == "::"))
         say("listening on all interfaces: set --public-url to the address clients use");
     say("console at " + public_url + "/");
+    say("connections: at most " + std::to_string(caps.total) + ", " +
+        std::to_string(caps.per_address) + " per address (descriptor limit " +
+        std::to_string(descriptors) + ")");
+    if (!trusted_proxies.empty())
+        say("trusting X-Forwarded-For from " + std::to_string(trusted_proxies.size()) +
+            " proxy network(s)");
     say("listening on " + address);
     {
         FlushTimer flush_timer(**service);

@@ -12,8 +12,9 @@ Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Co
     ServiceOptions options;
     options.public_namespaces = config.public_namespaces;
     options.last_used_interval = std::chrono::seconds(config.last_used_interval);
-    options.rate_limit.max_failures = config.auth_fail_limit;
-    options.rate_limit.ban = std::chrono::seconds(config.auth_ban_seconds);
+    options.rate_limit.free_failures = config.auth_fail_limit;
+    options.rate_limit.max_delay = std::chrono::seconds(config.auth_max_delay);
+    options.rate_limit.password_logins_per_minute = config.password_logins_per_minute;
     options.oidc.admins = config.oidc_admins;
     options.oidc.fetch_timeout = std::chrono::seconds(config.oidc_fetch_timeout);
     options.oidc.refresh_interval = std::chrono::seconds(config.oidc_key_refresh);

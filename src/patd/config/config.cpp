@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "patd/domain/ip_address.hpp"
+
 namespace pat::patd::config {
 
 namespace po = boost::program_options;
@@ -31,8 +33,8 @@ po::options_description serve_options(Config& c) {
         "issuer", po::value(&c.issuer)->value_name("NAME"),
         "the registry's auth.token.issuer, the JWT issuer (default patd)")(
         "public-url", po::value(&c.public_url)->value_name("URL"),
-        "external base URL of patd (default http://<listen>); https:// marks the console's "
-        "cookies Secure")(
+        "external base URL of patd, used in links (default http://<listen address>; never "
+        "the request's Host header); https:// marks the console's cookies Secure")(
         "registry", po::value(&c.registry)->value_name("HOST[:PORT]"),
         "the registry the console names in its `docker login -u USER REGISTRY` line")(
         "signing-key", po::value(&c.signing_key)->value_name("PEM"),
@@ -46,10 +48,26 @@ po::options_description serve_options(Config& c) {
         "public-namespace", po::value(&c.public_namespaces)->value_name("NAME")->composing(),
         "repeatable: a namespace whose repositories anyone may pull")(
         "auth-fail-limit", po::value(&c.auth_fail_limit)->value_name("N"),
-        "failed authentications per IP or account before 429 (default 10)")(
-        "auth-ban-seconds", po::value(&c.auth_ban_seconds)->value_name("SECONDS"),
-        "how long a client or account gets 429 once past the limit (default 300)")(
-        "threads", po::value(&c.threads)->value_name("N"), "HTTP worker threads (default 4)")(
+        "wrong passwords or 2FA codes for one account from one address before each further "
+        "attempt from there waits (1 s, doubling); one address over all accounts gets 10 times "
+        "N; PATs are never counted or limited (default 10)")(
+        "auth-max-delay", po::value(&c.auth_max_delay)->value_name("SECONDS"),
+        "the longest such wait, answered 429 with Retry-After (default 300)")(
+        "auth-ban-seconds", po::value(&c.auth_max_delay)->value_name("SECONDS"),
+        "old name of --auth-max-delay")(
+        "password-logins-per-minute", po::value(&c.password_logins_per_minute)->value_name("N"),
+        "correct passwords accepted per account per minute (login and /token; 0 = no limit; "
+        "default 30)")(
+        "trusted-proxy", po::value(&c.trusted_proxies)->value_name("CIDR")->composing(),
+        "repeatable: a reverse proxy (address or CIDR) whose X-Forwarded-For names the client; "
+        "from any other peer the header is ignored (default none)")(
+        "max-connections", po::value(&c.max_connections)->value_name("N"),
+        "open connections at most (default: the descriptor limit minus 64)")(
+        "max-connections-per-address", po::value(&c.max_connections_per_address)->value_name("N"),
+        "open connections per client address or IPv6 /64, trusted proxies exempt (default: a "
+        "quarter of --max-connections, at most 256)")(
+        "threads", po::value(&c.threads)->value_name("N"),
+        "HTTP worker threads (default 4); password checks run on 2 more of their own")(
         "oidc-admin", po::value(&c.oidc_admins)->value_name("NAME")->composing(),
         "repeatable: an account that may add and remove trusted OIDC issuers through the API")(
         "oidc-fetch-timeout", po::value(&c.oidc_fetch_timeout)->value_name("SECONDS"),
@@ -113,13 +131,22 @@ Result<void, std::string> finalize(Config& c) {
     if (c.device_code_ttl < 1 || c.device_code_ttl > 3600)
         return fail(std::string("--device-code-ttl must be 1..3600"));
     if (c.auth_fail_limit < 1) return fail(std::string("--auth-fail-limit must be >= 1"));
-    if (c.auth_ban_seconds < 1) return fail(std::string("--auth-ban-seconds must be >= 1"));
     if (c.oidc_fetch_timeout < 1 || c.oidc_fetch_timeout > 60)
         return fail(std::string("--oidc-fetch-timeout must be 1..60 seconds"));
     if (c.oidc_key_refresh < 0 || c.oidc_key_refresh > 3600)
         return fail(std::string("--oidc-key-refresh must be 0..3600 seconds"));
     if (c.oidc_sweep_interval < 1 || c.oidc_sweep_interval > 86400)
         return fail(std::string("--oidc-sweep-interval must be 1..86400 seconds"));
+    if (c.auth_max_delay < 1) return fail(std::string("--auth-max-delay must be >= 1"));
+    if (c.password_logins_per_minute < 0)
+        return fail(std::string("--password-logins-per-minute must be >= 0"));
+    if (c.max_connections < 0 || c.max_connections_per_address < 0)
+        return fail(
+            std::string("--max-connections and --max-connections-per-address must be >= 0"));
+    for (const auto& proxy : c.trusted_proxies)
+        if (!parse_network(proxy))
+            return fail("--trusted-proxy: '" + proxy +
+                        "' is not an IP address or CIDR (e.g. 10.0.0.0/8, fd00::/8, 127.0.0.1)");
     if (c.service.empty() || c.issuer.empty())
         return fail(std::string("--service and --issuer must not be empty"));
     return {};

@@ -20,15 +20,19 @@ struct Config {
     std::string listen = "127.0.0.1:5001";
     std::string service = "registry";
     std::string issuer = "patd";
-    std::string public_url;    // "" = http://<listen>, and the Host header for replies
+    std::string public_url;    // "" = http://<listen address>, never the Host header
     std::string registry;      // shown in the console's docker login line
     std::string signing_key;   // PEM path; "" = <data_dir>/signing-key.pem
     std::string signing_cert;  // PEM path; "" = <data_dir>/signing-cert.pem
     int token_ttl = 300;
     int last_used_interval = 60;
     std::vector<std::string> public_namespaces;
-    int auth_fail_limit = 10;
-    int auth_ban_seconds = 300;
+    int auth_fail_limit = 10;                  // wrong passwords/2FA codes per account and source
+    int auth_max_delay = 300;                  // --auth-max-delay (old name --auth-ban-seconds)
+    int password_logins_per_minute = 30;       // per account; 0 = no limit
+    std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
+    int max_connections = 0;                   // 0 = descriptor limit - reserve
+    int max_connections_per_address = 0;       // 0 = a quarter of max_connections, <= 256
     int threads = 4;
     // Keyless CI (docs/oidc.md).
     std::vector<std::string> oidc_admins;  // may change trusted issuers through the API
@@ -57,7 +61,8 @@ Result<void, std::string> parse(const std::vector<std::string>& args,
                                 bool file_may_have_more = false);
 
 // Resolves the defaults that depend on other settings (data dir, database,
-// key paths) and checks ranges (token ttl >= 60, threads 1..64, …).
+// key paths) and checks ranges (token ttl >= 60, threads 1..64, …) and
+// that every --trusted-proxy is an address or CIDR.
 Result<void, std::string> finalize(Config& config);
 
 // $XDG_DATA_HOME/patd, else $HOME/.local/share/patd.

@@ -39,8 +39,9 @@ Error conflict(std::string message) {
     return make(ErrorCode::conflict, std::move(message));
 }
 
-Error rate_limited(std::chrono::seconds retry_after) {
-    Error e = make(ErrorCode::rate_limited, "too many failed authentication attempts");
+Error rate_limited(std::chrono::seconds retry_after, std::string message) {
+    Error e = make(ErrorCode::rate_limited,
+                   message.empty() ? std::string(k_detail_rate_limited) : std::move(message));
     e.retry_after = retry_after < std::chrono::seconds(1) ? std::chrono::seconds(1) : retry_after;
     return e;
 }

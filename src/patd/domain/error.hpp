@@ -35,6 +35,11 @@ inline constexpr std::string_view k_detail_require_2fa =
 // /token sends this as {"details": ...}; the docker CLI then prints
 // "unauthorized: please use personal access token to login".
 inline constexpr std::string_view k_detail_use_pat = "please use personal access token to login";
+// rate_limited: too many wrong passwords or 2FA codes (the rate-limit ban,
+// which lasts `retry_after`), or too many correct passwords for one account.
+inline constexpr std::string_view k_detail_rate_limited = "too many failed authentication attempts";
+inline constexpr std::string_view k_detail_password_budget =
+    "too many password logins for this account, use a personal access token";
 
 struct Error {
     ErrorCode code = ErrorCode::internal;
@@ -57,7 +62,8 @@ Error forbidden_pat_session();
 Error forbidden(std::string message);
 Error not_found(std::string message);
 Error conflict(std::string message);
-Error rate_limited(std::chrono::seconds retry_after);
+// `message` defaults to k_detail_rate_limited.
+Error rate_limited(std::chrono::seconds retry_after, std::string message = {});
 Error require_2fa(std::string login_2fa_token);
 Error use_pat();
 Error unavailable(std::string message);

@@ -202,10 +202,11 @@ struct DevicePoll {
 
 // Counters for /metrics (monotonic since start).
 struct ServiceStats {
-    std::uint64_t last_used_writes = 0;  // patd_last_used_writes_total
-    std::uint64_t auth_failures = 0;     // bad credentials of any kind
-    std::uint64_t rate_limited = 0;      // requests refused with 429
-    std::uint64_t grants = 0;            // successful /token grants
+    std::uint64_t last_used_writes = 0;    // patd_last_used_writes_total
+    std::uint64_t auth_failures = 0;       // bad credentials of any kind
+    std::uint64_t rate_limited = 0;        // requests refused with 429
+    std::uint64_t rate_limit_entries = 0;  // counters the rate limiter holds now
+    std::uint64_t grants = 0;              // successful /token grants
     std::uint64_t tokens_created = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "patd/console/console.hpp"
+#include "patd/http/client_address.hpp"
 #include "patd/http/reply.hpp"
 
 namespace pat::http {
@@ -26,20 +27,35 @@ Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions
 
 Response Api::handle(Request& req) {
     const auto start = std::chrono::steady_clock::now();
+    std::string peer;
+    if (!m_ctx.options.trusted_proxies.empty()) {
+        std::vector<std::string_view> forwarded;
+        for (const auto& [name, value] : req.headers)
+            if (name == "x-forwarded-for") forwarded.push_back(value);
+        peer = req.client_ip;
+        req.client_ip = client_address(peer, forwarded, m_ctx.options.trusted_proxies);
+        if (peer == req.client_ip) peer.clear();
+    }
     std::string route;
     Response res = m_router.dispatch(req, route);
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    record(req.method, route, res.status, took.count(), req.client_ip);
+    record(req.method, route, res.status, took.count(), req.client_ip, peer);
     return res;
+}
+
+bool Api::checks_password(const Request& req) const {
+    return http::checks_password(req, m_ctx.service);
 }
 
 Response Api::reject(int status, std::string_view client_ip) {
     record("-", "-", status, 0.0, client_ip);
-    return error_reply(status, reject_detail(status));
+    auto res = error_reply(status, reject_detail(status));
+    if (status == 429 || status == 503) res.headers.emplace_back("Retry-After", "1");
+    return res;
 }
 
 void Api::record(std::string_view method, const std::string& route, int status, double duration_ms,
-                 std::string_view client_ip) {
+                 std::string_view client_ip, std::string_view peer_ip) {
     m_metrics.count(route, status);
     if (log::level() > log::Level::info) return;
     char ms[32];
@@ -54,6 +70,7 @@ void Api::record(std::string_view method, const std::string& route, int status, 
     line.append(known ? method : "other").append(" route=").append(route);
     line.append(" status=").append(std::to_string(status));
     line.append(" duration_ms=").append(ms).append(" client=").append(client_ip);
+    if (!peer_ip.empty()) line.append(" via=").append(peer_ip);
     log::info(line);
 }
 

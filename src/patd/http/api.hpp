@@ -21,15 +21,18 @@ class Api {
     Api& operator=(const Api&) = delete;
 
     // Routes one request; logs "method route status duration client" (never
-    // the query, headers or body) and counts it.
+    // the query, headers or body) and counts it. First sets req.client_ip to
+    // the client behind a trusted proxy (ApiOptions::trusted_proxies).
     Response handle(Request& req);
+    // True when `req` will check a password (see checks_password).
+    bool checks_password(const Request& req) const;
     // The JSON reply for a request the server rejected before routing
     // (malformed HTTP, limits); logged and counted under route "-".
     Response reject(int status, std::string_view client_ip);
 
   private:
     void record(std::string_view method, const std::string& route, int status, double duration_ms,
-                std::string_view client_ip);
+                std::string_view client_ip, std::string_view peer_ip = {});
 
     HttpMetrics m_metrics;
     RegistryTokenCache m_token_cache;

@@ -18,7 +18,9 @@ struct Request {
     // Header fields as received, names lower-cased. Repeated fields repeat.
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::string client_ip;  // from the socket, never from a header
+    // The socket peer from the server; Api::handle replaces it with the
+    // client behind a trusted proxy (client_address.hpp).
+    std::string client_ip;
     bool keep_alive = true;
 
     // The first value of header `lower_name`, or "" when absent.

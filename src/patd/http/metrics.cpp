@@ -17,18 +17,25 @@ std::string escape_label(const std::string& value) {
     return out;
 }
 
-void counter(std::string& out, const char* name, const char* help, std::uint64_t value) {
+void metric(std::string& out, const char* type, const char* name, const char* help,
+            std::uint64_t value) {
     out += "# HELP ";
     out += name;
     out += ' ';
     out += help;
     out += "\n# TYPE ";
     out += name;
-    out += " counter\n";
+    out += ' ';
+    out += type;
+    out += '\n';
     out += name;
     out += ' ';
     out += std::to_string(value);
     out += '\n';
+}
+
+void counter(std::string& out, const char* name, const char* help, std::uint64_t value) {
+    metric(out, "counter", name, help, value);
 }
 
 }  // namespace
@@ -53,6 +60,8 @@ std::string HttpMetrics::render(const patd::ServiceStats& stats) const {
     counter(out, "patd_auth_failures_total", "Failed authentications of any kind.",
             stats.auth_failures);
     counter(out, "patd_rate_limited_total", "Requests refused with 429.", stats.rate_limited);
+    metric(out, "gauge", "patd_rate_limit_entries", "Failure counters and login budgets held.",
+           stats.rate_limit_entries);
     counter(out, "patd_last_used_writes_total", "Database writes of last-used times.",
             stats.last_used_writes);
     counter(out, "patd_tokens_created_total", "Personal access tokens created.",

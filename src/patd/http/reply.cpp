@@ -39,6 +39,10 @@ std::string_view reject_detail(int status) {
             return "request body too large (limit 64 KiB)";
         case 431:
             return "request header fields too large";
+        case 429:
+            return "too many connections from this address";
+        case 503:
+            return "the server is busy, try again shortly";
         case 500:
             return "internal server error";
         default:

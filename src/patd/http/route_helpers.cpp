@@ -58,14 +58,32 @@ std::optional<nlohmann::json> json_object_body(const Request& req, Response& err
     return parsed;
 }
 
-std::string base_url(const ApiOptions& options, const Request& req) {
+std::string base_url(const ApiOptions& options) {
     std::string base = options.public_url;
-    if (base.empty()) {
-        const auto host = req.header("host");
-        base = "http://" + std::string(host.empty() ? "127.0.0.1" : host);
-    }
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base;
+}
+
+bool checks_password(const Request& req, const patd::TokenService& service) {
+    const auto path = split_path(req.path);
+    // A login with a PAT is cheap, but telling it apart means parsing the
+    // JSON body twice; logins are rare next to /token.
+    if (path == std::vector<std::string>{"v2", "users", "login"}) return req.method == "POST";
+    if (path != std::vector<std::string>{"token"}) return false;
+    if (req.method == "GET") {
+        if (!req.has_header("authorization")) return false;
+        const auto credentials = parse_basic_auth(req.header("authorization"));
+        return credentials && service.needs_password_check(credentials->secret.reveal());
+    }
+    if (req.method != "POST") return false;
+    auto form = parse_form(req.body);
+    if (!form) return false;
+    bool password = false;
+    for (auto& [key, value] : *form) {
+        if (key == "password" && !password) password = service.needs_password_check(value);
+        wipe_string(value);
+    }
+    return password;
 }
 
 void wipe_body(Request& req) {

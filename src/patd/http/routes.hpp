@@ -10,6 +10,7 @@
 
 #include "common/clock.hpp"
 #include "patd/domain/error.hpp"
+#include "patd/domain/ip_address.hpp"
 #include "patd/http/message.hpp"
 #include "patd/http/metrics.hpp"
 #include "patd/http/router.hpp"
@@ -20,7 +21,9 @@
 namespace pat::http {
 
 struct ApiOptions {
-    // Base for absolute URLs in replies (pagination); "" = http://<Host>.
+    // Base for absolute URLs in replies (pagination); `patd serve` sets it to
+    // --public-url or http://<listen address>. Never taken from the request's
+    // Host header, which the client chooses. "" gives relative links.
     std::string public_url;
     std::string service = "registry";      // the registry's auth.token.service (JWT aud)
     std::string issuer = "patd";           // the registry's auth.token.issuer (JWT iss)
@@ -31,6 +34,8 @@ struct ApiOptions {
     // The registry address the console's `docker login -u USER REGISTRY`
     // line names (--registry); "" shows the placeholder REGISTRY.
     std::string console_registry{};
+    // Peers whose X-Forwarded-For names the client (--trusted-proxy).
+    std::vector<patd::IpNetwork> trusted_proxies;
 };
 
 struct RouteContext {
@@ -57,7 +62,8 @@ void add_oidc_routes(Router& router, RouteContext& ctx);
 
 // --- helpers shared by the route files ---------------------------------------
 
-// IP from the socket, User-Agent; client_id left empty.
+// The client address (Request::client_ip, resolved by Api::handle), the
+// User-Agent; client_id left empty.
 patd::ClientInfo client_info(const Request& req);
 // Maps a service error to its status and {detail, message} body (400 adds
 // fields; 429 adds Retry-After; require_2fa adds login_2fa_token).
@@ -67,8 +73,12 @@ Response service_error(const patd::Error& error);
 // `empty_ok`.
 std::optional<nlohmann::json> json_object_body(const Request& req, Response& error,
                                                bool empty_ok = false);
-// "https://host" without a trailing slash, from public_url or Host.
-std::string base_url(const ApiOptions& options, const Request& req);
+// options.public_url without a trailing slash.
+std::string base_url(const ApiOptions& options);
+// True for the requests that check a password (Argon2id): POST
+// /v2/users/login, and /token with credentials that are not PAT-shaped.
+// The server runs them on its password pool so PAT requests never wait.
+bool checks_password(const Request& req, const patd::TokenService& service);
 // Wipes the body of a request that carried a secret (password, code).
 void wipe_body(Request& req);
 // An RFC 3339 string, or JSON null.

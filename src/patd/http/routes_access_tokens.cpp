@@ -40,7 +40,7 @@ Response list(RouteContext& ctx, Request& req, bool oidc) {
     auto result =
         oidc ? ctx.service.list_oidc_tokens(*who, request) : ctx.service.list_tokens(*who, request);
     if (!result) return service_error(result.error());
-    const std::string base = base_url(ctx.options, req) +
+    const std::string base = base_url(ctx.options) +
                              (oidc ? "/v2/oidc/tokens" : "/v2/access-tokens") +
                              "?page_size=" + std::to_string(*size) + "&page=";
     json results = json::array();

@@ -34,7 +34,9 @@ Response grant_error(const patd::Error& error) {
             return token_error(
                 401, error.message.empty() ? "invalid username or password" : error.message);
         case ErrorCode::rate_limited: {
-            auto res = token_error(429, "too many failed login attempts, try again later");
+            auto res = token_error(429, error.message == patd::k_detail_rate_limited
+                                            ? "too many failed login attempts, try again later"
+                                            : std::string_view(error.message));
             res.headers.emplace_back(
                 "Retry-After", std::to_string(std::max<long long>(1, error.retry_after.count())));
             return res;

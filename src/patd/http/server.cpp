@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -17,10 +18,13 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/secret.hpp"
+#include "patd/domain/ip_address.hpp"
 
 namespace pat::http {
 
@@ -41,6 +45,32 @@ struct Shared {
     std::atomic<bool> stopping{false};
     std::mutex mutex;
     std::unordered_set<Session*> sessions;
+    // Open connections, in total and per source (under `mutex`).
+    std::size_t open = 0;
+    std::unordered_map<std::string, std::size_t> per_source;
+    // Slow requests queued or running on `slow_pool` (null: none).
+    std::atomic<std::size_t> slow_in_flight{0};
+    net::thread_pool* slow_pool = nullptr;
+
+    // 0 when a connection from `ip` (counted as `source`) may open, else the
+    // status to refuse it with.
+    int admit(const std::string& source, const std::string& ip) {
+        const bool exempt = options.exempt_from_address_cap && options.exempt_from_address_cap(ip);
+        std::lock_guard lock(mutex);
+        if (open >= options.max_connections) return 503;
+        const auto it = per_source.find(source);
+        const std::size_t from_source = it == per_source.end() ? 0 : it->second;
+        if (!exempt && from_source >= options.max_connections_per_address) return 429;
+        ++per_source[source];
+        ++open;
+        return 0;
+    }
+    void release(const std::string& source) {
+        std::lock_guard lock(mutex);
+        --open;
+        if (const auto it = per_source.find(source); it != per_source.end() && --it->second == 0)
+            per_source.erase(it);
+    }
 };
 
 // Maps a parse error to the status we answer with (0 = close silently).
@@ -55,18 +85,61 @@ int status_for(const beast::error_code& ec, bool received_anything) {
     return 400;
 }
 
+// RFC 9112 §6.1 and §6.3: patd understands the transfer coding "chunked"
+// only. Any other (or a list, or one in an HTTP/1.0 request) leaves the body
+// length unknown, so the request is refused and the connection closed
+// rather than reading the body as the next request.
+bool framing_understood(const bhttp::request_parser<bhttp::string_body>::value_type& req) {
+    bool seen = false;
+    for (const auto& field : req) {
+        if (field.name() != bhttp::field::transfer_encoding) continue;
+        std::string_view value = field.value();
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+            value.remove_suffix(1);
+        if (seen || !beast::iequals(value, "chunked")) return false;
+        seen = true;
+    }
+    return !seen || req.version() >= 11;
+}
+
+std::string_view reason_phrase(int status) {
+    return status == 429 ? "Too Many Requests" : "Service Unavailable";
+}
+
+// Answers a connection over a cap at once and closes it, without a session:
+// one non-blocking send of a small reply, best effort.
+void refuse(tcp::socket& socket, const Response& res, int status) {
+    std::string wire =
+        "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) + "\r\n";
+    if (!res.content_type.empty()) wire += "Content-Type: " + res.content_type + "\r\n";
+    for (const auto& [name, value] : res.headers) wire += name + ": " + value + "\r\n";
+    wire += "Content-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n";
+    wire += res.body;
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.send(net::buffer(wire), 0, ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+}
+
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket socket, Shared& shared) : m_stream(std::move(socket)), m_shared(shared) {
-        beast::error_code ec;
-        const auto remote = m_stream.socket().remote_endpoint(ec);
-        m_client_ip = ec ? std::string("unknown") : remote.address().to_string();
+    Session(tcp::socket socket, Shared& shared, std::string client_ip, std::string source)
+        : m_stream(std::move(socket)),
+          m_shared(shared),
+          m_client_ip(std::move(client_ip)),
+          m_source(std::move(source)) {
         std::lock_guard lock(m_shared.mutex);
         m_shared.sessions.insert(this);
     }
     ~Session() {
-        std::lock_guard lock(m_shared.mutex);
-        m_shared.sessions.erase(this);
+        {
+            std::lock_guard lock(m_shared.mutex);
+            m_shared.sessions.erase(this);
+        }
+        m_shared.release(m_source);
     }
 
     void start() {
@@ -92,8 +165,30 @@ class Session : public std::enable_shared_from_this<Session> {
         m_parser.emplace();
         m_parser->header_limit(m_shared.options.header_limit);
         m_parser->body_limit(m_shared.options.body_limit);
+        // Between requests a connection may idle for idle_timeout; the
+        // header deadline starts with the next request's first byte.
+        if (m_requests > 0 && m_buffer.size() == 0) return wait_for_request();
+        read_header_bytes();
+    }
+
+    void wait_for_request() {
+        m_idle = true;
+        m_stream.expires_after(m_shared.options.idle_timeout);
+        m_stream.async_read_some(m_buffer.prepare(4096),
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                     self->m_idle = false;
+                                     if (ec)
+                                         return self->close();  // idle timeout, hang-up or shutdown
+                                     self->m_buffer.commit(n);
+                                     self->read_header_bytes();
+                                 });
+    }
+
+    void read_header_bytes() {
         m_idle = m_buffer.size() == 0;
-        m_stream.expires_after(m_shared.options.read_timeout);
+        // Counted from the accept or the first byte, so a client trickling a
+        // header cannot hold the connection (and its descriptor) for long.
+        m_stream.expires_after(m_shared.options.header_timeout);
         bhttp::async_read_header(m_stream, m_buffer, *m_parser,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      self->on_header(ec);
@@ -103,10 +198,15 @@ class Session : public std::enable_shared_from_this<Session> {
     void on_header(beast::error_code ec) {
         m_idle = false;
         if (ec) return fail(ec);
+        auto& req = m_parser->get();
+        if (!framing_understood(req)) {
+            m_linger = true;
+            return send(m_shared.reject(400, m_client_ip), /*close_after=*/true);
+        }
         // A request without a body (GET /token) is complete already: skip
         // the second read operation on the hot path.
         if (m_parser->is_done()) return handle();
-        auto& req = m_parser->get();
+        m_stream.expires_after(m_shared.options.read_timeout);
         if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
             // curl waits a second for this before sending a body > 1 KiB.
             auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(
@@ -115,6 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 m_stream, *cont,
                 [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
                     if (wec) return self->close();
+                    self->m_stream.expires_after(self->m_shared.options.read_timeout);
                     self->read_body();
                 });
             return;
@@ -139,6 +240,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void handle() {
+        ++m_requests;
         auto& in = m_parser->get();
         Request req;
         req.method = std::string(in.method_string());
@@ -158,14 +260,43 @@ class Session : public std::enable_shared_from_this<Session> {
         req.keep_alive = in.keep_alive();
         const unsigned version = in.version();
         m_parser.reset();
-        Response res;
+        if (m_shared.slow_pool && m_shared.options.is_slow && m_shared.options.is_slow(req))
+            return handle_slow(std::move(req), version);
+        Response res = respond(req);
+        send(std::move(res), !req.keep_alive || m_shared.stopping, version);
+    }
+
+    // Runs the handler on the slow pool; this thread goes on serving its
+    // other connections meanwhile, and the reply is sent from here again.
+    void handle_slow(Request req, unsigned version) {
+        if (m_shared.slow_in_flight.fetch_add(1) >= m_shared.options.slow_queue_limit) {
+            --m_shared.slow_in_flight;
+            wipe_string(req.body);
+            return send(m_shared.reject(503, m_client_ip), !req.keep_alive || m_shared.stopping,
+                        version);
+        }
+        // Keeps this session's io_context running (also through a graceful
+        // stop) until the reply has been handed back.
+        auto home = net::prefer(m_stream.get_executor(), net::execution::outstanding_work.tracked);
+        net::post(*m_shared.slow_pool, [self = shared_from_this(), req = std::move(req), version,
+                                        home = std::move(home)]() mutable {
+            Response res = self->respond(req);
+            wipe_string(req.body);
+            --self->m_shared.slow_in_flight;
+            const bool keep_alive = req.keep_alive;
+            net::post(home, [self, res = std::move(res), keep_alive, version]() mutable {
+                self->send(std::move(res), !keep_alive || self->m_shared.stopping, version);
+            });
+        });
+    }
+
+    Response respond(Request& req) {
         try {
-            res = m_shared.handler(req);
+            return m_shared.handler(req);
         } catch (const std::exception&) {
             log::error("request handler failed unexpectedly");
-            res = m_shared.reject(500, m_client_ip);
+            return m_shared.reject(500, m_client_ip);
         }
-        send(std::move(res), !req.keep_alive || m_shared.stopping, version);
     }
 
     void send(Response res, bool close_after, unsigned version = 11) {
@@ -222,10 +353,23 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::response<bhttp::string_body> m_res;
     std::array<char, 8192> m_scratch{};
     std::string m_client_ip;
+    std::string m_source;  // what the connection caps count it under
+    std::size_t m_requests = 0;
     bool m_close = false;
     bool m_linger = false;
     bool m_idle = false;
 };
+
+// The peer as text; an IPv4-mapped IPv6 peer (a dual-stack listener) as IPv4.
+std::string peer_address(const tcp::socket& socket) {
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return "unknown";
+    const auto address = remote.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).to_string();
+    return address.to_string();
+}
 
 }  // namespace
 
@@ -234,11 +378,15 @@ class Session : public std::enable_shared_from_this<Session> {
 // reactor lock is needed on the hot path (a shared io_context with N threads
 // spent a measurable share of /token in futex and epoll contention).
 struct Server::Impl {
-    explicit Impl(int threads) : shared() {
+    Impl(int threads, int slow_threads) : shared() {
         for (int i = 0; i < threads; ++i) contexts.push_back(std::make_unique<net::io_context>(1));
         acceptor.emplace(*contexts.front());
         accept_backoff.emplace(*contexts.front());
         signals.emplace(*contexts.front());
+        if (slow_threads > 0) {
+            slow_pool.emplace(static_cast<std::size_t>(slow_threads));
+            shared.slow_pool = &*slow_pool;
+        }
     }
 
     net::io_context& next_context() {
@@ -260,9 +408,16 @@ struct Server::Impl {
                 });
                 return;
             }
+            std::string ip = peer_address(socket);
+            std::string source = patd::source_key(ip);
+            if (const int status = shared.admit(source, ip); status != 0) {
+                refuse(socket, shared.reject(status, ip), status);
+                return accept();
+            }
             beast::error_code nd;
             socket.set_option(tcp::no_delay(true), nd);
-            std::make_shared<Session>(std::move(socket), shared)->start();
+            std::make_shared<Session>(std::move(socket), shared, std::move(ip), std::move(source))
+                ->start();
             accept();
         });
     }
@@ -304,6 +459,9 @@ struct Server::Impl {
     std::optional<tcp::acceptor> acceptor;
     std::optional<net::steady_timer> accept_backoff;
     std::optional<net::signal_set> signals;
+    // After the contexts, so it is destroyed first: its pending work holds
+    // sessions, whose sockets belong to the contexts.
+    std::optional<net::thread_pool> slow_pool;
     std::mutex grace_mutex;
     std::condition_variable grace_cv;
     bool grace_started = false;
@@ -315,8 +473,13 @@ Server::~Server() = default;
 
 Result<std::unique_ptr<Server>, std::string> Server::bind(const ServerOptions& options,
                                                           Handler handler, RejectHandler reject) {
-    auto impl = std::make_unique<Impl>(std::max(1, options.threads));
+    auto impl = std::make_unique<Impl>(std::max(1, options.threads),
+                                       options.is_slow ? std::max(1, options.slow_threads) : 0);
     impl->shared.options = options;
+    auto& o = impl->shared.options;
+    o.max_connections = std::max<std::size_t>(1, o.max_connections);
+    o.max_connections_per_address = std::max<std::size_t>(1, o.max_connections_per_address);
+    o.slow_queue_limit = std::max<std::size_t>(1, o.slow_queue_limit);
     impl->shared.handler = std::move(handler);
     impl->shared.reject = std::move(reject);
     beast::error_code ec;
@@ -377,6 +540,9 @@ void Server::run() {
     }
     impl.contexts.front()->run();
     for (auto& t : pool) t.join();
+    // Password checks still queued when a forced stop came: let them end
+    // (their replies are dropped with their stopped contexts).
+    if (impl.slow_pool) impl.slow_pool->join();
     {
         std::lock_guard lock(impl.grace_mutex);
         impl.finished = true;

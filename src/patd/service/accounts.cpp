@@ -12,7 +12,12 @@ bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-// A username is a registry namespace: lower case, so repository names fit.
+AccountInfo info_of(const AccountRecord& a) {
+    return {a.username, a.created_at, a.totp_enabled};
+}
+}  // namespace
+
+// Lower case, so repository names fit.
 bool valid_username(std::string_view name) {
     if (name.size() < 2 || name.size() > 64) return false;
     if (!is_alnum(name.front()) || !is_alnum(name.back())) return false;
@@ -20,11 +25,6 @@ bool valid_username(std::string_view name) {
         if (!is_alnum(c) && c != '.' && c != '_' && c != '-') return false;
     return true;
 }
-
-AccountInfo info_of(const AccountRecord& a) {
-    return {a.username, a.created_at, a.totp_enabled};
-}
-}  // namespace
 
 SResult<AccountInfo> TokenService::create_account(std::string_view username,
                                                   const Secret& password) {

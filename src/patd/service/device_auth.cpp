@@ -70,7 +70,7 @@ Error unknown_device() {
 SResult<DeviceGrant> TokenService::start_device_authorization(const DeviceRequest& request,
                                                               const ClientInfo& client) {
     Impl& s = *m_impl;
-    if (auto r = s.check_rate(client, ""); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(client, ""); !r) return fail(std::move(r).error());
     DeviceAuthRecord row;
     Secret device_code(base64url_encode(s.random.bytes(k_device_code_bytes)));
     row.digest = device_digest(s.keys, device_code.reveal());
@@ -100,12 +100,12 @@ SResult<DeviceView> TokenService::find_device(const Principal& who, std::string_
     // A user code has only ~34 bits: wrong guesses count like failed
     // sign-ins, so nobody can try codes until one belongs to someone
     // (RFC 8628 §5.1).
-    if (auto r = s.check_rate(client, who.username); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(client, who.username); !r) return fail(std::move(r).error());
     const std::string code = normalise_user_code(user_code);
-    if (code.empty()) return fail(s.failed(client, who.username, unknown_device()));
+    if (code.empty()) return fail(s.failed_attempt(client, who.username, unknown_device()));
     auto found = s.repository->find_device_auth_by_user_code(code);
     if (!found) return fail(std::move(found).error());
-    if (!found->has_value()) return fail(s.failed(client, who.username, unknown_device()));
+    if (!found->has_value()) return fail(s.failed_attempt(client, who.username, unknown_device()));
     const DeviceAuthRecord& d = **found;
     DeviceView v{formatted(d.user_code),
                  d.host_name,

@@ -66,7 +66,7 @@ Timestamp numeric_time(const json& claims, const char* name) {
 
 SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchangeRequest& req) {
     auto& s = *m_impl;
-    if (auto r = s.check_rate(req.client, ""); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(req.client, ""); !r) return fail(std::move(r).error());
     if (req.grant_type != k_grant_token_exchange)
         return fail(bad_request("grant_type", "must be " + std::string(k_grant_token_exchange)));
     if (req.subject_token_type != k_token_type_id_token &&
@@ -79,7 +79,7 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     json claims = json::object();
     const auto refuse = [&](std::string_view check, const std::string& why) {
         log_exchange("refused", check, claims, req.client, " reason=" + json(why).dump());
-        return fail(s.failed(req.client, "", unauthorized("id token refused: " + why)));
+        return fail(s.failed_attempt(req.client, "", unauthorized("id token refused: " + why)));
     };
     auto decoded = oidc::decode_id_token(req.subject_token.reveal());
     if (!decoded) return refuse("format", "it " + decoded.error());
@@ -130,8 +130,8 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
         // at a public issuer could map out the policies otherwise. The log does.
         log_exchange("refused", "policy", claims, req.client,
                      " unmatched=" + json(misses.empty() ? " none" : misses).dump());
-        return fail(s.failed(req.client, "",
-                             unauthorized("id token refused: no trust policy matches its claims")));
+        return fail(s.failed_attempt(
+            req.client, "", unauthorized("id token refused: no trust policy matches its claims")));
     }
     std::set<std::string> accounts;
     for (const auto* p : matching) accounts.insert(p->username);
@@ -190,7 +190,7 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
 
 SResult<void> TokenService::revoke_oidc_token(const Secret& token, const ClientInfo& client) {
     auto& s = *m_impl;
-    if (auto r = s.check_rate(client, ""); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(client, ""); !r) return fail(std::move(r).error());
     // RFC 7009 §2.2: an invalid token is not an error, there is nothing to revoke.
     if (!is_well_formed_token(s.options.token_prefix, token.reveal())) return {};
     const std::string digest = s.keys.token_digest(token.reveal());

@@ -3,6 +3,7 @@
 #include "patd/crypto/hmac.hpp"
 #include "patd/crypto/password.hpp"
 #include "patd/crypto/token_format.hpp"
+#include "patd/domain/ip_address.hpp"
 #include "patd/service/service_impl.hpp"
 
 namespace pat::patd {
@@ -14,8 +15,9 @@ constexpr std::string_view k_bad_credentials = "incorrect username or password";
 
 SResult<AuthenticatedPat> TokenService::Impl::authenticate_pat(std::string_view username,
                                                                std::string_view token) {
-    // The checksum rejects typos and guesses without touching the database.
-    if (!is_well_formed_token(options.token_prefix, token))
+    // The name rules and the checksum reject typos and guesses without
+    // touching the database.
+    if (!valid_username(username) || !is_well_formed_token(options.token_prefix, token))
         return fail(unauthorized(std::string(k_unknown_token)));
     const std::string digest = keys.token_digest(token);
     auto found = repository->find_token_and_owner(digest);
@@ -32,7 +34,16 @@ SResult<AuthenticatedPat> TokenService::Impl::authenticate_pat(std::string_view 
 }
 
 SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_view username,
-                                                                 std::string_view password) {
+                                                                 std::string_view password,
+                                                                 const ClientInfo& client) {
+    // Nothing a client sends under a name that cannot exist is counted or
+    // stored (a 60 KB "username" must not become a 60 KB counter key).
+    if (!valid_username(username)) return fail(unauthorized(std::string(k_bad_credentials)));
+    if (auto r = check_attempt(client, username); !r) return fail(std::move(r).error());
+    if (const auto wait = limiter->password_budget(username)) {
+        ++rate_limited_count;
+        return fail(rate_limited(*wait, std::string(k_detail_password_budget)));
+    }
     auto found = repository->find_account(username);
     if (!found) return fail(std::move(found).error());
     PasswordGate gate(password_gate);
@@ -41,11 +52,12 @@ SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_vie
             m_dummy_hash = hash_password("patd dummy password", options.password_cost);
         });
         (void)verify_password(m_dummy_hash, password);
-        return fail(unauthorized(std::string(k_bad_credentials)));
+        return fail(failed_attempt(client, username, unauthorized(std::string(k_bad_credentials))));
     }
     AccountRecord& a = **found;
     if (!verify_password(a.password_hash, password))
-        return fail(unauthorized(std::string(k_bad_credentials)));
+        return fail(failed_attempt(client, username, unauthorized(std::string(k_bad_credentials))));
+    limiter->record_success(username, source_key(client.ip));
     if (password_needs_rehash(a.password_hash, options.password_cost)) {
         a.password_hash = hash_password(password, options.password_cost);
         // Best effort: the login succeeds even if the upgrade cannot be stored.
@@ -55,25 +67,24 @@ SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_vie
 }
 
 SResult<AuthenticatedPat> TokenService::Impl::authenticate_pat_request(
-    const BasicCredentials& credentials, const ClientInfo& client) {
-    if (auto r = check_rate(client, credentials.username); !r) return fail(std::move(r).error());
+    const BasicCredentials& credentials) {
     auto pat = authenticate_pat(credentials.username, credentials.secret.reveal());
     if (!pat && pat.error().code == ErrorCode::unauthorized)
-        return fail(failed(client, credentials.username, std::move(pat).error()));
+        return fail(failed_unguessable(std::move(pat).error()));
     return pat;
 }
 
 SResult<AccessTokenView> TokenService::current(const BasicCredentials& credentials,
-                                               const ClientInfo& client) {
-    auto pat = m_impl->authenticate_pat_request(credentials, client);
+                                               const ClientInfo& /*client*/) {
+    auto pat = m_impl->authenticate_pat_request(credentials);
     if (!pat) return fail(std::move(pat).error());
     return m_impl->view_of(pat->token);
 }
 
 SResult<void> TokenService::record_usage(const BasicCredentials& credentials,
                                          std::optional<Timestamp> used_at,
-                                         const ClientInfo& client) {
-    auto pat = m_impl->authenticate_pat_request(credentials, client);
+                                         const ClientInfo& /*client*/) {
+    auto pat = m_impl->authenticate_pat_request(credentials);
     if (!pat) return fail(std::move(pat).error());
     const Timestamp now = m_impl->now();
     // A client cannot move last_used into the future.

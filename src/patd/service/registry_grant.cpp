@@ -2,6 +2,7 @@
 // requested actions they get (registry-token-auth.md §2).
 #include <algorithm>
 
+#include "patd/domain/repository_name.hpp"
 #include "patd/service/service_impl.hpp"
 
 namespace pat::patd {
@@ -78,25 +79,20 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
     std::optional<std::int64_t> token_id;
     if (request.credentials) {
         const auto& c = *request.credentials;
-        if (auto r = s.check_rate(request.client, c.username); !r)
-            return fail(std::move(r).error());
         if (s.looks_like_pat(c.secret.reveal())) {
+            // Never rate limited, so nobody can lock a PAT out (rate_limiter.hpp).
             auto pat = s.authenticate_pat(c.username, c.secret.reveal());
             if (!pat) {
                 if (pat.error().code != ErrorCode::unauthorized)
                     return fail(std::move(pat).error());
-                return fail(s.failed(request.client, c.username, std::move(pat).error()));
+                return fail(s.failed_unguessable(std::move(pat).error()));
             }
             scope = pat->token.scope;
             token_id = pat->token.id;
             grant.not_after = pat->token.expires_at;
         } else {
-            auto account = s.authenticate_password(c.username, c.secret.reveal());
-            if (!account) {
-                if (account.error().code != ErrorCode::unauthorized)
-                    return fail(std::move(account).error());
-                return fail(s.failed(request.client, c.username, std::move(account).error()));
-            }
+            auto account = s.authenticate_password(c.username, c.secret.reveal(), request.client);
+            if (!account) return fail(std::move(account).error());
             // With 2FA on, the CLI must use a PAT (docker prints our text).
             if (account->totp_enabled) return fail(use_pat());
             scope = TokenScope::admin;
@@ -108,6 +104,9 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
         // Only repositories are granted; registry:catalog:* never is (it
         // would list every account's repositories).
         if (r.type != "repository") continue;
+        // A name the registry grammar rejects gets nothing: "alice/../bob"
+        // or "alice/x:tag" must not pass as alice's namespace.
+        if (!is_valid_repository_name(r.name)) continue;
         add_grant(grant.access, r, allowed_actions(s.options, grant.subject, scope, r.name));
     }
     if (token_id) s.last_used.record(*token_id, s.now());

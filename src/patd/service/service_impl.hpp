@@ -32,7 +32,7 @@ struct TokenService::Impl {
     ServiceOptions options;
     const Clock& clock;
     RandomSource& random;
-    RateLimiter limiter;
+    std::unique_ptr<RateLimiter> limiter;
     LastUsedCoalescer last_used;
     oidc::KeyCache oidc_keys;
     std::mutex sweep_mutex;
@@ -54,19 +54,27 @@ struct TokenService::Impl {
     // True when `secret` is meant as a PAT (it carries the token prefix).
     bool looks_like_pat(std::string_view secret) const;
 
-    // rate_limited when the ip or account is banned (and counts it).
-    SResult<void> check_rate(const ClientInfo& client, std::string_view username);
-    // Counts a failed authentication and returns `error` for chaining.
-    Error failed(const ClientInfo& client, std::string_view username, Error error);
+    // rate_limited while password or 2FA attempts for `username` from the
+    // client's source must wait (and counts the refusal). With `username`
+    // "" only the source is checked (the OIDC exchange).
+    SResult<void> check_attempt(const ClientInfo& client, std::string_view username);
+    // Counts a wrong password or 2FA code (with `username` "": a refused OIDC
+    // ID token, against the source only) and returns `error` for chaining.
+    Error failed_attempt(const ClientInfo& client, std::string_view username, Error error);
+    // Counts a failure of a credential that cannot be guessed (a PAT, a
+    // signed login_2fa_token) in the metrics only, never against an account
+    // or source (see rate_limiter.hpp), and returns `error`.
+    Error failed_unguessable(Error error);
 
-    // Checks username + PAT: well-formed (before any database work), known,
-    // owned by `username`, active, not expired. Errors are unauthorized with
-    // the reason; failures are NOT counted here (callers decide).
+    // Checks username + PAT: the name follows the username rules and the
+    // token is well-formed (both before any database work), known, owned by
+    // `username`, active, not expired. Errors are unauthorized with the
+    // reason. Never rate limited or counted against anyone: a PAT cannot be
+    // guessed.
     SResult<AuthenticatedPat> authenticate_pat(std::string_view username, std::string_view token);
-    // authenticate_pat behind the rate limiter, counting failures (the
-    // routes a PAT calls with Basic auth).
-    SResult<AuthenticatedPat> authenticate_pat_request(const BasicCredentials& credentials,
-                                                       const ClientInfo& client);
+    // authenticate_pat, counting failures in the metrics (the routes a PAT
+    // calls with Basic auth).
+    SResult<AuthenticatedPat> authenticate_pat_request(const BasicCredentials& credentials);
     // Validates `page` and turns one listing from `list(offset, limit)` into
     // the API's page.
     SResult<TokenPage> token_page(
@@ -79,10 +87,15 @@ struct TokenService::Impl {
     SResult<CreatedToken> insert_new_token(std::int64_t account_id, TokenRecord t,
                                            const ClientInfo& client);
 
-    // Checks username + password (Argon2id; a dummy hash is verified for
-    // unknown users so timing does not reveal which names exist).
+    // Checks username + password behind the rate limiter (Argon2id; a dummy
+    // hash is verified for unknown users so timing does not reveal which
+    // names exist): rate_limited while (username, source) or the source must
+    // wait or the account used up its password logins, unauthorized for a
+    // wrong password (counted). Names that fail the username rules are
+    // unauthorized before anything is counted or looked up.
     SResult<AccountRecord> authenticate_password(std::string_view username,
-                                                 std::string_view password);
+                                                 std::string_view password,
+                                                 const ClientInfo& client);
 
     // Opens a console session for a password-authenticated account.
     SResult<WebSession> open_web_session(std::int64_t account_id, const ClientInfo& client);
@@ -112,6 +125,9 @@ class PasswordGate {
 
 // Shared checks.
 SResult<void> require_password_session(const Principal& who);
+// A username is a registry namespace: 2-64 of [a-z0-9._-], starting and
+// ending with a letter or digit.
+bool valid_username(std::string_view name);
 // Number of Unicode code points in valid UTF-8, or -1 when invalid.
 long long utf8_length(std::string_view text);
 

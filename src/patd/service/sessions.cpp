@@ -29,16 +29,17 @@ std::string issue(TokenService::Impl& s, SessionKind kind, const AccountRecord& 
     return sign_session(c, s.keys.session_key());
 }
 
-// The password step of a sign-in (the API's and the console's), after the
-// rate check: a wrong password is counted; with 2FA on the result is
-// require_2fa carrying the login_2fa_token for the second step.
+// The password step of a sign-in (the API's and the console's):
+// authenticate_password checks and counts the attempt (per account and
+// source); with 2FA on the result is require_2fa carrying the
+// login_2fa_token for the second step.
 SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view username,
                                      const Secret& password, const ClientInfo& client) {
-    auto account = s.authenticate_password(username, password.reveal());
+    auto account = s.authenticate_password(username, password.reveal(), client);
     if (!account) {
         if (account.error().code != ErrorCode::unauthorized)
             return fail(std::move(account).error());
-        return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
+        return fail(unauthorized(std::string(k_bad_login)));
     }
     if (account->totp_enabled)
         return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
@@ -49,14 +50,14 @@ SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view use
 SResult<Secret> TokenService::login(std::string_view username, const Secret& secret,
                                     const ClientInfo& client) {
     Impl& s = *m_impl;
-    if (auto r = s.check_rate(client, username); !r) return fail(std::move(r).error());
     if (s.looks_like_pat(secret.reveal())) {
         // A PAT session: no second factor (that is what PATs are for), but
-        // token management is refused later.
+        // token management is refused later. Never rate limited: a PAT
+        // cannot be guessed, and the owner's must keep working.
         auto pat = s.authenticate_pat(username, secret.reveal());
         if (!pat) {
             if (pat.error().code != ErrorCode::unauthorized) return fail(std::move(pat).error());
-            return fail(s.failed(client, username, unauthorized(std::string(k_bad_login))));
+            return fail(s.failed_unguessable(unauthorized(std::string(k_bad_login))));
         }
         s.last_used.record(pat->token.id, s.now());
         return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
@@ -69,12 +70,11 @@ SResult<Secret> TokenService::login(std::string_view username, const Secret& sec
 namespace {
 SResult<AccountRecord> second_step(TokenService::Impl& s, std::string_view login_2fa_token,
                                    std::string_view code, const ClientInfo& client) {
-    if (auto r = s.check_rate(client, ""); !r) return fail(std::move(r).error());
     const auto claims = verify_session(login_2fa_token, SessionKind::login_2fa,
                                        s.keys.session_key(), s.clock.now());
     if (!claims)
-        return fail(s.failed(client, "", unauthorized("invalid or expired login_2fa_token")));
-    if (auto r = s.check_rate(client, claims->username); !r) return fail(std::move(r).error());
+        return fail(s.failed_unguessable(unauthorized("invalid or expired login_2fa_token")));
+    if (auto r = s.check_attempt(client, claims->username); !r) return fail(std::move(r).error());
     auto found = s.repository->find_account_by_id(claims->account_id);
     if (!found) return fail(std::move(found).error());
     if (!found->has_value() || !(*found)->totp_enabled)
@@ -98,7 +98,6 @@ SResult<WebSession> TokenService::web_login(std::string_view username, const Sec
     // Refused before it is checked: the console must not become a way to
     // test tokens, and a token can never do account work.
     if (s.looks_like_pat(password.reveal())) return fail(forbidden_pat_session());
-    if (auto r = s.check_rate(client, username); !r) return fail(std::move(r).error());
     auto account = password_step(s, username, password, client);
     if (!account) return fail(std::move(account).error());
     return s.open_web_session(account->id, client);

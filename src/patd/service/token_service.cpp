@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "patd/domain/ip_address.hpp"
 #include "patd/service/service_impl.hpp"
 
 namespace pat::patd {
@@ -26,7 +27,7 @@ TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, Servic
       options(std::move(opts)),
       clock(c),
       random(r),
-      limiter(options.rate_limit, c),
+      limiter(make_memory_rate_limiter(options.rate_limit, c)),
       last_used(*repository, c, options.last_used_interval),
       oidc_keys(options.oidc.fetcher ? options.oidc.fetcher : oidc::make_curl_fetcher(),
                 key_cache_options(options.oidc), c),
@@ -67,17 +68,24 @@ bool TokenService::Impl::looks_like_pat(std::string_view secret) const {
     return !options.token_prefix.empty() && secret.starts_with(options.token_prefix);
 }
 
-SResult<void> TokenService::Impl::check_rate(const ClientInfo& client, std::string_view username) {
-    if (const auto wait = limiter.check(client.ip, username)) {
+SResult<void> TokenService::Impl::check_attempt(const ClientInfo& client,
+                                                std::string_view username) {
+    if (const auto wait = limiter->hold_off(username, source_key(client.ip))) {
         ++rate_limited_count;
         return fail(rate_limited(*wait));
     }
     return {};
 }
 
-Error TokenService::Impl::failed(const ClientInfo& client, std::string_view username, Error error) {
+Error TokenService::Impl::failed_attempt(const ClientInfo& client, std::string_view username,
+                                         Error error) {
     ++auth_failures;
-    limiter.record_failure(client.ip, username);
+    limiter->record_failure(username, source_key(client.ip));
+    return error;
+}
+
+Error TokenService::Impl::failed_unguessable(Error error) {
+    ++auth_failures;
     return error;
 }
 
@@ -113,6 +121,10 @@ TokenService::~TokenService() {
     m_impl->last_used.flush();
 }
 
+bool TokenService::needs_password_check(std::string_view secret) const {
+    return !m_impl->looks_like_pat(secret);
+}
+
 SResult<void> TokenService::health() {
     return m_impl->repository->ping();
 }
@@ -126,6 +138,7 @@ ServiceStats TokenService::stats() const {
     s.last_used_writes = m_impl->last_used.writes();
     s.auth_failures = m_impl->auth_failures.load();
     s.rate_limited = m_impl->rate_limited_count.load();
+    s.rate_limit_entries = m_impl->limiter->size();
     s.grants = m_impl->grants.load();
     s.tokens_created = m_impl->tokens_created.load();
     return s;

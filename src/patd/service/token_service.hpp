@@ -93,6 +93,8 @@ class TokenService {
     // `secret` is the password, or a PAT of this account (-> a PAT session,
     // which skips 2FA). With 2FA on and a password: Error require_2fa carrying
     // the login_2fa_token. Returns the session token (a signed HS256 JWT).
+    // Wrong passwords and 2FA codes are counted per account and source;
+    // rate_limited while that key must wait (see rate_limiter.hpp).
     SResult<Secret> login(std::string_view username, const Secret& secret,
                           const ClientInfo& client);
     SResult<Secret> login_2fa(std::string_view login_2fa_token, std::string_view code,
@@ -175,7 +177,8 @@ class TokenService {
 
     // --- a PAT presented with Basic auth (GET /v2/access-tokens/current) ------
     // unauthorized with a message naming why: "unknown token",
-    // "token is deactivated", "token has expired". Rate limited like logins.
+    // "token is deactivated", "token has expired". Never rate limited (a PAT
+    // cannot be guessed; see rate_limiter.hpp).
     SResult<AccessTokenView> current(const BasicCredentials& credentials, const ClientInfo& client);
     // POST .../current/usage: last_used = max(last_used, min(used_at, now)).
     SResult<void> record_usage(const BasicCredentials& credentials,
@@ -185,8 +188,10 @@ class TokenService {
     // Grant = requested ∩ scope of the PAT ∩ repository access (own namespace
     // `<username>/...` and pull on public namespaces). A password (2FA off)
     // grants like repo:admin; with 2FA on it is use_pat. Malformed scope
-    // strings are bad_request; `registry:catalog:*` and unknown types are
-    // never granted. Too little access is an empty grant, not an error.
+    // strings are bad_request; `registry:catalog:*`, unknown types and
+    // repository names outside the registry's grammar are never granted.
+    // Too little access is an empty grant, not an error. Password attempts
+    // are rate limited (rate_limited), PATs never.
     SResult<Grant> registry_grant(const GrantRequest& request);
 
     // --- keyless CI: issuers, trust policies, the exchange (docs/oidc.md) ------
@@ -230,6 +235,11 @@ class TokenService {
     // ok for an unknown token (nothing to revoke); bad_request for a token
     // that is not from the exchange.
     SResult<void> revoke_oidc_token(const Secret& token, const ClientInfo& client);
+
+    // True when `secret` would be checked as a password (Argon2id, ~0.1 s of
+    // CPU and 64 MiB), false when it is taken for a PAT (a hash lookup). The
+    // HTTP server runs the former on its own small pool.
+    bool needs_password_check(std::string_view secret) const;
 
     // --- operations --------------------------------------------------------------
     // The options the service was built with (the console reads its session

@@ -49,18 +49,18 @@ SResult<void> TokenService::Impl::check_second_factor(const AccountRecord& a, st
     if (const std::string recovery = normalise_recovery_code(code); !recovery.empty()) {
         auto used = repository->consume_recovery_code(a.id, recovery_digest(keys, recovery));
         if (!used) return fail(std::move(used).error());
-        if (!*used) return fail(failed(client, a.username, unauthorized("invalid 2FA code")));
+        if (!*used) return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
         return {};
     }
     Secret key;
     if (!keys.open(a.totp_secret_sealed, key))
         return fail(internal_error("the stored 2FA secret cannot be decrypted"));
     const auto step = verify_totp(key.reveal(), code, clock.now());
-    if (!step) return fail(failed(client, a.username, unauthorized("invalid 2FA code")));
+    if (!step) return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
     // Each code works once (RFC 6238 §5.2).
     auto fresh = repository->consume_totp_step(a.id, *step);
     if (!fresh) return fail(std::move(fresh).error());
-    if (!*fresh) return fail(failed(client, a.username, unauthorized("2FA code already used")));
+    if (!*fresh) return fail(failed_attempt(client, a.username, unauthorized("2FA code already used")));
     return {};
 }
 
@@ -105,7 +105,7 @@ SResult<std::vector<Secret>> TokenService::confirm_2fa_setup(const Principal& wh
     auto a = account_of(s, who);
     if (!a) return fail(std::move(a).error());
     if (a->totp_enabled) return fail(conflict("two-factor authentication is on already"));
-    if (auto r = s.check_rate(client, a->username); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(client, a->username); !r) return fail(std::move(r).error());
     auto pending = s.repository->find_pending_totp(a->id);
     if (!pending) return fail(std::move(pending).error());
     if (!pending->has_value())
@@ -115,7 +115,7 @@ SResult<std::vector<Secret>> TokenService::confirm_2fa_setup(const Principal& wh
         return fail(internal_error("the pending 2FA secret cannot be decrypted"));
     const auto step = verify_totp(key.reveal(), code, s.clock.now());
     if (!step)
-        return fail(s.failed(client, a->username,
+        return fail(s.failed_attempt(client, a->username,
                              bad_request("code", "the code does not match; try the next one")));
     std::vector<Secret> codes;
     std::vector<std::string> digests;
@@ -143,12 +143,12 @@ SResult<void> TokenService::disable_2fa_checked(const Principal& who, const Secr
     auto a = account_of(s, who);
     if (!a) return fail(std::move(a).error());
     if (!a->totp_enabled) return fail(conflict("two-factor authentication is off already"));
-    if (auto r = s.check_rate(client, a->username); !r) return fail(std::move(r).error());
+    if (auto r = s.check_attempt(client, a->username); !r) return fail(std::move(r).error());
     auto checked = s.authenticate_password(a->username, password.reveal());
     if (!checked) {
         if (checked.error().code != ErrorCode::unauthorized)
             return fail(std::move(checked).error());
-        return fail(s.failed(client, a->username, unauthorized("incorrect password")));
+        return fail(s.failed_attempt(client, a->username, unauthorized("incorrect password")));
     }
     if (auto ok = s.check_second_factor(*a, code, client); !ok) return fail(std::move(ok).error());
     if (auto r = s.repository->set_totp(a->id, false, ""); !r) return fail(std::move(r).error());

@@ -100,6 +100,16 @@ TEST_CASE("session tokens verify, expire and resist tampering", "[crypto][sessio
     std::string tampered = token;
     tampered[tampered.find('.') + 2] ^= 1;
     CHECK_FALSE(verify_session(tampered, SessionKind::session, keys.session_key(), now));
+    // The same claims under {"alg":"none"} and no signature, or the right
+    // signature moved under another header, are refused.
+    const std::string claims =
+        token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1);
+    const std::string none = base64url_encode(R"({"alg":"none","typ":"JWT"})");
+    CHECK_FALSE(
+        verify_session(none + "." + claims + ".", SessionKind::session, keys.session_key(), now));
+    const std::string hs512 = base64url_encode(R"({"alg":"HS512","typ":"JWT"})");
+    CHECK_FALSE(verify_session(hs512 + token.substr(token.find('.')), SessionKind::session,
+                               keys.session_key(), now));
     CHECK_FALSE(verify_session("", SessionKind::session, keys.session_key(), now));
     CHECK_FALSE(verify_session("a.b", SessionKind::session, keys.session_key(), now));
 }

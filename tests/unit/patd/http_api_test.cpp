@@ -29,8 +29,13 @@ struct Fixture {
         service = std::make_unique<patd::TokenService>(std::move(repository).value(),
                                                        Secret(std::string(32, 'p')), options);
         REQUIRE(service->create_account("alice", Secret::copy_of("alice-password")).ok());
-        api.emplace(*service, *signer,
-                    http::ApiOptions{"https://patd.example/", "registry.test", "patd-test", 120});
+        http::ApiOptions options_http;
+        options_http.public_url = "https://patd.example/";
+        options_http.service = "registry.test";
+        options_http.issuer = "patd-test";
+        options_http.token_ttl_seconds = 120;
+        options_http.trusted_proxies = {*patd::parse_network("10.1.0.0/16")};
+        api.emplace(*service, *signer, options_http);
     }
 
     http::Response call(const std::string& method, const std::string& target,

@@ -25,7 +25,7 @@ const TestKey& ec() {
 
 ServiceOptions oidc_options(std::shared_ptr<FakeFetcher> fetcher) {
     ServiceOptions o = test_options();
-    o.rate_limit.max_failures = 1000;
+    o.rate_limit.free_failures = 1000;
     o.oidc.fetcher = std::move(fetcher);
     o.oidc.admins = {"admin"};
     o.oidc.refresh_interval = seconds(0);

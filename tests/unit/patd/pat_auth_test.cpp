@@ -102,34 +102,60 @@ TEST_CASE("a thousand grants cause one write, and flush writes the rest", "[serv
     CHECK(f.service->stats().last_used_writes == 2);
 }
 
-TEST_CASE("the service answers 429 after repeated failures and lets others through",
-          "[service][ratelimit]") {
+TEST_CASE("PAT failures are never counted against an account or a source", "[service][ratelimit]") {
     ServiceFixture f;
     f.add_user("alice");
     f.add_user("bob");
     const auto owner = f.session_of("alice");
     auto pat = f.make_token(owner, "repo:read");
+    auto bobs = f.make_token(f.session_of("bob"), "repo:read");
     const ClientInfo attacker{"192.0.2.1", "", ""};
-    for (int i = 0; i < 3; ++i)
-        CHECK(f.service->current(f.basic("bob", pat.token), attacker).error().code ==
+    // Bad checksums, unknown tokens and someone else's token, far past the limit.
+    std::string garbled(pat.token.reveal());
+    garbled.back() = garbled.back() == 'a' ? 'b' : 'a';
+    for (int i = 0; i < 30; ++i) {
+        const auto secret = pat::Secret::copy_of(i % 3 == 0   ? garbled
+                                                 : i % 3 == 1 ? std::string(bobs.token.reveal())
+                                                              : "dckr_pat_unknown");
+        CHECK(f.service->current(f.basic("alice", secret), attacker).error().code ==
               ErrorCode::unauthorized);
-    auto r = f.service->current(f.basic("alice", pat.token), attacker);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == ErrorCode::rate_limited);
-    CHECK(r.error().retry_after == seconds(120));
-
-    // Another IP with a valid PAT is not slowed down.
-    CHECK(f.service->current(f.basic("alice", pat.token), f.client).ok());
-    // "bob" collected 3 failures: refused from anywhere until the ban ends.
-    CHECK(f.service->registry_grant(GrantRequest{f.basic("bob", pat.token), f.client, "r", {}})
-              .error()
-              .code == ErrorCode::rate_limited);
-
-    f.clock.advance(seconds(119));
-    CHECK(f.service->current(f.basic("alice", pat.token), attacker).error().retry_after ==
-          seconds(1));
-    f.clock.advance(seconds(1));
+        CHECK(f.service->registry_grant(GrantRequest{f.basic("alice", secret), attacker, "r", {}})
+                  .error()
+                  .code == ErrorCode::unauthorized);
+        CHECK(f.service->login("alice", secret, attacker).error().code == ErrorCode::unauthorized);
+    }
+    CHECK(f.service->stats().auth_failures == 90);
+    CHECK(f.service->stats().rate_limited == 0);
+    // The owner's PAT and password work from the attacker's address too.
     CHECK(f.service->current(f.basic("alice", pat.token), attacker).ok());
+    CHECK(f.service->registry_grant(GrantRequest{f.basic("alice", pat.token), attacker, "r", {}})
+              .ok());
+    CHECK(f.service->login("alice", f.pw("password1"), attacker).ok());
+}
+
+TEST_CASE("correct passwords are budgeted per account; PATs are not", "[service][ratelimit]") {
+    ServiceOptions options = test_options();
+    options.rate_limit.password_logins_per_minute = 2;
+    ServiceFixture f(options);
+    auto [owner, pat] = f.alice_with("repo:read");  // the first password login
+    const auto grant = [&](const pat::Secret& secret) {
+        return f.service->registry_grant(
+            GrantRequest{f.basic("alice", secret), f.client, "r", {"repository:alice/x:pull"}});
+    };
+    CHECK(grant(f.pw("password1")).ok());
+    auto refused = grant(f.pw("password1"));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::rate_limited);
+    CHECK(refused.error().message == k_detail_password_budget);
+    CHECK(refused.error().retry_after == seconds(30));
+    CHECK(f.service->login("alice", f.pw("password1"), ClientInfo{"10.0.0.9", "", ""})
+              .error()
+              .message == k_detail_password_budget);
+    for (int i = 0; i < 10; ++i) CHECK(grant(pat.token).ok());
+    f.add_user("bob");
+    CHECK(f.service->login("bob", f.pw("password1"), f.client).ok());
+    f.clock.advance(seconds(30));
+    CHECK(grant(f.pw("password1")).ok());
 }
 
 TEST_CASE("health reports whether the database answers", "[service]") {

@@ -15,7 +15,7 @@ struct GrantFixture : ServiceFixture {
     }
     // Actions granted on `scope` with a PAT of `token_scope` (or a password
     // when token_scope is null, anonymous when user is null).
-    V actions(const char* token_scope, const char* scope, const char* user = "alice") {
+    V actions(const char* token_scope, const std::string& scope, const char* user = "alice") {
         std::optional<BasicCredentials> creds;
         if (user && token_scope) creds = basic(user, make_token(alice, token_scope).token);
         if (user && !token_scope) creds = basic(user, pw("password1"));
@@ -51,6 +51,20 @@ TEST_CASE("other namespaces get nothing, public ones pull for everyone", "[servi
     CHECK(f.actions("repo:public_read", "repository:library/alpine:pull") == V{"pull"});
     CHECK(f.actions(nullptr, "repository:library/alpine:pull,push", nullptr) == V{"pull"});
     CHECK(f.actions(nullptr, "repository:alice/app:pull", nullptr).empty());
+}
+
+TEST_CASE("names outside the registry's grammar get nothing", "[service][grant]") {
+    GrantFixture f;
+    for (const std::string& name :
+         {std::string("alice/../bob/x"), std::string("alice//x"), std::string("alice/x:tag"),
+          std::string("alice/x\0y", 9), std::string("alice/\xef\xbd\x81pp"),
+          std::string("alice/App"), std::string("alice/./x"), std::string("alice/x/")}) {
+        INFO(name);
+        CHECK(f.actions("repo:admin", "repository:" + name + ":pull,push").empty());
+        CHECK(f.actions(nullptr, "repository:" + name + ":pull").empty());
+    }
+    CHECK(f.actions(nullptr, "repository:library/../alice/x:pull", nullptr).empty());
+    CHECK(f.actions("repo:admin", "repository:alice/a.b_c__d-e--f/x:pull") == V{"pull"});
 }
 
 TEST_CASE("a password grants like repo:admin unless 2FA is on", "[service][grant]") {

@@ -1,7 +1,7 @@
 #pragma once
 // Test fixture for TokenService: in-memory SQLite behind a spy that counts
 // repository calls, a manual clock, seeded randomness, cheap password hashing
-// and small rate limits.
+// and small rate limits (no budget for correct passwords).
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -87,9 +87,10 @@ class SpyRepository final : public Repository {
 inline ServiceOptions test_options() {
     ServiceOptions o;
     o.password_cost = PasswordCost::minimum;
-    o.rate_limit.max_failures = 3;
-    o.rate_limit.window = std::chrono::seconds(60);
-    o.rate_limit.ban = std::chrono::seconds(120);
+    o.rate_limit.free_failures = 3;
+    o.rate_limit.first_delay = std::chrono::seconds(120);
+    o.rate_limit.max_delay = std::chrono::seconds(960);
+    o.rate_limit.password_logins_per_minute = 0;  // tests log in a lot
     o.public_namespaces = {"library"};
     return o;
 }

@@ -17,7 +17,7 @@ TEST_CASE("the service is safe to call from several threads", "[service][threads
         auto repo = open_repository("sqlite://" + dir + "/patd.db");
         REQUIRE(repo.ok());
         ServiceOptions options = test_options();
-        options.rate_limit.max_failures = 1'000'000;
+        options.rate_limit.free_failures = 1'000'000;
         TokenService service(std::move(*repo), pat::Secret::copy_of(std::string(32, 'k')),
                              options);  // real clock and CSPRNG: both are shared
         REQUIRE(service.create_account("alice", pat::Secret::copy_of("password1")).ok());
@@ -69,7 +69,7 @@ TEST_CASE("the service is safe to call from several threads", "[service][threads
 TEST_CASE("password work is serialised by the gate without deadlock", "[service][threads]") {
     ServiceOptions options = test_options();
     options.max_concurrent_password_hashes = 1;
-    options.rate_limit.max_failures = 1'000'000;
+    options.rate_limit.free_failures = 1'000'000;
     ServiceFixture f(options);
     f.add_user("alice");
     std::atomic<int> ok{0};

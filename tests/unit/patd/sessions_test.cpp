@@ -67,9 +67,10 @@ TEST_CASE("password login gives a password session that expires after 30 minutes
     CHECK_FALSE(f.service->authenticate_session("garbage").ok());
 }
 
-TEST_CASE("bad logins are 401 with Hub's text and count towards the ban", "[service][sessions]") {
+TEST_CASE("bad logins are 401 with Hub's text and make that account and source wait",
+          "[service][sessions]") {
     ServiceFixture f;
-    f.add_user("alice");
+    auto [owner, pat] = f.alice_with("repo:read");
     for (int i = 0; i < 3; ++i) {
         auto r = f.service->login("alice", f.pw("wrong-password"), f.client);
         REQUIRE_FALSE(r.ok());
@@ -79,9 +80,19 @@ TEST_CASE("bad logins are 401 with Hub's text and count towards the ban", "[serv
     auto banned = f.service->login("alice", f.pw("password1"), f.client);
     REQUIRE_FALSE(banned.ok());
     CHECK(banned.error().code == ErrorCode::rate_limited);
+    CHECK(banned.error().message == k_detail_rate_limited);
     CHECK(banned.error().retry_after == seconds(120));
     CHECK(f.service->stats().auth_failures == 3);
     CHECK(f.service->stats().rate_limited == 1);
+    // The owner elsewhere, and a PAT from the same source, are not held up.
+    CHECK(f.service->login("alice", f.pw("password1"), ClientInfo{"10.0.0.2", "", ""}).ok());
+    CHECK(f.service->login("alice", pat.token, f.client).ok());
+    // After the wait one more wrong password doubles it.
+    f.clock.advance(seconds(120));
+    CHECK(f.service->login("alice", f.pw("wrong-password"), f.client).error().code ==
+          ErrorCode::unauthorized);
+    CHECK(f.service->login("alice", f.pw("password1"), f.client).error().retry_after ==
+          seconds(240));
 
     auto unknown = f.service->login("nobody", f.pw("password1"), ClientInfo{"10.9.9.9", "", ""});
     REQUIRE_FALSE(unknown.ok());
