@@ -98,31 +98,42 @@ class LockoutTest(patdlib.ServerCase):
 
     fail_limit = 10  # patd's default
 
+    def assert_owner_served(self, user, pw, pat, scope, src, when):
+        r = self.p.token_endpoint(user, pat, scope, source_ip=src)
+        self.assertEqual(r.status, 200, f"{when}: the owner's PAT at /token from {src}: {r}")
+        r = self.p.request("GET", "/v2/access-tokens/current", auth=(user, pat), source_ip=src)
+        self.assertEqual(r.status, 200, f"{when}: current from {src}: {r}")
+        r = self.p.login(user, pw, source_ip=src)
+        self.assertEqual(r.status, 200, f"{when}: password login from {src}: {r}")
+        self.p.secrets.add(r.json["token"])
+        r = self.p.login(user, pat, source_ip=src)  # a PAT session
+        self.assertEqual(r.status, 200, f"{when}: PAT login from {src}: {r}")
+        self.p.secrets.add(r.json["token"])
+
     def test_bad_pats_never_lock_the_owner_out(self):
         user, pw = self.p.add_user()
-        session = self.p.session(user, pw)
-        pat = self.p.new_token(session, label="owner")["token"]
+        pat = self.p.new_token(self.p.session(user, pw), label="owner")["token"]
         scope = [f"repository:{user}/app:pull"]
-        for i in range(30):
+        # The attack as reported: ten /token requests with a PAT-shaped secret
+        # that fails its checksum, from ten addresses.
+        for i in range(10):
+            src = f"127.0.3.{i + 1}"
+            r = self.p.token_endpoint(user, bad_checksum_pat(), scope, source_ip=src)
+            self.assertEqual(r.status, 401, f"attack request {i + 1} from {src}: {r}")
+        self.assert_owner_served(user, pw, pat, scope, "127.0.3.50", "after the attack")
+        # More of it: unknown PATs with a valid checksum, at /token and at
+        # current, from the same addresses, three times the fail limit.
+        for i in range(3 * self.fail_limit):
             src = f"127.0.3.{i % 10 + 1}"
-            secret = bad_checksum_pat() if i % 2 == 0 else unknown_pat()
+            secret = unknown_pat() if i % 2 == 0 else bad_checksum_pat()
             r = self.p.token_endpoint(user, secret, scope, source_ip=src)
             self.assertEqual(r.status, 401, f"attempt {i + 1} from {src}: {r}")
             r = self.p.request("GET", "/v2/access-tokens/current", auth=(user, secret),
                                source_ip=src)
             self.assertEqual(r.status, 401, r)
-        # from one of the attacking addresses and from elsewhere
-        for src in ("127.0.3.1", "127.0.3.50"):
-            r = self.p.token_endpoint(user, pat, scope, source_ip=src)
-            self.assertEqual(r.status, 200, f"owner's PAT from {src}: {r}")
-            r = self.p.request("GET", "/v2/access-tokens/current", auth=(user, pat), source_ip=src)
-            self.assertEqual(r.status, 200, f"current from {src}: {r}")
-            r = self.p.login(user, pw, source_ip=src)
-            self.assertEqual(r.status, 200, f"password login from {src}: {r}")
-            self.p.secrets.add(r.json["token"])
-            r = self.p.login(user, pat, source_ip=src)  # a PAT session
-            self.assertEqual(r.status, 200, f"PAT login from {src}: {r}")
-            self.p.secrets.add(r.json["token"])
+        # the owner from one of the attacking addresses, and from elsewhere
+        for src in ("127.0.3.1", "127.0.3.51"):
+            self.assert_owner_served(user, pw, pat, scope, src, "after 60 more")
 
     def test_password_guessing_is_still_slowed(self):
         user, pw = self.p.add_user()
@@ -132,27 +143,31 @@ class LockoutTest(patdlib.ServerCase):
         for i in range(self.fail_limit):
             r = self.p.login(user, f"guess-{i}", source_ip=guesser)
             self.assertEqual(r.status, 401, f"guess {i + 1}: {r}")
-        # Each wait starts with the failure before it: the checks right after
-        # a failure are fast (no password hash), well inside it.
-        waits = []
-        for n in range(3):
-            r = self.p.login(user, pw, source_ip=guesser)  # even the right password waits
-            self.assertEqual(r.status, 429, f"after failure {self.fail_limit + n}: {r}")
-            self.assertEqual(r.json["detail"], "too many failed authentication attempts", r)
-            waits.append(int(r.headers["retry-after"]))
-            r = self.p.token_endpoint(user, pw, scope, source_ip=guesser)
-            self.assertEqual(r.status, 429, r)
-            self.assertIn("retry-after", r.headers)
-            time.sleep(waits[-1] + 0.3)
-            r = self.p.login(user, f"guess-more-{n}", source_ip=guesser)
-            self.assertEqual(r.status, 401, r)
-        self.assertEqual(waits, [1, 2, 4])  # doubling
-        # the owner's PAT from there, and the owner's password elsewhere, go through
+        # Past the limit the guesser waits, even with the right password, at
+        # login and at /token.
+        r = self.p.login(user, pw, source_ip=guesser)
+        self.assertEqual(r.status, 429, f"after {self.fail_limit} wrong passwords: {r}")
+        self.assertEqual(r.json["detail"], "too many failed authentication attempts", r)
+        first_wait = r.headers.get("retry-after")
+        r = self.p.token_endpoint(user, pw, scope, source_ip=guesser)
+        self.assertEqual(r.status, 429, r)
+        self.assertIn("retry-after", r.headers)
+        # ...but not the owner's PAT from there, nor the owner's password elsewhere
         r = self.p.token_endpoint(user, pat, scope, source_ip=guesser)
         self.assertEqual(r.status, 200, r)
         r = self.p.login(user, pw, source_ip="127.0.4.2")
-        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.status, 200, f"the owner's password from elsewhere: {r}")
         self.p.secrets.add(r.json["token"])
+        # The first wait is 1 s; each further wrong guess doubles it
+        # (asserted before sleeping).
+        self.assertEqual(first_wait, "1")
+        for n in (1, 2):
+            time.sleep(2 ** (n - 1) + 0.3)
+            r = self.p.login(user, f"guess-more-{n}", source_ip=guesser)
+            self.assertEqual(r.status, 401, r)
+            r = self.p.login(user, pw, source_ip=guesser)
+            self.assertEqual(r.status, 429, f"after {self.fail_limit + n} wrong passwords: {r}")
+            self.assertEqual(r.headers["retry-after"], str(2 ** n), r)
 
 
 class TrustedProxyTest(patdlib.ServerCase):
