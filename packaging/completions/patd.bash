@@ -4,7 +4,9 @@ _patd() {
   _init_completion || return
   local common="--config --data-dir --database --log-level --help"
   local serve="--listen --service --issuer --public-url --signing-key --signing-cert --token-ttl
-    --last-used-interval --public-namespace --auth-fail-limit --auth-ban-seconds --threads
+    --last-used-interval --public-namespace --auth-fail-limit --auth-max-delay --auth-ban-seconds
+    --password-logins-per-minute --trusted-proxy --max-connections --max-connections-per-address
+    --threads
     --oidc-admin --oidc-fetch-timeout --oidc-key-refresh --oidc-sweep-interval
     --registry --device-poll-interval --device-code-ttl"
   if [[ $cword -eq 1 ]]; then

@@ -20,7 +20,7 @@ for o in audience account issuer claim ttl
   complete -c patd -n "__fish_seen_subcommand_from oidc" -l $o -x
 end
 complete -c patd -n "__fish_seen_subcommand_from oidc" -l scope -xa "read write delete"
-for o in listen service issuer public-url token-ttl last-used-interval public-namespace auth-fail-limit auth-ban-seconds threads oidc-admin oidc-fetch-timeout oidc-key-refresh oidc-sweep-interval registry device-poll-interval device-code-ttl
+for o in listen service issuer public-url token-ttl last-used-interval public-namespace auth-fail-limit auth-max-delay auth-ban-seconds password-logins-per-minute trusted-proxy max-connections max-connections-per-address threads oidc-admin oidc-fetch-timeout oidc-key-refresh oidc-sweep-interval registry device-poll-interval device-code-ttl
   complete -c patd -n "__fish_seen_subcommand_from serve" -l $o -x
 end
 complete -c patd -n "__fish_seen_subcommand_from serve" -l signing-key -r -F
