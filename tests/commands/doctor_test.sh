@@ -40,7 +40,7 @@ expect_eq "store line" "$(line ' store: ')" "[ok]   store: secretservice — aut
 expect_contains "secret service unlocked with our item" "$(line 'secret service:')" "[ok]   secret service: reachable, unlocked,"
 expect_contains "kernel keyring" "$(line 'kernel keyring:')" "[ok]   kernel keyring: usable (user keyring)"
 expect_eq "token service of the stored key" "$(line "token service $KEY")" \
-  "[ok]   token service $KEY: patd at $PATD_URL (DOCKER_CREDENTIAL_PAT_BACKEND)"
+  "[ok]   token service $KEY: patd at $PATD_URL (recorded at store time)"
 expect_eq "clock" "$(line 'clock:' | sed -E 's/-?[0-9]+ s$/N s/')" "[ok]   clock: skew against $PATD_URL: N s"
 skew=$(line 'clock:' | sed -E 's/.*: (-?[0-9]+) s$/\1/')
 [ "${skew#-}" -le 2 ] && ok "skew is small ($skew s)" || fail "skew $skew s against a local patd"

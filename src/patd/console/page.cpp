@@ -144,7 +144,7 @@ bool same_origin(const RouteContext& ctx, const Request& req) {
     // form posts, even same-origin ones (Fetch, "serializing a request
     // origin"): then Sec-Fetch-Site decides.
     if (req.has_header("origin") && req.header("origin") != "null")
-        return req.header("origin") == http::base_url(ctx.options, req);
+        return req.header("origin") == http::base_url(ctx.options);
     if (req.has_header("sec-fetch-site")) {
         const auto site = req.header("sec-fetch-site");
         return site == "same-origin" || site == "none";

@@ -33,7 +33,7 @@ Response device_code(RouteContext& ctx, Request& req) {
             return oauth_error(429, "slow_down", "too many requests; try again later");
         return oauth_error(503, "temporarily_unavailable", "try again in a moment");
     }
-    const std::string verify = http::base_url(ctx.options, req) + "/device";
+    const std::string verify = http::base_url(ctx.options) + "/device";
     auto res = http::json_reply(
         200, {{"device_code", grant->device_code.reveal()},
               {"user_code", grant->user_code},

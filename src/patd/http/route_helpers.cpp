@@ -69,6 +69,10 @@ bool checks_password(const Request& req, const patd::TokenService& service) {
     // A login with a PAT is cheap, but telling it apart means parsing the
     // JSON body twice; logins are rare next to /token.
     if (path == std::vector<std::string>{"v2", "users", "login"}) return req.method == "POST";
+    // The console's sign-in and its 2FA switch-off check the password too.
+    if (path == std::vector<std::string>{"login"} ||
+        path == std::vector<std::string>{"settings", "security", "2fa", "disable"})
+        return req.method == "POST";
     if (path != std::vector<std::string>{"token"}) return false;
     if (req.method == "GET") {
         if (!req.has_header("authorization")) return false;

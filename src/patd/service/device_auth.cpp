@@ -189,9 +189,9 @@ SResult<DevicePoll> TokenService::poll_device(std::string_view device_code,
 }
 
 SResult<void> TokenService::revoke_current(const BasicCredentials& credentials,
-                                           const ClientInfo& client) {
+                                           const ClientInfo& /*client*/) {
     Impl& s = *m_impl;
-    auto pat = s.authenticate_pat_request(credentials, client);
+    auto pat = s.authenticate_pat_request(credentials);
     if (!pat) return fail(std::move(pat).error());
     if (pat->token.generated_by != GeneratedBy::automatic)
         return fail(

@@ -49,7 +49,8 @@ SResult<void> TokenService::Impl::check_second_factor(const AccountRecord& a, st
     if (const std::string recovery = normalise_recovery_code(code); !recovery.empty()) {
         auto used = repository->consume_recovery_code(a.id, recovery_digest(keys, recovery));
         if (!used) return fail(std::move(used).error());
-        if (!*used) return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
+        if (!*used)
+            return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
         return {};
     }
     Secret key;
@@ -60,7 +61,8 @@ SResult<void> TokenService::Impl::check_second_factor(const AccountRecord& a, st
     // Each code works once (RFC 6238 §5.2).
     auto fresh = repository->consume_totp_step(a.id, *step);
     if (!fresh) return fail(std::move(fresh).error());
-    if (!*fresh) return fail(failed_attempt(client, a.username, unauthorized("2FA code already used")));
+    if (!*fresh)
+        return fail(failed_attempt(client, a.username, unauthorized("2FA code already used")));
     return {};
 }
 
@@ -115,8 +117,8 @@ SResult<std::vector<Secret>> TokenService::confirm_2fa_setup(const Principal& wh
         return fail(internal_error("the pending 2FA secret cannot be decrypted"));
     const auto step = verify_totp(key.reveal(), code, s.clock.now());
     if (!step)
-        return fail(s.failed_attempt(client, a->username,
-                             bad_request("code", "the code does not match; try the next one")));
+        return fail(s.failed_attempt(
+            client, a->username, bad_request("code", "the code does not match; try the next one")));
     std::vector<Secret> codes;
     std::vector<std::string> digests;
     static constexpr char k_alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -143,12 +145,12 @@ SResult<void> TokenService::disable_2fa_checked(const Principal& who, const Secr
     auto a = account_of(s, who);
     if (!a) return fail(std::move(a).error());
     if (!a->totp_enabled) return fail(conflict("two-factor authentication is off already"));
-    if (auto r = s.check_attempt(client, a->username); !r) return fail(std::move(r).error());
-    auto checked = s.authenticate_password(a->username, password.reveal());
+    // authenticate_password checks and counts the attempt (account, source).
+    auto checked = s.authenticate_password(a->username, password.reveal(), client);
     if (!checked) {
         if (checked.error().code != ErrorCode::unauthorized)
             return fail(std::move(checked).error());
-        return fail(s.failed_attempt(client, a->username, unauthorized("incorrect password")));
+        return fail(unauthorized("incorrect password"));
     }
     if (auto ok = s.check_second_factor(*a, code, client); !ok) return fail(std::move(ok).error());
     if (auto r = s.repository->set_totp(a->id, false, ""); !r) return fail(std::move(r).error());

@@ -114,7 +114,7 @@ TEST_CASE("a PAT can never sign in to the console, and is refused before it is c
     CHECK(f.service->web_login("alice", f.pw("password1"), f.client).ok());
 }
 
-TEST_CASE("wrong console passwords count, and the ban is the distinct rate-limit error",
+TEST_CASE("wrong console passwords count, and the wait is the distinct rate-limit error",
           "[service][console]") {
     ServiceFixture f;  // 3 failures allowed
     f.add_user("alice");
@@ -132,7 +132,7 @@ TEST_CASE("wrong console passwords count, and the ban is the distinct rate-limit
 TEST_CASE("2FA from the console: setup is confirmed by a first code, recovery codes work once",
           "[service][console][2fa]") {
     ServiceOptions options = test_options();
-    options.rate_limit.max_failures = 100;  // this test fails on purpose, often
+    options.rate_limit.free_failures = 100;  // this test fails on purpose, often
     ServiceFixture f(options);
     f.add_user("alice");
     const Principal who = f.session_of("alice");
