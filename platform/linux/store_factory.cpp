@@ -42,11 +42,4 @@ std::unique_ptr<cred::CredentialStore> make_keyring_store(const cred::StoreConfi
     return make_kernel_keyring_store(KeyringOptions{config.keyring, timeout});
 }
 
-cred::Result<std::unique_ptr<cred::CredentialStore>> make_configured_store(
-    const cred::EnvLookup& env) {
-    auto config = cred::load_store_config(env);
-    if (!config) return fail(std::move(config).error());
-    return make_store(*config, env);
-}
-
 }  // namespace pat::platform

@@ -1,8 +1,9 @@
 #pragma once
-// Builds the store the configuration asks for (README "Which keychain is
-// used"): `secretservice`, `keyring`, or `auto` — the Secret Service when the
-// session bus has one, else the kernel keyring. Without
-// DBUS_SESSION_BUS_ADDRESS, `auto` picks the keyring without touching D-Bus.
+// Linux's store selection, behind the platform seam's make_native_store
+// (credentials/native_keychain.hpp). Builds the store the configuration asks
+// for (README "Which keychain is used"): `secretservice`, `keyring`, or `auto` — the Secret Service
+// when the session bus has one, else the kernel keyring. Without DBUS_SESSION_BUS_ADDRESS, `auto`
+// picks the keyring without touching D-Bus.
 
 #include <chrono>
 #include <memory>
@@ -27,10 +28,5 @@ std::unique_ptr<cred::CredentialStore> make_store(const cred::StoreConfig& confi
 // `ci logout`.
 std::unique_ptr<cred::CredentialStore> make_keyring_store(
     const cred::StoreConfig& config, std::chrono::seconds timeout = std::chrono::seconds{0});
-
-// Loads the configuration from `env` and the config file, then builds the
-// store. A bad setting is an error (one line), never a silent default.
-cred::Result<std::unique_ptr<cred::CredentialStore>> make_configured_store(
-    const cred::EnvLookup& env);
 
 }  // namespace pat::platform

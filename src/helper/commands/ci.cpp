@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "common/terminal_text.hpp"
+#include "credentials/native_keychain.hpp"
 #include "credentials/store_config.hpp"
 #include "helper/commands/ci_keyring.hpp"
 #include "helper/commands/ci_oidc.hpp"
@@ -23,7 +24,6 @@
 #include "helper/commands/runtime.hpp"
 #include "helper/commands/secret_input.hpp"
 #include "helper/lifecycle/helper_runtime.hpp"
-#include "linux/store_factory.hpp"
 
 namespace pat::helper {
 namespace {
@@ -179,11 +179,8 @@ int ci_login(const Args& args, CommandContext& ctx) {
                 << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
     }
-    if (platform::choose_store(*store_config, ctx.env) != platform::ChosenStore::keyring) {
-        ctx.err << "docker-credential-pat ci login: warning: the helper is configured to use the "
-                   "Secret Service here, so docker will not find this token; set "
-                   "DOCKER_CREDENTIAL_PAT_STORE=keyring\n";
-    }
+    if (auto unseen = cred::expiring_store_unseen_warning(*store_config, ctx.env))
+        ctx.err << "docker-credential-pat ci login: warning: " << *unseen << '\n';
     if (fmt == OutputFormat::json) {
         ctx.out << nlohmann::ordered_json{{"server", server},
                                           {"username", username},

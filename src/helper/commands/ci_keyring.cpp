@@ -1,6 +1,6 @@
 #include "helper/commands/ci_keyring.hpp"
 
-#include "linux/kernel_keyring_store.hpp"
+#include "credentials/native_keychain.hpp"
 
 namespace pat::helper::cmd {
 
@@ -10,12 +10,11 @@ std::string ci_state_path(const HelperConfig& config) {
 
 std::unique_ptr<cred::CredentialStore> keyring_store(const cred::StoreConfig& store_config,
                                                      std::chrono::seconds ttl) {
-    return platform::make_kernel_keyring_store(platform::KeyringOptions{store_config.keyring, ttl});
+    return cred::make_expiring_store(store_config, ttl);
 }
 
 std::string keyring_name(const cred::StoreConfig& c) {
-    return std::string("kernel keyring (") +
-           (c.keyring == cred::KeyringParent::user ? "user" : "session") + ")";
+    return cred::expiring_store_name(c);
 }
 
 }  // namespace pat::helper::cmd

@@ -15,12 +15,14 @@ namespace pat::helper::cmd {
 // <state dir>/ci.json (ci_state.hpp).
 std::string ci_state_path(const HelperConfig& config);
 
-// The kernel keyring under the configured parent; every add() gets `ttl`
-// as the key's time-out (0: none, logout only erases).
+// The platform's expiring store (cred::make_expiring_store; on Linux the
+// kernel keyring under the configured parent): every add() gets `ttl` as
+// the item's time-out (0: none, logout only erases).
 std::unique_ptr<cred::CredentialStore> keyring_store(const cred::StoreConfig& store_config,
                                                      std::chrono::seconds ttl);
 
-// "kernel keyring (user)" or "kernel keyring (session)".
+// Its name for people (cred::expiring_store_name), e.g.
+// "kernel keyring (user)".
 std::string keyring_name(const cred::StoreConfig& store_config);
 
 }  // namespace pat::helper::cmd

@@ -7,6 +7,7 @@
 
 #include "common/clock.hpp"
 #include "common/terminal_text.hpp"
+#include "credentials/native_keychain.hpp"
 #include "helper/commands/ci_id_token.hpp"
 #include "helper/commands/ci_keyring.hpp"
 #include "helper/commands/ci_oidc_exchange.hpp"
@@ -15,7 +16,6 @@
 #include "helper/commands/docker_config.hpp"
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
-#include "linux/store_factory.hpp"
 #include "tokenclient/http_client.hpp"
 
 namespace pat::helper::cmd {
@@ -149,10 +149,8 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
         ctx.err << "docker-credential-pat ci login: warning: "
                 << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
-    if (platform::choose_store(*store_config, ctx.env) != platform::ChosenStore::keyring)
-        ctx.err << "docker-credential-pat ci login: warning: the helper is configured to use the "
-                   "Secret Service here, so docker will not find this token; set "
-                   "DOCKER_CREDENTIAL_PAT_STORE=keyring\n";
+    if (auto unseen = cred::expiring_store_unseen_warning(*store_config, ctx.env))
+        ctx.err << "docker-credential-pat ci login: warning: " << *unseen << '\n';
     const std::string expires =
         issued->expires_at ? tokenclient::format_time(*issued->expires_at) : "";
     if (fmt == OutputFormat::json) {

@@ -10,13 +10,11 @@
 
 #include "common/private_dir.hpp"
 #include "common/terminal_text.hpp"
+#include "credentials/native_keychain.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
-#include "linux/kernel_keyring_store.hpp"
-#include "linux/secret_service_store.hpp"
-#include "linux/store_factory.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/service_locator.hpp"
 #include "tokenclient/token_service.hpp"
@@ -26,14 +24,9 @@ namespace {
 
 using namespace cmd;
 
-enum class Status { ok, warn, fail, info };
-
-struct Finding {
-    std::string check;
-    Status status;
-    std::string detail;
-    std::string fix;
-};
+// The keychain checks come from the platform (credentials/native_keychain.hpp).
+using Status = cred::CheckStatus;
+using Finding = cred::CheckFinding;
 
 std::string_view status_name(Status s) {
     switch (s) {
@@ -50,83 +43,6 @@ std::string_view status_name(Status s) {
 }
 
 constexpr std::chrono::seconds k_max_skew{30};
-
-std::string store_reason(const cred::StoreConfig& config, const cred::EnvLookup& env,
-                         platform::ChosenStore chosen) {
-    if (config.store != cred::StoreKind::automatic) {
-        return env(cred::k_env_store).value_or("").empty()
-                   ? "set by the config file"
-                   : "set by " + std::string(cred::k_env_store);
-    }
-    const auto bus = env("DBUS_SESSION_BUS_ADDRESS");
-    if (!bus || bus->empty()) return "auto: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)";
-    return chosen == platform::ChosenStore::secret_service
-               ? "auto: the session bus has a Secret Service"
-               : "auto: the session bus has no Secret Service";
-}
-
-void check_stores(const cred::StoreConfig& config, const cred::EnvLookup& env,
-                  std::vector<Finding>& out) {
-    const auto chosen = platform::choose_store(config, env);
-    const std::string parent = config.keyring == cred::KeyringParent::user ? "user" : "session";
-    out.push_back({"store", Status::ok,
-                   (chosen == platform::ChosenStore::secret_service ? std::string("secretservice")
-                                                                    : "keyring (" + parent + ")") +
-                       " — " + store_reason(config, env, chosen),
-                   ""});
-    const auto bus = env("DBUS_SESSION_BUS_ADDRESS");
-    if (!bus || bus->empty()) {
-        out.push_back(
-            {"d-bus", chosen == platform::ChosenStore::secret_service ? Status::fail : Status::info,
-             "no session bus (DBUS_SESSION_BUS_ADDRESS is unset)",
-             "for the Secret Service, run inside a desktop session or dbus-run-session"});
-    } else {
-        platform::SecretServiceOptions options;
-        options.call_timeout = config.timeout;
-        if (!platform::secret_service_available(options)) {
-            out.push_back(
-                {"secret service",
-                 chosen == platform::ChosenStore::secret_service ? Status::fail : Status::warn,
-                 "the session bus has no org.freedesktop.secrets",
-                 "start gnome-keyring-daemon (or KeePassXC's Secret Service), or use "
-                 "DOCKER_CREDENTIAL_PAT_STORE=keyring"});
-        } else {
-            auto listed = platform::make_secret_service_store(options)->list();
-            if (listed) {
-                out.push_back(
-                    {"secret service", Status::ok,
-                     "reachable, unlocked, " + std::to_string(listed->size()) + " item(s)", ""});
-            } else if (listed.error().code == cred::Errc::keychain_locked) {
-                out.push_back({"secret service", Status::warn, "locked: " + listed.error().message,
-                               "unlock the login keyring (desktop login, seahorse, or "
-                               "gnome-keyring-daemon --unlock)"});
-            } else {
-                out.push_back(
-                    {"secret service", Status::fail, listed.error().message,
-                     "check the keyring daemon, or use DOCKER_CREDENTIAL_PAT_STORE=keyring"});
-            }
-        }
-    }
-    if (auto why = platform::kernel_keyring_unavailable_reason()) {
-        out.push_back({"kernel keyring",
-                       chosen == platform::ChosenStore::keyring ? Status::fail : Status::warn, *why,
-                       "allow the keyctl/add_key syscalls (containers: a seccomp profile that "
-                       "permits them)"});
-    } else {
-        auto listed =
-            platform::make_kernel_keyring_store(platform::KeyringOptions{config.keyring})->list();
-        if (listed) {
-            out.push_back(
-                {"kernel keyring", Status::ok,
-                 "usable (" + parent + " keyring), " + std::to_string(listed->size()) + " item(s)",
-                 ""});
-        } else {
-            out.push_back({"kernel keyring", Status::fail, listed.error().message,
-                           "see the message; `keyctl show @" +
-                               std::string(parent == "user" ? "u" : "s") + "` shows the keyrings"});
-        }
-    }
-}
 
 // Asks the service's token endpoint anonymously (patd: /token; registry
 // kind: its realm) and compares its time with ours: the HTTP Date header,
@@ -277,7 +193,8 @@ int run_doctor(const Args& args, CommandContext& ctx) {
                                 cred::config_file_path(ctx.env).value_or("no config file path") +
                                 ")",
                             ""});
-        check_stores(*store_config, ctx.env, findings);
+        for (auto& finding : cred::check_keychains(*store_config, ctx.env))
+            findings.push_back(std::move(finding));
     }
     if (config) check_state_dir(config->paths.state_dir, findings);
     if (!config) {

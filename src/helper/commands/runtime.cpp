@@ -2,8 +2,8 @@
 
 #include <fstream>
 
+#include "credentials/native_keychain.hpp"
 #include "helper/lifecycle/pat_store.hpp"
-#include "linux/store_factory.hpp"
 
 namespace pat::helper::cmd {
 
@@ -12,7 +12,9 @@ cred::Result<HelperConfig> load_config(const cred::EnvLookup& env) {
 }
 
 cred::Result<std::unique_ptr<cred::CredentialStore>> open_native_store(const cred::EnvLookup& env) {
-    return platform::make_configured_store(env);
+    auto config = cred::load_store_config(env);
+    if (!config) return fail(std::move(config).error());
+    return cred::make_native_store(*config, env);
 }
 
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,

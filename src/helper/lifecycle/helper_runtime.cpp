@@ -3,9 +3,9 @@
 #include <ostream>
 
 #include "common/log.hpp"
+#include "credentials/native_keychain.hpp"
 #include "helper/lifecycle/flush.hpp"
 #include "helper/lifecycle/pat_store.hpp"
-#include "linux/store_factory.hpp"
 
 namespace pat::helper {
 namespace {
@@ -100,7 +100,7 @@ cred::Result<std::unique_ptr<cred::CredentialStore>> open_pat_store(const cred::
                                                                     std::ostream& warnings) {
     auto config = load_settings(env);
     if (!config) return fail(std::move(config).error());
-    std::unique_ptr<cred::CredentialStore> inner = platform::make_store(config->store, env);
+    std::unique_ptr<cred::CredentialStore> inner = cred::make_native_store(config->store, env);
     if (config->helper.paths.state_dir.empty()) return inner;
     if (auto made = ensure_private_dir(config->helper.paths.state_dir); !made) {
         // Someone else could have planted files there: use none of them.
@@ -127,7 +127,7 @@ int run_flush_command(const cred::EnvLookup& env) {
     }
     const HelperConfig& config = settings->helper;
     if (config.offline) return 0;  // nothing may touch the network
-    auto inner = platform::make_store(settings->store, env);
+    auto inner = cred::make_native_store(settings->store, env);
     auto service = make_token_service(config, system_clock());
     auto report = run_flush(*inner, *service, config, system_clock());
     if (!report) {
