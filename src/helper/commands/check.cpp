@@ -80,16 +80,16 @@ int run_check(const Args& args, CommandContext& ctx) {
          "them is inactive, expired, deleted or invalid."},
         ctx, rc);
     if (!parsed) return rc;
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, name, config.error().message);
-    auto store = open_native_store(ctx.env);
-    if (!store) return report_error(ctx, name, store.error().message);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    HelperConfig& config = settings->helper;
+    auto store = open_native_store(settings->store, ctx.env);
 
     std::vector<std::string> keys;
     if (!only.empty()) {
         keys.push_back(only);
     } else {
-        auto listed = (*store)->list();
+        auto listed = store->list();
         if (!listed) return report_error(ctx, name, listed.error().message);
         for (const auto& [key, user] : *listed) {
             if (!is_internal_key(key)) keys.push_back(key);
@@ -97,24 +97,24 @@ int run_check(const Args& args, CommandContext& ctx) {
     }
     // State that someone else could have planted (a directory they can
     // write) is not read: the rows then show what was stored.
-    bool use_state = !config->paths.state_dir.empty();
-    if (auto dir = ensure_private_dir(config->paths.state_dir);
+    bool use_state = !config.paths.state_dir.empty();
+    if (auto dir = ensure_private_dir(config.paths.state_dir);
         use_state && !dir && dir.error().code == cred::Errc::unsafe_file) {
         say_warning(ctx.err, dir.error().message + "; not using it");
         use_state = false;
     }
-    const VerdictCache verdicts(use_state ? config->paths.verdicts() : "");
-    const UsageSpool spool(use_state ? config->paths.spool() : "");
+    const VerdictCache verdicts(use_state ? config.paths.verdicts() : "");
+    const UsageSpool spool(use_state ? config.paths.spool() : "");
     using Pending = std::map<std::string, UsageRecord>;
     const auto pending = use_state ? spool.pending() : cred::Result<Pending>(Pending{});
     std::unique_ptr<tokenclient::TokenService> service;
     if (parsed->vm.count("refresh")) {
-        service = make_token_service(*config, system_clock());
+        service = make_token_service(config, system_clock());
     }
     const auto now = system_clock().now();
     std::vector<Row> rows;
     for (const auto& key : keys) {
-        auto item = (*store)->get(key);
+        auto item = store->get(key);
         if (!item) {
             if (item.error().code == cred::Errc::not_found) {
                 return report_error(ctx, name, "no credential stored for " + key);
@@ -136,7 +136,7 @@ int run_check(const Args& args, CommandContext& ctx) {
                 if (!fresh->checked_at) fresh->checked_at = now;
                 row.info = *fresh;
                 if (use_state && !row.info.generation.empty())
-                    (void)VerdictCache(config->paths.verdicts()).put(key, row.info);
+                    (void)VerdictCache(config.paths.verdicts()).put(key, row.info);
             } else {
                 row.note = "not refreshed: " + fresh.error().message;
             }

@@ -88,10 +88,10 @@ int ci_login(const Args& args, CommandContext& ctx) {
     }
     auto ttl = parse_duration(ttl_text, "--ttl");
     if (!ttl) return report_error(ctx, name, ttl.error());
-    auto store_config = cred::load_store_config(ctx.env);
-    if (!store_config) return report_error(ctx, name, store_config.error().message);
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, name, config.error().message);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    const cred::StoreConfig& store_config = settings->store;
+    HelperConfig& config = settings->helper;
     std::optional<std::string> docker_config;
     if (!vm.count("no-configure")) {
         docker_config = docker_config_path(ctx.env);
@@ -113,7 +113,7 @@ int ci_login(const Args& args, CommandContext& ctx) {
         ctx.out.flush();
     }
 
-    auto service = make_token_service(*config, system_clock());
+    auto service = make_token_service(config, system_clock());
     auto info = service->validate(server, username, *secret, tokenclient::k_new_secret);
     if (!info) {
         return report_error(ctx, name,
@@ -152,10 +152,10 @@ int ci_login(const Args& args, CommandContext& ctx) {
     info->generation = new_generation();
     info->owner = info->owner.empty() ? username : info->owner;
     cred::Credentials item{server, username, std::move(*secret), tokenclient::to_metadata(*info)};
-    auto keyring = keyring_store(*store_config, *ttl);
+    auto keyring = keyring_store(store_config, *ttl);
     if (auto added = keyring->add(item); !added) {
         return report_error(ctx, name,
-                            "cannot store the token in the " + keyring_name(*store_config) + ": " +
+                            "cannot store the token in the " + keyring_name(store_config) + ": " +
                                 added.error().message);
     }
     CiEntry entry;
@@ -170,21 +170,21 @@ int ci_login(const Args& args, CommandContext& ctx) {
             return report_error(ctx, name, written.error().message + "; nothing stored");
         }
     }
-    auto state = load_ci_state(ci_state_path(*config));
+    auto state = load_ci_state(ci_state_path(config));
     auto& recorded = state[server];
     recorded.docker_config = entry.docker_config;
     recorded.added_helper = recorded.added_helper || entry.added_helper;
-    if (auto saved = save_ci_state(ci_state_path(*config), state); !saved) {
+    if (auto saved = save_ci_state(ci_state_path(config), state); !saved) {
         ctx.err << "docker-credential-pat ci login: warning: "
                 << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
     }
-    if (auto unseen = cred::expiring_store_unseen_warning(*store_config, ctx.env))
+    if (auto unseen = cred::expiring_store_unseen_warning(store_config, ctx.env))
         ctx.err << "docker-credential-pat ci login: warning: " << *unseen << '\n';
     if (fmt == OutputFormat::json) {
         ctx.out << nlohmann::ordered_json{{"server", server},
                                           {"username", username},
-                                          {"store", keyring_name(*store_config)},
+                                          {"store", keyring_name(store_config)},
                                           {"ttl_seconds", ttl->count()},
                                           {"service", tokenclient::to_string(info->kind)},
                                           {"actions", join_actions(granted)},
@@ -193,7 +193,7 @@ int ci_login(const Args& args, CommandContext& ctx) {
                 << '\n';
     } else {
         ctx.out << "Stored the token for " << terminal_safe(username) << " at "
-                << terminal_safe(server) << " in the " << keyring_name(*store_config) << " for "
+                << terminal_safe(server) << " in the " << keyring_name(store_config) << " for "
                 << ttl_text << " (allows " << join_actions(granted) << ")";
         if (docker_config)
             ctx.out << "; " << terminal_safe(*docker_config)
@@ -221,18 +221,18 @@ int ci_logout(const Args& args, CommandContext& ctx) {
                                 ctx, rc);
     if (!parsed) return rc;
     const auto fmt = parsed->format;
-    auto store_config = cred::load_store_config(ctx.env);
-    if (!store_config) return report_error(ctx, name, store_config.error().message);
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, name, config.error().message);
-    auto state = load_ci_state(ci_state_path(*config));
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    const cred::StoreConfig& store_config = settings->store;
+    HelperConfig& config = settings->helper;
+    auto state = load_ci_state(ci_state_path(config));
     std::vector<std::string> servers;
     if (!server.empty()) {
         servers.push_back(server);
     } else {
         for (const auto& [key, e] : state) servers.push_back(key);
     }
-    auto keyring = keyring_store(*store_config, std::chrono::seconds(0));
+    auto keyring = keyring_store(store_config, std::chrono::seconds(0));
     nlohmann::ordered_json done = nlohmann::ordered_json::array();
     for (const auto& s : servers) {
         const bool revoked = revoke_oidc_token(*keyring, s, ctx);
@@ -258,7 +258,7 @@ int ci_logout(const Args& args, CommandContext& ctx) {
                     << (revoked ? "; the token service revoked it" : "") << '\n';
         }
     }
-    if (auto saved = save_ci_state(ci_state_path(*config), state); !saved) {
+    if (auto saved = save_ci_state(ci_state_path(config), state); !saved) {
         return report_error(ctx, name, saved.error().message);
     }
     if (fmt == OutputFormat::json) {

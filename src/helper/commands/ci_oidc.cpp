@@ -70,10 +70,10 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     auto budget = parse_duration(o.timeout, "--timeout");
     if (!budget) return report_error(ctx, k_name, budget.error());
     const auto until = Clock::now() + *budget;
-    auto store_config = cred::load_store_config(ctx.env);
-    if (!store_config) return report_error(ctx, k_name, store_config.error().message);
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, k_name, config.error().message);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, k_name, settings.error().message);
+    const cred::StoreConfig& store_config = settings->store;
+    HelperConfig& config = settings->helper;
     std::optional<std::string> docker_config;
     if (o.configure) {
         docker_config = docker_config_path(ctx.env);
@@ -88,8 +88,8 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     const bool github = ctx.env("GITHUB_ACTIONS").value_or("") == "true";
     if (github) ctx.out << "::add-mask::" << id_token->token.reveal() << '\n' << std::flush;
 
-    config->locator.deadline = std::min(config->locator.deadline, left_until(until));
-    auto patd = locate_patd(*config, o.server);
+    config.locator.deadline = std::min(config.locator.deadline, left_until(until));
+    auto patd = locate_patd(config, o.server);
     if (!patd)
         return report_error(
             ctx, k_name,
@@ -121,11 +121,11 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     const std::string username = issued->username;
     cred::Credentials item{o.server, username, std::move(issued->token),
                            tokenclient::to_metadata(info_of(*issued, base))};
-    auto keyring = keyring_store(*store_config, ttl);
+    auto keyring = keyring_store(store_config, ttl);
     if (auto added = keyring->add(item); !added) {
         (void)revoke_exchanged_token(base, item.secret, left_until(until));
         return report_error(ctx, k_name,
-                            "cannot store the token in the " + keyring_name(*store_config) + ": " +
+                            "cannot store the token in the " + keyring_name(store_config) + ": " +
                                 added.error().message);
     }
     CiEntry entry;
@@ -141,22 +141,22 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
             return report_error(ctx, k_name, written.error().message + "; nothing stored");
         }
     }
-    auto state = load_ci_state(ci_state_path(*config));
+    auto state = load_ci_state(ci_state_path(config));
     auto& recorded = state[o.server];
     recorded.docker_config = entry.docker_config;
     recorded.added_helper = recorded.added_helper || entry.added_helper;
-    if (auto saved = save_ci_state(ci_state_path(*config), state); !saved)
+    if (auto saved = save_ci_state(ci_state_path(config), state); !saved)
         ctx.err << "docker-credential-pat ci login: warning: "
                 << terminal_safe(saved.error().message)
                 << " (ci logout will not remove the credHelpers entry)\n";
-    if (auto unseen = cred::expiring_store_unseen_warning(*store_config, ctx.env))
+    if (auto unseen = cred::expiring_store_unseen_warning(store_config, ctx.env))
         ctx.err << "docker-credential-pat ci login: warning: " << *unseen << '\n';
     const std::string expires =
         issued->expires_at ? tokenclient::format_time(*issued->expires_at) : "";
     if (fmt == OutputFormat::json) {
         ctx.out << nlohmann::ordered_json{{"server", o.server},
                                           {"username", username},
-                                          {"store", keyring_name(*store_config)},
+                                          {"store", keyring_name(store_config)},
                                           {"ttl_seconds", ttl.count()},
                                           {"expires_at", expires},
                                           {"scope", issued->scope},
@@ -168,7 +168,7 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
                 << '\n';
     } else {
         ctx.out << "Stored a token for " << terminal_safe(username) << " at "
-                << terminal_safe(o.server) << " in the " << keyring_name(*store_config) << " for "
+                << terminal_safe(o.server) << " in the " << keyring_name(store_config) << " for "
                 << ttl.count() << "s (allows " << join_actions(granted) << "; from the ID token of "
                 << terminal_safe(id_token->source) << ")";
         if (docker_config)

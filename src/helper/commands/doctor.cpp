@@ -85,15 +85,10 @@ void check_reach_and_clock(const std::string& name, const std::string& url,
                        : ""});
 }
 
-void check_services(const HelperConfig& config, const cred::EnvLookup& env,
-                    std::vector<Finding>& out) {
-    auto store = open_native_store(env);
-    if (!store) {
-        out.push_back(
-            {"credentials", Status::fail, store.error().message, "fix the store settings"});
-        return;
-    }
-    auto listed = (*store)->list();
+void check_services(const HelperConfig& config, const cred::StoreConfig& store_config,
+                    const cred::EnvLookup& env, std::vector<Finding>& out) {
+    auto store = open_native_store(store_config, env);
+    auto listed = store->list();
     if (!listed) {
         out.push_back(
             {"credentials", Status::fail, listed.error().message, "see the store findings above"});
@@ -104,7 +99,7 @@ void check_services(const HelperConfig& config, const cred::EnvLookup& env,
     std::vector<std::pair<std::string, tokenclient::StoredService>> keys;
     for (const auto& [key, user] : *listed) {
         if (is_internal_key(key)) continue;
-        auto item = (*store)->get(key);
+        auto item = store->get(key);
         keys.emplace_back(key, item ? tokenclient::from_metadata(item->metadata).service_url : "");
     }
     if (keys.empty() && config.locator.backend_url)
@@ -182,8 +177,8 @@ int run_doctor(const Args& args, CommandContext& ctx) {
     if (!parsed) return rc;
 
     std::vector<Finding> findings;
-    auto store_config = cred::load_store_config(ctx.env);
-    auto config = load_config(ctx.env);
+    // Both kinds of settings, each reported on its own.
+    auto [config, store_config] = load_each_setting(ctx.env);
     if (!store_config) {
         findings.push_back({"config", Status::fail, store_config.error().message,
                             "fix the setting named in the message"});
@@ -201,7 +196,7 @@ int run_doctor(const Args& args, CommandContext& ctx) {
         findings.push_back({"config", Status::fail, config.error().message,
                             "fix the setting named in the message"});
     } else if (!parsed->vm.count("offline") && !config->offline && store_config) {
-        check_services(*config, ctx.env, findings);
+        check_services(*config, *store_config, ctx.env, findings);
     }
 
     bool failed = false;

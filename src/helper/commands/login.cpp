@@ -97,11 +97,11 @@ int login(const Args& args, CommandContext& ctx) {
          "keeps the auto-generated token it receives in the keychain for R."},
         ctx, rc);
     if (!parsed) return rc;
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, name, config.error().message);
-    auto store = open_native_store(ctx.env);
-    if (!store) return report_error(ctx, name, store.error().message);
-    auto client = locate_patd(*config, server);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    HelperConfig& config = settings->helper;
+    auto store = open_native_store(settings->store, ctx.env);
+    auto client = locate_patd(config, server);
     if (!client) return report_error(ctx, name, client.error().message);
 
     auto start = (*client)->start_device("docker-credential-pat", host_name(), k_version);
@@ -160,8 +160,8 @@ int login(const Args& args, CommandContext& ctx) {
                                 "); it was deleted again, nothing stored");
     }
     const std::string label = info->label, uuid = info->uuid;
-    if (auto added = store_patd_token(**store, server, username, token.clone(), *info,
-                                      (*client)->base_url());
+    if (auto added =
+            store_patd_token(*store, server, username, token.clone(), *info, (*client)->base_url());
         !added) {
         (void)(*client)->revoke_current(username, token);
         return report_error(ctx, name,
@@ -198,9 +198,10 @@ int logout(const Args& args, CommandContext& ctx) {
                                  "patd, and erases it\nfrom the keychain."},
                                 ctx, rc);
     if (!parsed) return rc;
-    auto store = open_native_store(ctx.env);
-    if (!store) return report_error(ctx, name, store.error().message);
-    auto item = (*store)->get(server);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    auto store = open_native_store(settings->store, ctx.env);
+    auto item = store->get(server);
     if (!item) {
         if (item.error().code == cred::Errc::not_found)
             return report_error(ctx, name, "no credential stored for " + server);
@@ -210,9 +211,7 @@ int logout(const Args& args, CommandContext& ctx) {
     std::string deleted;
     if (info.kind == tokenclient::ServiceKind::patd && info.generated_by == "auto" &&
         !info.service_url.empty()) {
-        auto config = load_config(ctx.env);
-        if (!config) return report_error(ctx, name, config.error().message);
-        tokenclient::PatdClient client(info.service_url, config->locator.deadline);
+        tokenclient::PatdClient client(info.service_url, settings->helper.locator.deadline);
         auto revoked = client.revoke_current(item->username, item->secret);
         if (revoked) {
             deleted = "deleted the token on patd";
@@ -225,7 +224,7 @@ int logout(const Args& args, CommandContext& ctx) {
                                     "); the keychain item is kept, try again");
         }
     }
-    if (auto erased = (*store)->erase(server); !erased)
+    if (auto erased = store->erase(server); !erased)
         return report_error(ctx, name, "cannot erase " + server + ": " + erased.error().message);
     if (parsed->format == OutputFormat::json) {
         ctx.out << nlohmann::ordered_json{{"server", server}, {"token_deleted", !deleted.empty()}}

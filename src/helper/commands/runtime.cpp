@@ -7,14 +7,9 @@
 
 namespace pat::helper::cmd {
 
-cred::Result<HelperConfig> load_config(const cred::EnvLookup& env) {
-    return load_helper_config(env);
-}
-
-cred::Result<std::unique_ptr<cred::CredentialStore>> open_native_store(const cred::EnvLookup& env) {
-    auto config = cred::load_store_config(env);
-    if (!config) return fail(std::move(config).error());
-    return cred::make_native_store(*config, env);
+std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig& config,
+                                                         const cred::EnvLookup& env) {
+    return cred::make_native_store(config, env);
 }
 
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,

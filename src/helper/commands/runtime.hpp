@@ -16,12 +16,11 @@
 
 namespace pat::helper::cmd {
 
-// The helper's token-service settings (lifecycle's load_helper_config).
-cred::Result<HelperConfig> load_config(const cred::EnvLookup& env);
-
-// The configured native keychain store (no PAT lifecycle on top: the
-// commands write metadata themselves and must not validate twice).
-cred::Result<std::unique_ptr<cred::CredentialStore>> open_native_store(const cred::EnvLookup& env);
+// The native keychain store `config` selects (no PAT lifecycle on top: the
+// commands write metadata themselves and must not validate twice). The
+// settings come from lifecycle's load_settings, one read per command.
+std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig& config,
+                                                         const cred::EnvLookup& env);
 
 // patd's client for `key` (a registry server key or, when only
 // DOCKER_CREDENTIAL_PAT_BACKEND is set, that URL). Errors: the service

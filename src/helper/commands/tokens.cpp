@@ -262,15 +262,15 @@ int run_tokens(const Args& args, CommandContext& ctx) {
         return report_error(ctx, name, "invalid NEW-LABEL: 1 to 100 characters", k_exit_usage);
     }
 
-    auto config = load_config(ctx.env);
-    if (!config) return report_error(ctx, name, config.error().message);
-    auto store = open_native_store(ctx.env);
-    if (!store) return report_error(ctx, name, store.error().message);
+    auto settings = load_settings(ctx.env);
+    if (!settings) return report_error(ctx, name, settings.error().message);
+    HelperConfig& config = settings->helper;
+    auto store = open_native_store(settings->store, ctx.env);
     std::string key = common.registry.empty() ? store_for : common.registry;
-    if (key.empty()) key = config->locator.backend_url.value_or("");
+    if (key.empty()) key = config.locator.backend_url.value_or("");
     if (key.empty()) {
         // No hint given: the one patd this keychain has a session with.
-        const auto known = cached_session_services(**store);
+        const auto known = cached_session_services(*store);
         if (known.size() != 1) {
             std::string message =
                 "which token service? give --registry R or set "
@@ -282,9 +282,9 @@ int run_tokens(const Args& args, CommandContext& ctx) {
             return report_error(ctx, name, message, k_exit_usage);
         }
         key = *known.begin();
-        config->locator.backend_url = key;
+        config.locator.backend_url = key;
     }
-    auto client = locate_patd(*config, key);
+    auto client = locate_patd(config, key);
     if (!client) return report_error(ctx, name, client.error().message);
 
     SignInOptions sign_in;
@@ -293,7 +293,7 @@ int run_tokens(const Args& args, CommandContext& ctx) {
     sign_in.password_stdin = vm.count("password-stdin") > 0;
     if (vm.count("otp")) sign_in.otp = common.otp;
     sign_in.use_cache = vm.count("no-session-cache") == 0;
-    Context c{ctx, name, parsed->format, std::move(*config), std::move(*store), std::move(*client),
+    Context c{ctx, name, parsed->format, std::move(config), std::move(store), std::move(*client),
               {}};
     c.session = std::make_unique<AdminSession>(*c.client, c.store.get(), sign_in, ctx);
 

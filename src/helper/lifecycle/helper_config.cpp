@@ -164,4 +164,17 @@ cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env,
     return config;
 }
 
+SettingsResults load_each_setting(const cred::EnvLookup& env) {
+    auto file = cred::read_config_file(env);
+    if (!file) return {fail(file.error()), fail(file.error())};
+    return {load_helper_config(env, *file), cred::load_store_config(env, *file)};
+}
+
+cred::Result<Settings> load_settings(const cred::EnvLookup& env) {
+    auto each = load_each_setting(env);
+    if (!each.helper) return fail(std::move(each.helper).error());
+    if (!each.store) return fail(std::move(each.store).error());
+    return Settings{std::move(each.helper).value(), std::move(each.store).value()};
+}
+
 }  // namespace pat::helper

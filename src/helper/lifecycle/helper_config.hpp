@@ -44,4 +44,24 @@ cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env);
 cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env,
                                               const std::optional<cred::ConfigFileText>& file);
 
+// All of the helper's settings: the token service and lifecycle, and the
+// keychain (cred::StoreConfig).
+struct Settings {
+    HelperConfig helper;
+    cred::StoreConfig store;
+};
+
+// Each kind of setting with its own result, from one read of config.json:
+// `doctor` reports both. An unreadable file fails both the same way.
+struct SettingsResults {
+    cred::Result<HelperConfig> helper;
+    cred::Result<cred::StoreConfig> store;
+};
+SettingsResults load_each_setting(const cred::EnvLookup& env);
+
+// The settings every helper call starts from: config.json read and parsed
+// once, then the environment. The first bad setting is the error (the
+// token-service settings are checked first), one line naming it.
+cred::Result<Settings> load_settings(const cred::EnvLookup& env);
+
 }  // namespace pat::helper

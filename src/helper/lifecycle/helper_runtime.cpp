@@ -71,23 +71,6 @@ class RuntimeStore final : public cred::CredentialStore {
     PatAwareStore m_store;
 };
 
-// The helper's two kinds of settings from one read of config.json (then
-// the environment): token service and lifecycle, and the keychain.
-struct Settings {
-    HelperConfig helper;
-    cred::StoreConfig store;
-};
-
-cred::Result<Settings> load_settings(const cred::EnvLookup& env) {
-    auto file = cred::read_config_file(env);
-    if (!file) return fail(std::move(file).error());
-    auto helper = load_helper_config(env, *file);
-    if (!helper) return fail(std::move(helper).error());
-    auto store = cred::load_store_config(env, *file);
-    if (!store) return fail(std::move(store).error());
-    return Settings{std::move(helper).value(), std::move(store).value()};
-}
-
 }  // namespace
 
 std::unique_ptr<tokenclient::TokenService> make_token_service(const HelperConfig& config,
