@@ -149,11 +149,10 @@ int ci_login(const Args& args, CommandContext& ctx) {
         }
     }
 
-    info->generation = new_generation();
     info->owner = info->owner.empty() ? username : info->owner;
-    cred::Credentials item{server, username, std::move(*secret), tokenclient::to_metadata(*info)};
+    const cred::Credentials item{server, username, std::move(*secret), {}};
     auto keyring = keyring_store(store_config, *ttl);
-    if (auto added = keyring->add(item); !added) {
+    if (auto added = store_with_token_info(*keyring, item, *info); !added) {
         return report_error(ctx, name,
                             "cannot store the token in the " + keyring_name(store_config) + ": " +
                                 added.error().message);

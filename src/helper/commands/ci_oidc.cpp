@@ -56,7 +56,6 @@ tokenclient::TokenInfo info_of(const ExchangedToken& t, const std::string& patd_
     info.generated_by = "oidc";
     info.expires_at = t.expires_at;
     info.checked_at = system_clock().now();
-    info.generation = new_generation();
     return info;
 }
 
@@ -119,10 +118,9 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
 
     const auto ttl = std::max(issued->expires_in, std::chrono::seconds(1));
     const std::string username = issued->username;
-    cred::Credentials item{o.server, username, std::move(issued->token),
-                           tokenclient::to_metadata(info_of(*issued, base))};
+    const cred::Credentials item{o.server, username, std::move(issued->token), {}};
     auto keyring = keyring_store(store_config, ttl);
-    if (auto added = keyring->add(item); !added) {
+    if (auto added = store_with_token_info(*keyring, item, info_of(*issued, base)); !added) {
         (void)revoke_exchanged_token(base, item.secret, left_until(until));
         return report_error(ctx, k_name,
                             "cannot store the token in the " + keyring_name(store_config) + ": " +

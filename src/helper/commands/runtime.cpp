@@ -1,7 +1,5 @@
 #include "helper/commands/runtime.hpp"
 
-#include <fstream>
-
 #include "credentials/native_keychain.hpp"
 #include "helper/lifecycle/pat_store.hpp"
 
@@ -28,10 +26,6 @@ cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperC
     return std::make_unique<tokenclient::PatdClient>(endpoint->patd_url, config.locator.deadline);
 }
 
-bool is_internal_key(std::string_view key) {
-    return key.starts_with(k_internal_key_prefix);
-}
-
 std::set<std::string> cached_session_services(cred::CredentialStore& store) {
     std::set<std::string> services;
     auto items = store.list();
@@ -44,19 +38,6 @@ std::set<std::string> cached_session_services(cred::CredentialStore& store) {
     return services;
 }
 
-std::string new_generation() {
-    unsigned char bytes[8] = {};
-    std::ifstream random("/dev/urandom", std::ios::binary);
-    random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += k_hex[b >> 4U];
-        out += k_hex[b & 0x0FU];
-    }
-    return out;
-}
-
 cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
                                     const std::string& username, Secret token,
                                     tokenclient::TokenInfo info, const std::string& service_url) {
@@ -65,9 +46,8 @@ cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::str
     info.service_url = service_url;
     info.owner = username;
     info.checked_at = system_clock().now();
-    info.generation = new_generation();
-    cred::Credentials item{server, username, std::move(token), tokenclient::to_metadata(info)};
-    return store.add(item);
+    return store_with_token_info(store, cred::Credentials{server, username, std::move(token), {}},
+                                 std::move(info));
 }
 
 }  // namespace pat::helper::cmd

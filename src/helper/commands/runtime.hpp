@@ -11,6 +11,7 @@
 #include "common/clock.hpp"
 #include "credentials/credential_store.hpp"
 #include "helper/lifecycle/helper_config.hpp"
+#include "helper/lifecycle/token_item.hpp"
 #include "tokenclient/patd_client.hpp"
 #include "tokenclient/service_locator.hpp"
 
@@ -28,21 +29,16 @@ std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,
                                                                    const std::string& key);
 
-// Keys the helper keeps for itself (cached sessions): never a docker credential.
-bool is_internal_key(std::string_view key);
-
 // The patd URLs with a cached `tokens` session in `store`, sorted; empty
 // when the store cannot be listed. Lets `tokens` find the one patd a person
 // already signed in to without --registry.
 std::set<std::string> cached_session_services(cred::CredentialStore& store);
 
-// A fresh random id for TokenInfo::generation (16 hex digits, /dev/urandom).
-std::string new_generation();
-
 // Keeps a patd token that a command just received (`tokens create --store`,
 // `login`) under `server` with the metadata the lifecycle reads later:
 // active, patd at `service_url`, owned by `username`, checked now, a fresh
-// generation. Replaces an item stored for `server` before.
+// generation (store_with_token_info). Replaces an item stored for `server`
+// before.
 cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
                                     const std::string& username, Secret token,
                                     tokenclient::TokenInfo info, const std::string& service_url);

@@ -92,7 +92,7 @@ void refresh_verdicts(cred::CredentialStore& inner, tokenclient::TokenService& s
     }
     const auto started = std::chrono::steady_clock::now();
     for (const auto& [key, username] : *keys) {
-        if (key.rfind(k_internal_key_prefix, 0) == 0) continue;
+        if (is_internal_key(key)) continue;
         if (std::chrono::steady_clock::now() - started > k_refresh_budget) break;
         auto creds = inner.get(key);
         if (!creds) continue;

@@ -1,8 +1,5 @@
 #include "helper/lifecycle/pat_store.hpp"
 
-#include <sys/random.h>
-
-#include <array>
 #include <ostream>
 
 #include "common/log.hpp"
@@ -14,27 +11,6 @@ namespace {
 using tokenclient::ServiceKind;
 using tokenclient::TokenInfo;
 using tokenclient::TokenState;
-
-bool is_internal(std::string_view key) {
-    return key.rfind(k_internal_key_prefix, 0) == 0;
-}
-
-// 128 random bits as hex: ties verdicts to one stored secret (pat_gen).
-std::string fresh_generation() {
-    std::array<unsigned char, 16> bytes{};
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-        const ssize_t n = ::getrandom(bytes.data() + got, bytes.size() - got, 0);
-        if (n > 0) got += static_cast<std::size_t>(n);
-    }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += k_hex[b >> 4];
-        out += k_hex[b & 0xf];
-    }
-    return out;
-}
 
 // Why `get` dropped a credential, as the end of "the token for R …".
 std::string why_dropped(const TokenInfo& info, bool past_expiry) {
@@ -76,14 +52,11 @@ void state_problem(std::ostream& out, std::string_view what, const cred::Error& 
     }
 }
 
-// Stores `source` with `info` (and a fresh generation) as its metadata; a
+// Stores `source` with `info` as its metadata (store_with_token_info); a
 // verdict about the key's previous secret no longer applies.
 cred::Result<void> keep(PatStoreDeps& deps, const cred::Credentials& source, TokenInfo info) {
-    info.generation = fresh_generation();
-    cred::Credentials item{source.server_url, source.username, source.secret.clone(),
-                           source.metadata};
-    for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
-    if (auto added = deps.inner.add(item); !added) return added;
+    if (auto added = store_with_token_info(deps.inner, source, std::move(info)); !added)
+        return added;
     if (auto dropped = deps.verdicts.put(source.server_url, std::nullopt); !dropped) {
         state_problem(deps.warnings, "verdict cache", dropped.error());
     }
@@ -99,7 +72,7 @@ void say_warning(std::ostream& out, std::string_view message) {
 PatAwareStore::PatAwareStore(PatStoreDeps deps) : m_deps(std::move(deps)) {}
 
 cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
-    if (is_internal(credentials.server_url)) return m_deps.inner.add(credentials);
+    if (is_internal_key(credentials.server_url)) return m_deps.inner.add(credentials);
     const std::string& key = credentials.server_url;
     // An identity token (username "<token>") is an OAuth refresh token the
     // CLI trades at the token endpoint: a Basic probe cannot judge it, so it
@@ -155,7 +128,7 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
 
 cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) {
     auto found = m_deps.inner.get(server_url);
-    if (!found || is_internal(server_url)) return found;
+    if (!found || is_internal_key(server_url)) return found;
     const std::string key(server_url);
     const auto now = m_deps.clock.now();
 
@@ -185,7 +158,7 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
 
 cred::Result<void> PatAwareStore::erase(std::string_view server_url) {
     if (auto erased = m_deps.inner.erase(server_url); !erased) return erased;
-    if (is_internal(server_url)) return {};
+    if (is_internal_key(server_url)) return {};
     // The keychain item is gone; stale state files only cost a little space.
     const std::string key(server_url);
     if (auto dropped = m_deps.verdicts.put(key, std::nullopt); !dropped) {
@@ -200,7 +173,7 @@ cred::Result<void> PatAwareStore::erase(std::string_view server_url) {
 cred::Result<std::map<std::string, std::string>> PatAwareStore::list() {
     auto entries = m_deps.inner.list();
     if (!entries) return entries;
-    std::erase_if(*entries, [](const auto& entry) { return is_internal(entry.first); });
+    std::erase_if(*entries, [](const auto& entry) { return is_internal_key(entry.first); });
     return entries;
 }
 

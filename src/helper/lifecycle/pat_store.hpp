@@ -24,13 +24,13 @@
 
 #include "common/clock.hpp"
 #include "credentials/credential_store.hpp"
+#include "helper/lifecycle/token_item.hpp"
 #include "helper/state/usage_spool.hpp"
 #include "helper/state/verdict_cache.hpp"
 #include "tokenclient/token_service.hpp"
 
 namespace pat::helper {
 
-inline constexpr std::string_view k_internal_key_prefix = "docker-credential-pat:";
 // The docker CLI's username for an identity (OAuth refresh) token: stored
 // without validation (a Basic probe cannot judge it).
 inline constexpr std::string_view k_identity_token_username = "<token>";
