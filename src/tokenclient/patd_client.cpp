@@ -34,7 +34,9 @@ std::string string_field(const json& j, const char* name) {
 }
 
 // The accessToken shape -> TokenInfo; nullopt if it is not one.
-std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_url) {
+// Expiry is judged at `now`, from the client's clock.
+std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_url,
+                                         TimePoint now) {
     if (!j.is_object() || !j.contains("uuid") || !j["uuid"].is_string()) return std::nullopt;
     TokenInfo info;
     info.kind = ServiceKind::patd;
@@ -50,7 +52,7 @@ std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_
     info.last_used = time_field(j, "last_used");
     info.created_at = time_field(j, "created_at");
     const bool active = j.value("is_active", false);
-    if (is_past_expiry(info, std::chrono::system_clock::now())) {
+    if (is_past_expiry(info, now)) {
         info.state = TokenState::expired;
         info.reason = "token has expired";
     } else {
@@ -71,8 +73,8 @@ TokenState state_for_detail(const std::string& detail, std::string_view secret) 
 
 }  // namespace
 
-PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline)
-    : m_base_url(std::move(base_url)), m_deadline(deadline) {
+PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline, const Clock& clock)
+    : m_base_url(std::move(base_url)), m_deadline(deadline), m_clock(&clock) {
     while (!m_base_url.empty() && m_base_url.back() == '/') m_base_url.pop_back();
 }
 
@@ -82,6 +84,7 @@ namespace {
 struct Call {
     const std::string& base_url;
     std::chrono::milliseconds deadline;
+    const Clock& clock;
 
     std::string where() const { return "token service " + url_endpoint(base_url); }
 
@@ -127,7 +130,7 @@ struct Call {
     cred::Result<TokenInfo> token_reply(HttpResponse& response, long want) const {
         if (response.status != want) return fail(error(response));
         const json reply = json::parse(response.body, nullptr, false);
-        auto info = token_from_json(reply, base_url);
+        auto info = token_from_json(reply, base_url, clock.now());
         if (!info) return fail(malformed());
         return std::move(*info);
     }
@@ -154,7 +157,7 @@ cred::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
 }  // namespace
 
 cred::Result<TokenInfo> PatdClient::current(const std::string& username, const Secret& token) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("GET", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
     if (!response) return fail(std::move(response).error());
@@ -173,7 +176,7 @@ cred::Result<TokenInfo> PatdClient::current(const std::string& username, const S
 
 cred::Result<void> PatdClient::report_usage(const std::string& username, const Secret& token,
                                             TimePoint used_at, const std::string& client) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     const json body = {{"used_at", format_time(used_at)}, {"client", client}};
     auto response = call.send("POST", "/v2/access-tokens/current/usage", body.dump(), nullptr,
                               BasicAuth{username, &token});
@@ -183,7 +186,7 @@ cred::Result<void> PatdClient::report_usage(const std::string& username, const S
 }
 
 cred::Result<LoginResult> PatdClient::login(const std::string& username, const Secret& password) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("POST", "/v2/users/login",
                   secret_body({{"username", username}, {"password", password.reveal()}}));
@@ -214,7 +217,7 @@ cred::Result<LoginResult> PatdClient::login(const std::string& username, const S
 }
 
 cred::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const std::string& code) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("POST", "/v2/users/2fa-login",
                   secret_body({{"login_2fa_token", login_2fa_token.reveal()}, {"code", code}}));
@@ -228,7 +231,7 @@ cred::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const 
 }
 
 cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int page_size) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("GET",
                               "/v2/access-tokens?page=" + std::to_string(page) +
                                   "&page_size=" + std::to_string(page_size),
@@ -243,7 +246,7 @@ cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int pa
     out.active_count = reply.value("active_count", 0L);
     out.has_next = reply.contains("next") && reply["next"].is_string();
     for (const auto& item : reply["results"]) {
-        auto info = token_from_json(item, m_base_url);
+        auto info = token_from_json(item, m_base_url, m_clock->now());
         if (!info) return fail(call.malformed());
         out.results.push_back(std::move(*info));
     }
@@ -253,7 +256,7 @@ cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int pa
 cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::string& label,
                                               const std::vector<std::string>& scopes,
                                               std::optional<TimePoint> expires_at) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     json body = {{"token_label", label}, {"scopes", scopes}};
     if (expires_at) body["expires_at"] = format_time(*expires_at);
     auto response = call.send("POST", "/v2/access-tokens", body.dump(), &session);
@@ -262,7 +265,7 @@ cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::
     SecretJson reply;
     reply.value = json::parse(response->body, nullptr, false);
     wipe_string(response->body);
-    auto info = token_from_json(reply.value, m_base_url);
+    auto info = token_from_json(reply.value, m_base_url, m_clock->now());
     auto token = info ? reply.value.find("token") : reply.value.end();
     if (!info || token == reply.value.end() || !token->is_string() ||
         token->get_ref<std::string&>().empty())
@@ -271,7 +274,7 @@ cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::
 }
 
 cred::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("POST", "/v2/access-tokens/desktop-generate", {}, &session);
     if (!response) return fail(std::move(response).error());
     if (response->status != 201 && response->status != 200) return fail(call.error(*response));
@@ -297,7 +300,7 @@ cred::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
 }
 
 cred::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string& uuid) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("GET", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
     return call.token_reply(*response, 200);
@@ -306,7 +309,7 @@ cred::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string
 cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::string& uuid,
                                           std::optional<std::string> label,
                                           std::optional<bool> is_active) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     json body = json::object();
     if (label) body["token_label"] = *label;
     if (is_active) body["is_active"] = *is_active;
@@ -317,7 +320,7 @@ cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::stri
 }
 
 cred::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("DELETE", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
     if (response->status != 204 && response->status != 200) return fail(call.error(*response));
@@ -327,7 +330,7 @@ cred::Result<void> PatdClient::remove(const Secret& session, const std::string& 
 cred::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
                                                    const std::string& host_name,
                                                    const std::string& helper_version) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send_form("/oauth/device/code", "client_id=" + url_encode(client_id) +
                                                  "&host_name=" + url_encode(host_name) +
@@ -366,7 +369,7 @@ cred::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
 }
 
 cred::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     std::string body =
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
         "&client_id=docker-credential-pat&device_code=" +
@@ -408,7 +411,7 @@ cred::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code)
 }
 
 cred::Result<void> PatdClient::revoke_current(const std::string& username, const Secret& token) {
-    const Call call{m_base_url, m_deadline};
+    const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("DELETE", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
     if (!response) return fail(std::move(response).error());

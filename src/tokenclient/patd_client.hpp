@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "common/secret.hpp"
 #include "credentials/errors.hpp"
 #include "tokenclient/token_info.hpp"
@@ -67,7 +68,9 @@ bool looks_like_pat(std::string_view secret);
 class PatdClient {
   public:
     // `base_url`: e.g. "http://127.0.0.1:5001" (no trailing slash).
-    PatdClient(std::string base_url, std::chrono::milliseconds deadline);
+    // `clock` judges whether a token is past its expiry.
+    PatdClient(std::string base_url, std::chrono::milliseconds deadline,
+               const Clock& clock = system_clock());
 
     const std::string& base_url() const { return m_base_url; }
 
@@ -111,6 +114,7 @@ class PatdClient {
   private:
     std::string m_base_url;
     std::chrono::milliseconds m_deadline;
+    const Clock* m_clock;
 };
 
 }  // namespace pat::tokenclient
