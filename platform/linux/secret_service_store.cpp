@@ -105,6 +105,9 @@ bool newer(const ItemInfo& a, const ItemInfo& b) {
 class SecretServiceStore final : public cred::CredentialStore {
   public:
     explicit SecretServiceStore(SecretServiceOptions options) : m_options(std::move(options)) {}
+    // On a connection already open (make_secret_service_store_if_available).
+    SecretServiceStore(SecretServiceOptions options, ss::Service service)
+        : m_options(std::move(options)), m_service(std::move(service)) {}
 
     cred::Result<void> add(const cred::Credentials& credentials) override {
         if (!is_dbus_text(credentials.server_url) || !is_dbus_text(credentials.username)) {
@@ -262,6 +265,13 @@ bool secret_service_available(const SecretServiceOptions& options) {
 std::unique_ptr<cred::CredentialStore> make_secret_service_store(
     const SecretServiceOptions& options) {
     return std::make_unique<SecretServiceStore>(options);
+}
+
+std::unique_ptr<cred::CredentialStore> make_secret_service_store_if_available(
+    const SecretServiceOptions& options) {
+    auto service = ss::Service::open_if_available(options.call_timeout);
+    if (!service) return nullptr;
+    return std::make_unique<SecretServiceStore>(options, std::move(*service));
 }
 
 }  // namespace pat::platform

@@ -27,4 +27,10 @@ bool secret_service_available(const SecretServiceOptions& options);
 std::unique_ptr<cred::CredentialStore> make_secret_service_store(
     const SecretServiceOptions& options);
 
+// The Secret Service store when secret_service_available(options), using
+// the connection that asked (one bus connection per helper call); else
+// nullptr.
+std::unique_ptr<cred::CredentialStore> make_secret_service_store_if_available(
+    const SecretServiceOptions& options);
+
 }  // namespace pat::platform

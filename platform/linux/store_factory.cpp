@@ -31,8 +31,20 @@ ChosenStore choose_store(const cred::StoreConfig& config, const cred::EnvLookup&
 
 std::unique_ptr<cred::CredentialStore> make_store(const cred::StoreConfig& config,
                                                   const cred::EnvLookup& env) {
-    if (choose_store(config, env) == ChosenStore::secret_service) {
-        return make_secret_service_store(secret_service_options(config));
+    switch (config.store) {
+        case cred::StoreKind::secret_service:
+            return make_secret_service_store(secret_service_options(config));
+        case cred::StoreKind::keyring:
+            return make_keyring_store(config);
+        case cred::StoreKind::automatic:
+            break;
+    }
+    // choose_store's rule, on one bus connection: the one that asks whether
+    // the Secret Service is there is also the store's.
+    const auto bus = env("DBUS_SESSION_BUS_ADDRESS");
+    if (bus && !bus->empty()) {
+        if (auto store = make_secret_service_store_if_available(secret_service_options(config)))
+            return store;
     }
     return make_keyring_store(config);
 }

@@ -28,6 +28,24 @@ std::string string_child(const VariantPtr& tuple) {
     return text;
 }
 
+// Whether `bus` has an owner for, or can activate, org.freedesktop.secrets.
+bool has_provider(DbusClient& bus) {
+    std::vector<MethodCall> calls;
+    calls.push_back(get_name_owner());
+    calls.push_back(bus_call("ListActivatableNames", nullptr, "(as)"));
+    std::vector<Reply> replies = bus.call_all(calls);
+    if (replies[0]) return true;
+    if (!replies[1]) return false;
+    VariantPtr names(g_variant_get_child_value(replies[1].value().get(), 0));
+    GVariantIter iter;
+    g_variant_iter_init(&iter, names.get());
+    const gchar* name = nullptr;
+    while (g_variant_iter_next(&iter, "&s", &name)) {
+        if (std::string_view(name) == k_secrets_name) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 Service::Service(std::unique_ptr<DbusClient> bus, bool activate)
@@ -42,21 +60,14 @@ cred::Result<Service> Service::open(std::chrono::milliseconds timeout, bool acti
 
 bool Service::available(std::chrono::milliseconds timeout) {
     auto bus = DbusClient::connect(timeout);
-    if (!bus) return false;
-    std::vector<MethodCall> calls;
-    calls.push_back(get_name_owner());
-    calls.push_back(bus_call("ListActivatableNames", nullptr, "(as)"));
-    std::vector<Reply> replies = bus.value()->call_all(calls);
-    if (replies[0]) return true;
-    if (!replies[1]) return false;
-    VariantPtr names(g_variant_get_child_value(replies[1].value().get(), 0));
-    GVariantIter iter;
-    g_variant_iter_init(&iter, names.get());
-    const gchar* name = nullptr;
-    while (g_variant_iter_next(&iter, "&s", &name)) {
-        if (std::string_view(name) == k_secrets_name) return true;
-    }
-    return false;
+    return bus && has_provider(*bus.value());
+}
+
+std::optional<Service> Service::open_if_available(std::chrono::milliseconds timeout) {
+    secret_error_quark();  // as in open()
+    auto bus = DbusClient::connect(timeout);
+    if (!bus || !has_provider(*bus.value())) return std::nullopt;
+    return Service(std::move(bus).value(), true);
 }
 
 cred::Result<std::vector<Reply>> Service::run(std::vector<MethodCall> calls) {

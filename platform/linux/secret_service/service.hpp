@@ -51,6 +51,10 @@ class Service {
     // Never activates. False on any error (no bus, deadline).
     static bool available(std::chrono::milliseconds timeout);
 
+    // open(timeout, true) when available(timeout), on the connection that
+    // found out: `auto` store selection connects to the bus once.
+    static std::optional<Service> open_if_available(std::chrono::milliseconds timeout);
+
     // Items whose attributes include all of `attributes`. In the same round
     // trip: with `open_session`, opens the session; with a `probe_alias`,
     // reads whether that alias's collection is locked.
