@@ -189,7 +189,7 @@ int run_tokens(const Args& args, CommandContext& ctx) {
         (args.empty() ? ctx.err : ctx.out) << k_overview;
         return args.empty() ? k_exit_usage : 0;
     }
-    const std::string sub = args[0];
+    const std::string& sub = args[0];
     const std::string name = "tokens " + sub;
     const Args rest(args.begin() + 1, args.end());
     Common common;

@@ -31,7 +31,7 @@ class UsageSpool {
   public:
     // An empty `path` is a disabled spool: it keeps nothing and touches no
     // file (a state directory the helper refuses, README "Token service").
-    explicit UsageSpool(std::string path, std::size_t max_bytes = 256 * 1024);
+    explicit UsageSpool(std::string path, std::size_t max_bytes = std::size_t{256} * 1024);
 
     // Appends a use of `server_key` at `when`. Cheap: one open + flock + write.
     cred::Result<void> append(const std::string& server_key, tokenclient::TimePoint when);
