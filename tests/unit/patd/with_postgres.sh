@@ -39,4 +39,17 @@ trap cleanup EXIT
   { cat "$tmp/server.log" >&2; exit 1; }
 
 export PATD_TEST_POSTGRES_URL="postgresql:///postgres?host=$tmp&port=5432&user=patd"
+# `$PATD_TEST_POSTGRES_CTL stop|start` takes the server away and brings it back
+# (outage tests: /healthz while the database is unreachable).
+cat >"$tmp/pgctl" <<EOS
+#!/bin/sh
+case "\$1" in
+  stop) exec ${as_owner[*]} "$bindir/pg_ctl" -D "$tmp/data" -m fast -w stop ;;
+  start) exec ${as_owner[*]} "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 30 \\
+    -o "-c listen_addresses='' -k $tmp -p 5432 -c fsync=off" start ;;
+  *) echo "usage: pgctl stop|start" >&2; exit 2 ;;
+esac
+EOS
+chmod 755 "$tmp/pgctl"
+export PATD_TEST_POSTGRES_CTL="$tmp/pgctl"
 timeout 240 "$@"
