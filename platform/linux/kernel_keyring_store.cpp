@@ -160,10 +160,10 @@ class KernelKeyringStore final : public cred::CredentialStore {
     Result<void> erase(std::string_view server_url) override {
         auto ring = find_ring(false);
         if (!ring) return fail(std::move(ring).error());
-        if (!*ring) return {};
+        if (!*ring) return fail(cred::not_found());
         auto id = keyring_io::search(**ring, head_description(server_url));
         if (!id) return fail(std::move(id).error());
-        if (!*id) return {};
+        if (!*id) return fail(cred::not_found());
         const auto head = read_head(**id);
         if (int err = keyring_io::remove(**id, **ring); err != 0 && !keyring_io::is_gone(err)) {
             return fail(keyring_error(err, "erasing a credential"));

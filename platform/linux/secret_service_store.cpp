@@ -175,14 +175,18 @@ class SecretServiceStore final : public cred::CredentialStore {
     }
 
     cred::Result<void> erase(std::string_view server_url) override {
-        if (!is_dbus_text(server_url)) return {};  // cannot be stored, so nothing to erase
+        if (!is_dbus_text(server_url)) return fail(cred::not_found());  // cannot be stored
         auto service = open();
         if (!service) return fail(std::move(service).error());
         auto found = find(*service.value(), key_query(server_url), alias());
         if (!found) return fail(std::move(found).error());
         if (found.value().any_locked) return fail(ss::keychain_locked());
         if (found.value().unlocked.empty()) {
-            return default_locked(*service.value(), found.value().alias_locked);
+            if (auto locked = default_locked(*service.value(), found.value().alias_locked);
+                !locked) {
+                return locked;
+            }
+            return fail(cred::not_found());
         }
         return service.value()->delete_items(paths_of(found.value().unlocked, {}));
     }

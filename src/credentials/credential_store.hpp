@@ -7,7 +7,9 @@
 //  - one credential per server key; add() replaces, even when the username
 //    changes, and a failed add() leaves the previous credential intact;
 //  - get() of an absent key is Errc::not_found, never an empty success;
-//  - erase() removes every item for the key and succeeds when none exists;
+//  - erase() removes every item for the key; when none exists it is
+//    Errc::not_found (the protocol says so, as upstream's osxkeychain does;
+//    callers that only clean up treat it as done);
 //  - list() maps each stored key to its username, and every key it returns
 //    works with get();
 //  - a locked or unreachable keychain is its own error, never not_found.

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/utf8.hpp"
+
 namespace pat::cred {
 namespace {
 
@@ -197,16 +199,18 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 }
 
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
+// U+FFFF, a noncharacter of the same length as U+FFFD: a second parse with
+// it in place of U+FFFD differs from the first exactly in the fields that
+// held invalid bytes (a literal U+FFFF or \ufffd decodes alike in both).
+constexpr std::string_view k_marker = "\xEF\xBF\xBF";
 
-}  // namespace
-
-std::string coerce_utf8(std::string_view bytes) {
+std::string coerce_utf8_with(std::string_view bytes, std::string_view replacement) {
     std::string out;
     out.reserve(bytes.size());
     for (std::size_t i = 0; i < bytes.size();) {
         const std::size_t len = utf8_sequence_length(bytes, i);
         if (len == 0) {
-            out.append(k_replacement);
+            out.append(replacement);
             ++i;
         } else {
             out.append(bytes.substr(i, len));
@@ -216,25 +220,48 @@ std::string coerce_utf8(std::string_view bytes) {
     return out;
 }
 
-Result<Credentials> decode_credentials(std::string_view payload) {
+// One SAX pass over `payload` with invalid bytes replaced; false on a
+// syntax error (kept in sax.syntax_error when the parser reported one).
+bool parse_with(std::string_view payload, std::string_view replacement, CredentialsSax& sax) {
+    // The leading space keeps nlohmann's BOM check away from a U+FFFD that
+    // replaced an invalid first byte (and rejects a real BOM, as Go does);
+    // positions in errors are corrected for it.
+    std::string text = " " + coerce_utf8_with(payload, replacement);
+    // strict = false: stop after the first complete JSON value (Go's Decoder).
+    const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax,
+                                                  nlohmann::json::input_format_t::json, false);
+    wipe_string(text);
+    return parsed && !sax.syntax_error;
+}
+
+}  // namespace
+
+std::string coerce_utf8(std::string_view bytes) {
+    return coerce_utf8_with(bytes, k_replacement);
+}
+
+Result<Credentials> decode_credentials(std::string_view payload, RawUtf8Flaws* flaws) {
     if (only_whitespace(payload)) {
         return fail(Error{Errc::bad_input,
                           "no credentials on stdin: expected a JSON object with ServerURL, "
                           "Username and Secret"});
     }
-    // The leading space keeps nlohmann's BOM check away from a U+FFFD that
-    // replaced an invalid first byte (and rejects a real BOM, as Go does);
-    // positions in errors are corrected for it.
-    std::string text = " " + coerce_utf8(payload);
     CredentialsSax sax;
-    // strict = false: stop after the first complete JSON value (Go's Decoder).
-    const bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax,
-                                                  nlohmann::json::input_format_t::json, false);
-    wipe_string(text);
-    if (!parsed || sax.syntax_error) {
+    if (!parse_with(payload, k_replacement, sax)) {
+        wipe_string(sax.secret);
         return fail(Error{Errc::bad_input, sax.syntax_error.value_or("invalid JSON payload")});
     }
-    if (sax.type_error) return fail(Error{Errc::bad_input, *sax.type_error});
+    if (sax.type_error) {
+        wipe_string(sax.secret);
+        return fail(Error{Errc::bad_input, *sax.type_error});
+    }
+    if (flaws != nullptr && !is_strict_utf8(payload)) {
+        CredentialsSax marked;
+        parse_with(payload, k_marker, marked);
+        wipe_string(marked.secret);
+        flaws->server_url = marked.server_url != sax.server_url;
+        flaws->username = marked.username != sax.username;
+    }
     return Credentials{
         std::move(sax.server_url), std::move(sax.username), Secret(std::move(sax.secret)), {}};
 }

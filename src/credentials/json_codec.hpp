@@ -23,7 +23,14 @@ namespace pat::cred {
 // Go's type error text, e.g.
 // `json: cannot unmarshal number into Go struct field Credentials.Username of type string`.
 // Does not validate emptiness; the protocol layer does that, in upstream order.
-Result<Credentials> decode_credentials(std::string_view payload);
+// Invalid UTF-8 bytes become U+FFFD in every field, as in Go; `flaws`, when
+// given, says which key fields held such bytes on the wire, so the protocol
+// layer can refuse them (docs/inputs.md) while secrets keep Go's behaviour.
+struct RawUtf8Flaws {
+    bool server_url = false;
+    bool username = false;
+};
+Result<Credentials> decode_credentials(std::string_view payload, RawUtf8Flaws* flaws = nullptr);
 
 // `{"ServerURL":"…","Username":"…","Secret":"…"}` + "\n", Go-escaped
 // (<, >, & and U+2028/U+2029 as \uXXXX; invalid UTF-8 as \ufffd). The

@@ -25,7 +25,9 @@ Result<Credentials> MemoryStore::get(std::string_view server_url) {
 }
 
 Result<void> MemoryStore::erase(std::string_view server_url) {
-    if (auto it = m_items.find(server_url); it != m_items.end()) m_items.erase(it);
+    auto it = m_items.find(server_url);
+    if (it == m_items.end()) return fail(not_found());
+    m_items.erase(it);
     return {};
 }
 

@@ -44,6 +44,9 @@ struct CheckFinding {
     CheckStatus status;
     std::string detail;
     std::string fix;  // one line, shown when status is not ok
+    // doctor --format json's id; empty: derived from `check`
+    // (helper/commands/doctor_ci_checks.hpp, doctor_check_id).
+    std::string id = {};
 };
 
 // What `doctor` reports about the keychains: which store `config` selects

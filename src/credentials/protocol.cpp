@@ -6,6 +6,7 @@
 
 #include "common/terminal_text.hpp"
 #include "common/version.hpp"
+#include "credentials/input_text.hpp"
 #include "credentials/json_codec.hpp"
 #include "credentials/server_url.hpp"
 
@@ -51,17 +52,17 @@ int do_store(CredentialStore& store, std::istream& in, std::ostream& out) {
     auto raw = read_bounded(in);
     if (!raw) return write_error(out, raw.error().message);
     WipedString payload{std::move(raw).value()};
-    auto creds = decode_credentials(payload.bytes);
+    RawUtf8Flaws flaws;
+    auto creds = decode_credentials(payload.bytes, &flaws);
     if (!creds) return write_error(out, creds.error().message);
     if (creds->server_url.empty()) return write_error(out, k_missing_server_url_message);
     if (creds->username.empty()) return write_error(out, k_missing_username_message);
-    // Keychains keep keys and usernames as C strings; refuse rather than cut.
-    if (creds->server_url.find('\0') != std::string::npos) {
-        return write_error(out, "invalid server URL: it contains a NUL character (\\u0000)");
-    }
-    if (creds->username.find('\0') != std::string::npos) {
-        return write_error(out, "invalid username: it contains a NUL character (\\u0000)");
-    }
+    // Before any keychain or network work (docs/inputs.md): such a key could
+    // be written but never read, listed or erased again.
+    if (flaws.server_url) return write_error(out, "invalid server URL: not valid UTF-8");
+    if (auto problem = server_url_problem(creds->server_url)) return write_error(out, *problem);
+    if (flaws.username) return write_error(out, "invalid username: not valid UTF-8");
+    if (auto problem = username_problem(creds->username)) return write_error(out, *problem);
     if (auto added = store.add(*creds); !added) return write_error(out, added.error().message);
     return 0;
 }
@@ -72,6 +73,7 @@ Result<std::string> read_server_url(std::istream& in) {
     if (!raw) return fail(std::move(raw).error());
     std::string key(trim_server_url(*raw));
     if (key.empty()) return fail(missing_server_url());
+    if (auto problem = server_url_problem(key)) return fail(Error{Errc::bad_input, *problem});
     return key;
 }
 
@@ -99,6 +101,9 @@ int do_get(CredentialStore& store, std::istream& in, std::ostream& out) {
 int do_erase(CredentialStore& store, std::istream& in, std::ostream& out) {
     auto key = read_server_url(in);
     if (!key) return write_error(out, key.error().message);
+    // A key that matches nothing is "credentials not found in native
+    // keychain", exit 1, as upstream's osxkeychain and pass helpers say it
+    // (docs/inputs.md): never a silent success that leaves an item behind.
     if (auto erased = store.erase(*key); !erased) return write_error(out, erased.error().message);
     return 0;
 }

@@ -19,7 +19,7 @@ ss_init
 trap 'patd_cleanup; ss_cleanup' EXIT
 ss_start_bus
 ss_start_keyring unlocked || exit 1
-unset DOCKER_CREDENTIAL_PAT_STORE DOCKER_CREDENTIAL_PAT_KEYRING
+unset DOCKER_CREDENTIAL_PAT_STORE DOCKER_CREDENTIAL_PAT_KEYRING DOCKER_AUTH_CONFIG GITLAB_CI CI_RUNNER_VERSION
 export DOCKER_CREDENTIAL_PAT_STATE_DIR=$SS_TMP/state
 patd_start "$build/patd" "$SS_TMP/patd" "$SS_TMP/patd.log" || exit 1
 PW="pw-$RANDOM$RANDOM"
@@ -48,7 +48,36 @@ run_helper doctor --format json
 [ "$(jq -c '[.[] | .status] | unique' <<<"$OUT")" = '["ok"]' ] || echo "$OUT"
 expect_eq "json: statuses" "$(jq -c '[.[] | .status] | unique' <<<"$OUT")" '["ok"]'
 expect_eq "json: checks" "$(jq -c '[.[] | .check]' <<<"$OUT")" \
-  "[\"config\",\"store\",\"secret service\",\"kernel keyring\",\"token service $KEY\",\"clock\"]"
+  "[\"config\",\"store\",\"secret service\",\"kernel keyring\",\"token service $KEY\",\"clock\",\"DOCKER_AUTH_CONFIG\",\"GitLab Runner credential helpers\"]"
+# Every check has a stable id; per-registry checks name the registry as subject.
+expect_eq "json: ids" "$(jq -c '[.[] | .id]' <<<"$OUT")" \
+  '["config","store","secret-service","kernel-keyring","token-service","clock","docker-auth-config","gitlab-runner-helpers"]'
+expect_eq "json: subject of the per-registry check" "$(jq -r '.[4].subject' <<<"$OUT")" "$KEY"
+
+echo "# DOCKER_AUTH_CONFIG (docker CLI 28.3+) and GitLab Runner 19.4+"
+run_helper_env() { local o; o=$(timeout 60 env "$@" 2>/dev/null); RC=$?; OUT=$o; }
+run_helper_env DOCKER_AUTH_CONFIG="{\"auths\":{\"$KEY\":{\"auth\":\"eDp5\"}}}" "$HELPER" doctor --offline
+expect_eq "DOCKER_AUTH_CONFIG over a stored key: exit 0 (a warning)" "$RC" 0
+expect_eq "DOCKER_AUTH_CONFIG line" "$(line 'DOCKER_AUTH_CONFIG:')" \
+  "[warn] DOCKER_AUTH_CONFIG: set: docker CLI 28.3 and later use its credentials before any credential helper, so docker does not ask this helper for $KEY"
+expect_contains "DOCKER_AUTH_CONFIG fix" "$OUT" "       fix: unset DOCKER_AUTH_CONFIG where docker runs"
+run_helper_env GITLAB_CI=true CI_RUNNER_VERSION=19.4.1 "$HELPER" doctor --offline --format json
+expect_eq "GitLab Runner 19.4: warn" "$(jq -r '.[] | select(.id == "gitlab-runner-helpers") | .status' <<<"$OUT")" warn
+expect_eq "GitLab Runner 19.4: one-line fix" \
+  "$(jq -r '.[] | select(.id == "gitlab-runner-helpers") | .fix' <<<"$OUT")" \
+  'allow the helper "pat" in the runner'"'"'s config.toml (allowed_docker_credential_helpers, GitLab Runner 19.4 and later)'
+run_helper_env GITLAB_CI=true CI_RUNNER_VERSION=19.3.1 "$HELPER" doctor --offline --format json
+expect_eq "GitLab Runner 19.3.1: ok" "$(jq -r '.[] | select(.id == "gitlab-runner-helpers") | .status' <<<"$OUT")" ok
+mkdir -p "$HOME/.gitlab-runner"
+printf '[[runners]]\n  allowed_docker_credential_helpers = ["ecr-login"]\n' >"$HOME/.gitlab-runner/config.toml"
+run_helper_env "$HELPER" doctor --offline
+expect_eq "runner config without pat" "$(line 'GitLab Runner credential helpers:')" \
+  "[warn] GitLab Runner credential helpers: $HOME/.gitlab-runner/config.toml restricts credential helpers and does not allow pat"
+printf '[[runners]]\n  allowed_docker_credential_helpers = ["ecr-login", "pat"]\n' >"$HOME/.gitlab-runner/config.toml"
+run_helper_env "$HELPER" doctor --offline
+expect_eq "runner config allowing pat" "$(line 'GitLab Runner credential helpers:')" \
+  "[ok]   GitLab Runner credential helpers: $HOME/.gitlab-runner/config.toml allows the helper pat"
+rm -rf "$HOME/.gitlab-runner"
 
 echo "# locked keyring"
 ss_start_keyring locked || exit 1
@@ -67,7 +96,6 @@ expect_contains "service down: fail line" "$(line "token service $PATD_URL")" "[
 expect_contains "service down: fix line" "$OUT" "       fix: start the token service, or check the network, DOCKER_CREDENTIAL_PAT_BACKEND"
 
 echo "# no session bus, bad setting"
-run_helper_env() { local o; o=$(timeout 60 env "$@" 2>/dev/null); RC=$?; OUT=$o; }
 run_helper_env -u DBUS_SESSION_BUS_ADDRESS "$HELPER" doctor --offline
 expect_eq "no bus: exit 0" "$RC" 0
 expect_eq "no bus: store line" "$(line ' store: ')" "[ok]   store: keyring (user) — auto: no session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
@@ -75,7 +103,9 @@ expect_eq "no bus: d-bus line" "$(line 'd-bus:')" "[info] d-bus: no session bus 
 run_helper_env DOCKER_CREDENTIAL_PAT_STORE=bogus "$HELPER" doctor --offline
 expect_eq "bad setting: exit 1" "$RC" 1
 expect_eq "bad setting: output" "$OUT" '[fail] config: invalid DOCKER_CREDENTIAL_PAT_STORE value "bogus": expected auto, secretservice or keyring
-       fix: fix the setting named in the message'
+       fix: fix the setting named in the message
+[ok]   DOCKER_AUTH_CONFIG: not set
+[ok]   GitLab Runner credential helpers: not a GitLab CI job, and no runner config.toml found'
 expect_error "bad option" 2 "docker-credential-pat doctor: unrecognised option '--fix'" doctor --fix
 printf '%s' "$KEY" | timeout 30 "$HELPER" erase
 finish

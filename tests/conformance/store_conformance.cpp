@@ -138,9 +138,22 @@ void check_store_conformance(const StoreFactory& make_store, const ConformanceTr
         check_missing(store, "h:5000");
         CHECK(listing(store).empty());
     }
-    SECTION("erase of a missing key succeeds, twice") {
-        CHECK(store.erase("never-stored.example.com").ok());
-        CHECK(store.erase("never-stored.example.com").ok());
+    SECTION("erase of a missing key is not_found, twice, and touches nothing") {
+        add(store, "h:5000", "alice", "pw");
+        for (int i = 0; i < 2; ++i) {
+            auto erased = store.erase("never-stored.example.com");
+            REQUIRE_FALSE(erased.ok());
+            CHECK(erased.error().code == Errc::not_found);
+            CHECK(erased.error().message == cred::k_not_found_message);
+        }
+        check_get(store, "h:5000", "alice", "pw");
+    }
+    SECTION("erase of an erased key is not_found") {
+        add(store, "h:5000", "alice", "pw");
+        REQUIRE(store.erase("h:5000").ok());
+        auto again = store.erase("h:5000");
+        REQUIRE_FALSE(again.ok());
+        CHECK(again.error().code == Errc::not_found);
     }
     SECTION("erase does not touch another key") {
         add(store, "h:5000", "a", "1");

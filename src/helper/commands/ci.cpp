@@ -9,6 +9,7 @@
 // `auto` store is the kernel keyring, with the same parent keyring (user or
 // session, DOCKER_CREDENTIAL_PAT_KEYRING) that ci login used. When the
 // configuration would pick another store, ci login warns.
+#include <algorithm>
 #include <ostream>
 
 #include "common/terminal_text.hpp"
@@ -77,7 +78,14 @@ int ci_login(const Args& args, CommandContext& ctx) {
          "credHelpers[R] = \"pat\" in the docker config. With GITHUB_ACTIONS=true it prints\n"
          "::add-mask::<token> on stdout so the runner hides the token in logs."},
         ctx, rc);
-    if (!parsed) return rc;
+    if (!parsed) {
+        // `ci login --help` shows both forms: the keyless one has its own options.
+        const bool help = std::find(args.begin(), args.end(), "--help") != args.end() ||
+                          std::find(args.begin(), args.end(), "-h") != args.end();
+        if (rc != 0 || !help) return rc;
+        ctx.out << "\nKeyless CI, with --oidc:\n";
+        return ci_oidc_login({"--help"}, ctx);
+    }
     const auto& vm = parsed->vm;
     const auto fmt = parsed->format;
     std::set<std::string> needed;
@@ -235,7 +243,8 @@ int ci_logout(const Args& args, CommandContext& ctx) {
     nlohmann::ordered_json done = nlohmann::ordered_json::array();
     for (const auto& s : servers) {
         const bool revoked = revoke_oidc_token(*keyring, s, ctx);
-        if (auto erased = keyring->erase(s); !erased) {
+        if (auto erased = keyring->erase(s);
+            !erased && erased.error().code != cred::Errc::not_found) {
             return report_error(ctx, name,
                                 "cannot remove the token for " + s + ": " + erased.error().message);
         }

@@ -1,8 +1,10 @@
 #include "helper/commands/cli_support.hpp"
 
 #include <ostream>
+#include <vector>
 
 #include "common/terminal_text.hpp"
+#include "credentials/input_text.hpp"
 
 namespace pat::helper::cmd {
 
@@ -42,6 +44,31 @@ cred::Result<po::variables_map> parse_options(
     return vm;
 }
 
+cred::Result<void> refuse_unclean_text(const po::variables_map& vm,
+                                       const po::positional_options_description& positional) {
+    auto is_positional = [&](const std::string& name) {
+        for (unsigned i = 0; i < positional.max_total_count() && i < 16; ++i) {
+            if (positional.name_for_position(i) == name) return true;
+        }
+        return false;
+    };
+    for (const auto& [name, value] : vm) {
+        std::vector<std::string> texts;
+        if (const auto* one = boost::any_cast<std::string>(&value.value())) texts.push_back(*one);
+        if (const auto* many = boost::any_cast<std::vector<std::string>>(&value.value())) {
+            texts = *many;
+        }
+        for (const std::string& text : texts) {
+            if (auto problem = cred::text_problem(text)) {
+                const std::string what = is_positional(name) ? name : "--" + name + " value";
+                return fail(
+                    cred::Error{cred::Errc::bad_input, "invalid " + what + ": " + *problem});
+            }
+        }
+    }
+    return {};
+}
+
 void add_common_options(po::options_description& options, std::string& format) {
     options.add_options()("format", po::value<std::string>(&format)->default_value("table"),
                           "output: table (for people) or json (for scripts)")("help,h",
@@ -75,6 +102,10 @@ std::optional<ParsedCommand> parse_command(const Args& args, po::options_descrip
     }
     if (vm->count("help")) {
         exit_code = print_help(ctx, help.usage, help.summary, options);
+        return std::nullopt;
+    }
+    if (auto refused = refuse_unclean_text(*vm, positional); !refused) {
+        exit_code = report_error(ctx, help.name, refused.error());
         return std::nullopt;
     }
     auto parsed = parse_format(format);

@@ -36,6 +36,13 @@ cred::Result<po::variables_map> parse_options(const Args& args,
                                               const po::options_description& options,
                                               const po::positional_options_description& positional);
 
+// Every string value of `vm` must be clean text (credentials/input_text.hpp):
+// well-formed UTF-8 without control characters. Else one bad_input line,
+// e.g. "invalid registry: not valid UTF-8" for a positional or
+// "invalid --label value: it contains a control character (\u001b)".
+cred::Result<void> refuse_unclean_text(const po::variables_map& vm,
+                                       const po::positional_options_description& positional);
+
 // Adds --help and --format to `options`.
 void add_common_options(po::options_description& options, std::string& format);
 // "table" | "json", else bad_input.

@@ -13,6 +13,7 @@
 #include "credentials/native_keychain.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
+#include "helper/commands/doctor_ci_checks.hpp"
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
 #include "tokenclient/http_client.hpp"
@@ -161,6 +162,28 @@ void check_state_dir(const std::string& dir, std::vector<Finding>& out) {
     }
 }
 
+// The environment around the helper in CI (doctor_ci_checks.hpp). The
+// stored keys come from the native store without any network.
+void add_ci_findings(const cred::EnvLookup& env, const cred::StoreConfig* store_config,
+                     std::vector<Finding>& out) {
+    std::vector<std::string> stored;
+    if (store_config != nullptr) {
+        if (auto store = open_native_store(*store_config, env)) {
+            if (auto listed = store->list()) {
+                for (const auto& [key, user] : *listed) stored.push_back(key);
+            }
+        }
+    }
+    for (const CiFinding& f : {check_docker_auth_config(env, stored),
+                               check_gitlab_runner(env, find_runner_config(env))}) {
+        const Status status = f.status == "warn"   ? Status::warn
+                              : f.status == "fail" ? Status::fail
+                              : f.status == "info" ? Status::info
+                                                   : Status::ok;
+        out.push_back({f.check, status, f.detail, f.fix, f.id});
+    }
+}
+
 }  // namespace
 
 int run_doctor(const Args& args, CommandContext& ctx) {
@@ -199,12 +222,17 @@ int run_doctor(const Args& args, CommandContext& ctx) {
         check_services(*config, *store_config, ctx.env, findings);
     }
 
+    add_ci_findings(ctx.env, store_config ? &*store_config : nullptr, findings);
+
     bool failed = false;
     for (const auto& f : findings) failed = failed || f.status == Status::fail;
     if (parsed->format == OutputFormat::json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const auto& f : findings) {
-            list.push_back({{"check", f.check},
+            const auto [id, subject] = doctor_check_id(f.check, f.id);
+            list.push_back({{"id", id},
+                            {"subject", subject},
+                            {"check", f.check},
                             {"status", status_name(f.status)},
                             {"detail", f.detail},
                             {"fix", f.fix}});

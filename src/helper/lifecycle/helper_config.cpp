@@ -3,6 +3,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "credentials/input_text.hpp"
+
 namespace pat::helper {
 namespace {
 
@@ -35,7 +37,9 @@ std::optional<long long> parse_int(std::string_view v, long long lo, long long h
 bool is_http_url(std::string_view v) {
     const bool http = v.rfind("http://", 0) == 0 && v.size() > 7;
     const bool https = v.rfind("https://", 0) == 0 && v.size() > 8;
-    return (http || https) && v.find_first_of(" \t\r\n") == std::string_view::npos;
+    // Clean text too (docs/inputs.md): no control characters, strict UTF-8.
+    return (http || https) && v.find_first_of(" \t\r\n") == std::string_view::npos &&
+           !cred::text_problem(v);
 }
 
 constexpr std::string_view k_expect_bool = "expected true or false";
@@ -57,8 +61,10 @@ bool parse_backend(std::string_view v, tokenclient::LocatorOptions& locator) {
         const auto comma = v.find(',');
         const std::string_view pair = v.substr(0, comma);
         const auto eq = pair.find('=');
-        if (eq == 0 || eq == std::string_view::npos || !is_http_url(pair.substr(eq + 1)))
+        if (eq == 0 || eq == std::string_view::npos || !is_http_url(pair.substr(eq + 1)) ||
+            cred::text_problem(pair.substr(0, eq))) {
             return false;
+        }
         services[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
         if (comma == std::string_view::npos) break;
         v.remove_prefix(comma + 1);
@@ -75,6 +81,11 @@ cred::Result<void> apply_file(HelperConfig& config, std::string_view text, std::
     if (auto it = doc.find("services"); it != doc.end()) {
         if (!it->is_object()) return fail(bad_file(path, "\"services\": expected an object"));
         for (const auto& [key, url] : it->items()) {
+            // A registry key here must be the key docker sends (docs/inputs.md).
+            if (auto problem = cred::text_problem(key)) {
+                return fail(bad_file(
+                    path, "\"services\" key " + nlohmann::json(key).dump() + ": " + *problem));
+            }
             if (!url.is_string() || !is_http_url(url.get<std::string>())) {
                 return fail(bad_file(path, "\"services\" entry \"" + key + "\": " + url.dump() +
                                                ": " + std::string(k_expect_url)));

@@ -143,7 +143,9 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
     }
     const bool past_expiry = tokenclient::is_past_expiry(info, now);
     if (tokenclient::is_revoked(info.state) || past_expiry) {
-        if (auto erased = erase(key); !erased) return fail(std::move(erased).error());
+        if (auto erased = erase(key); !erased && erased.error().code != cred::Errc::not_found) {
+            return fail(std::move(erased).error());
+        }
         say(m_deps.warnings, "docker-credential-pat: the token for " + key + ' ' +
                                  why_dropped(info, past_expiry) + "; log in again (docker login " +
                                  key + ")");
@@ -157,8 +159,10 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
 }
 
 cred::Result<void> PatAwareStore::erase(std::string_view server_url) {
-    if (auto erased = m_deps.inner.erase(server_url); !erased) return erased;
-    if (is_internal_key(server_url)) return {};
+    auto erased = m_deps.inner.erase(server_url);
+    // Not found still drops the state files: nothing may outlive the item.
+    if (!erased && erased.error().code != cred::Errc::not_found) return erased;
+    if (is_internal_key(server_url)) return erased;
     // The keychain item is gone; stale state files only cost a little space.
     const std::string key(server_url);
     if (auto dropped = m_deps.verdicts.put(key, std::nullopt); !dropped) {
@@ -167,7 +171,7 @@ cred::Result<void> PatAwareStore::erase(std::string_view server_url) {
     if (auto dropped = m_deps.spool.remove_key(key); !dropped) {
         log::debug("usage spool: " + dropped.error().message);
     }
-    return {};
+    return erased;
 }
 
 cred::Result<std::map<std::string, std::string>> PatAwareStore::list() {

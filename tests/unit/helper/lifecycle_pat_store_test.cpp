@@ -231,7 +231,10 @@ TEST_CASE("erase: drops the verdict and the spooled uses too") {
     CHECK(f.inner.get(k_key).error().code == cred::Errc::not_found);
     CHECK(f.spool->pending()->empty());
     CHECK(f.verdicts->load_all().empty());
-    CHECK(f.store().erase(k_key));  // erasing nothing still succeeds
+    // Erasing nothing says so (not found) and leaves no state behind.
+    auto again = f.store().erase(k_key);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == cred::Errc::not_found);
 }
 
 TEST_CASE("internal items: not validated, not spooled, hidden from list") {
