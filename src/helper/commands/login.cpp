@@ -224,8 +224,7 @@ int logout(const Args& args, CommandContext& ctx) {
                                     "); the keychain item is kept, try again");
         }
     }
-    if (auto erased = store->erase(server);
-        !erased && erased.error().code != cred::Errc::not_found)
+    if (auto erased = store->erase(server); !erased && erased.error().code != cred::Errc::not_found)
         return report_error(ctx, name, "cannot erase " + server + ": " + erased.error().message);
     if (parsed->format == OutputFormat::json) {
         ctx.out << nlohmann::ordered_json{{"server", server}, {"token_deleted", !deleted.empty()}}
