@@ -34,7 +34,7 @@ _docker_credential_pat() {
         return
       fi
       case ${words[2]} in
-        login) opts="--registry --username --password-env --password-file --password-stdin --oidc --audience --require --ttl --no-configure $common" ;;
+        login) opts="--registry --username --password-env --password-file --password-stdin --oidc --audience --id-token-env --id-token-file --account --timeout --require --ttl --no-configure $common" ;;
         *) opts="--registry $common" ;;
       esac ;;
     check) opts="--registry --refresh $common" ;;

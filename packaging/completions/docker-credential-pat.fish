@@ -29,6 +29,9 @@ complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l pass
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l password-file -r -F -d "token from this file"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l oidc -d "exchange the CI job's OIDC ID token"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l audience -x
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l id-token-env -x -d "ID token from this variable"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l id-token-file -r -F -d "ID token from this file"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l timeout -x -d "exchange deadline"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l require -xa "pull push delete"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l ttl -x
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from login" -l no-configure
