@@ -22,6 +22,7 @@ test_pkgs=(
   postgresql strace python3-jwt python3-cryptography
   help2man lintian dpkg-dev file bash-completion zsh fish
   chromium chromium-driver python3-selenium zbar-tools
+  libsystemd-dev
 )
 
 case "${1:-build}" in

@@ -3,13 +3,12 @@
 // client (secret_service/). Behaviour and reasoning: docs/secret-service.md.
 #include "secret_service_store.hpp"
 
-#include <glib.h>
-
 #include <algorithm>
 #include <optional>
 #include <tuple>
 
 #include "common/log.hpp"
+#include "common/utf8.hpp"
 #include "credentials/metadata.hpp"
 #include "secret_service/errors.hpp"
 #include "secret_service/service.hpp"
@@ -72,9 +71,11 @@ std::vector<std::string> paths_of(const std::vector<ItemInfo>& infos, const std:
 }
 
 // D-Bus strings are UTF-8 without NUL: a key or username that is not can be
-// neither stored nor found (GLib would refuse to build the message).
+// neither stored nor found (GLib would refuse to build the message). The
+// same rule as g_utf8_validate_len, without loading GLib for a key that
+// never reaches the bus.
 bool is_dbus_text(std::string_view text) {
-    return g_utf8_validate_len(text.data(), text.size(), nullptr) != FALSE;
+    return text.find('\0') == std::string_view::npos && is_strict_utf8(text);
 }
 
 // The item's metadata: every attribute beside upstream's own whose name is

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -156,6 +157,7 @@ void DbusClient::exchange(std::string& out, std::vector<Pending>& pending) {
     std::size_t written = 0;
     std::size_t answered = 0;
     char buffer[65536];
+    std::size_t buffer_used = 0;  // the bytes of `buffer` that held input, wiped below
     while (!m_closed && (answered < pending.size() || written < out.size())) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -171,12 +173,15 @@ void DbusClient::exchange(std::string& out, std::vector<Pending>& pending) {
         }
         if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
             const ssize_t n = recv(m_fd, buffer, sizeof buffer, 0);
-            if (n > 0) m_in.append(buffer, static_cast<std::size_t>(n));
+            if (n > 0) {
+                m_in.append(buffer, static_cast<std::size_t>(n));
+                buffer_used = std::max(buffer_used, static_cast<std::size_t>(n));
+            }
             if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) m_closed = true;
             if (n > 0 && !consume(pending, answered)) m_closed = true;
         }
     }
-    explicit_bzero(buffer, sizeof buffer);
+    explicit_bzero(buffer, buffer_used);
     wipe_string(out);
     if (!m_closed) return;
     for (Pending& call : pending) {

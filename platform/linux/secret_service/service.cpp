@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "glib_loader.hpp"
 #include "service_names.hpp"
 #include "variants.hpp"
 
@@ -52,6 +53,7 @@ Service::Service(std::unique_ptr<DbusClient> bus, bool activate)
     : m_bus(std::move(bus)), m_activate(activate) {}
 
 cred::Result<Service> Service::open(std::chrono::milliseconds timeout, bool activate) {
+    if (const auto& why = glib_load_error()) return fail(cred::Error{cred::Errc::backend, *why});
     secret_error_quark();  // register the Secret error names before any reply arrives
     auto bus = DbusClient::connect(timeout);
     if (!bus) return fail(std::move(bus).error());
@@ -59,11 +61,13 @@ cred::Result<Service> Service::open(std::chrono::milliseconds timeout, bool acti
 }
 
 bool Service::available(std::chrono::milliseconds timeout) {
+    if (glib_load_error()) return false;
     auto bus = DbusClient::connect(timeout);
     return bus && has_provider(*bus.value());
 }
 
 std::optional<Service> Service::open_if_available(std::chrono::milliseconds timeout) {
+    if (glib_load_error()) return std::nullopt;
     secret_error_quark();  // as in open()
     auto bus = DbusClient::connect(timeout);
     if (!bus || !has_provider(*bus.value())) return std::nullopt;
