@@ -105,8 +105,8 @@ class SigpipeGuard {
     bool m_active = false;
 };
 
-cred::Error unreachable(const std::string& url, const std::string& why) {
-    return {cred::Errc::service_unreachable,
+err::Error unreachable(const std::string& url, const std::string& why) {
+    return {err::Errc::service_unreachable,
             "token service " + url_endpoint(url) + " is unreachable: " + why};
 }
 
@@ -142,15 +142,14 @@ void http_global_init() {
     (void)curl_api(error);
 }
 
-cred::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
+err::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
     std::string load_error;
     const CurlApi* api = curl_api(load_error);
     if (api == nullptr) return fail(unreachable(request.url, load_error));
     const auto scheme = parse_url(request.url);
     if (!scheme || (scheme->scheme != "http" && scheme->scheme != "https"))
-        return fail(
-            cred::Error{cred::Errc::bad_input,
-                        "not an http(s) URL for the token service: " + url_endpoint(request.url)});
+        return fail(err::Error{err::Errc::bad_input, "not an http(s) URL for the token service: " +
+                                                         url_endpoint(request.url)});
 
     auto cleanup = [api](CURL* h) { api->easy_cleanup(h); };
     std::unique_ptr<CURL, decltype(cleanup)> handle(api->easy_init(), cleanup);
@@ -231,8 +230,8 @@ cred::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
     wipe_string(password);
     if (sink.too_large) {
         wipe_string(response.body);
-        return fail(cred::Error{
-            cred::Errc::service_failure,
+        return fail(err::Error{
+            err::Errc::service_failure,
             "token service " + url_endpoint(request.url) + " sent a reply larger than 1 MiB"});
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {

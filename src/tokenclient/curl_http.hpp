@@ -4,12 +4,12 @@
 // tests call it to exercise libcurl against local services. Same contract
 // as http_send.
 
-#include "credentials/errors.hpp"
+#include "common/errors.hpp"
 #include "tokenclient/http_message.hpp"
 
 namespace pat::tokenclient {
 
-cred::Result<HttpResponse> curl_http_send(const HttpRequest& request);
+err::Result<HttpResponse> curl_http_send(const HttpRequest& request);
 
 // libcurl's global init, once per process (thread-safe, idempotent).
 void http_global_init();

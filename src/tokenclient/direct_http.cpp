@@ -148,8 +148,8 @@ std::optional<DirectUrl> direct_url(std::string_view url) {
     return DirectUrl{std::move(*parts), std::move(*endpoints), std::move(*target)};
 }
 
-cred::Error unreachable(const std::string& url, const std::string& why) {
-    return {cred::Errc::service_unreachable,
+err::Error unreachable(const std::string& url, const std::string& why) {
+    return {err::Errc::service_unreachable,
             "token service " + url_endpoint(url) + " is unreachable: " + why};
 }
 
@@ -160,15 +160,15 @@ bool direct_http_eligible(std::string_view url) {
     return direct_url(url).has_value();
 }
 
-cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
+err::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
     const auto url = direct_url(request.url);
     if (!url)
-        return fail(cred::Error{cred::Errc::bad_input, "not a URL for the direct transport: " +
-                                                           url_endpoint(request.url)});
+        return fail(err::Error{err::Errc::bad_input,
+                               "not a URL for the direct transport: " + url_endpoint(request.url)});
     auto head = request_head(request, url->parts, url->target);
     if (!head)
-        return fail(cred::Error{
-            cred::Errc::bad_input,
+        return fail(err::Error{
+            err::Errc::bad_input,
             "a request header holds a line break; not sent to " + url_endpoint(request.url)});
 
     const auto deadline = std::max(request.deadline, std::chrono::milliseconds(1));
@@ -228,8 +228,8 @@ cred::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
         return fail(unreachable(request.url,
                                 "no answer within " + std::to_string(deadline.count()) + " ms"));
     if (failure == http::error::body_limit)
-        return fail(cred::Error{
-            cred::Errc::service_failure,
+        return fail(err::Error{
+            err::Errc::service_failure,
             "token service " + url_endpoint(request.url) + " sent a reply larger than 1 MiB"});
     if (failure && !connected)
         return fail(unreachable(request.url, "could not connect (" + failure.message() + ")"));

@@ -17,7 +17,7 @@
 
 #include <string_view>
 
-#include "credentials/errors.hpp"
+#include "common/errors.hpp"
 #include "tokenclient/http_message.hpp"
 
 namespace pat::tokenclient {
@@ -29,6 +29,6 @@ bool direct_http_eligible(std::string_view url);
 
 // Sends one request over the direct transport. bad_input when `url` is not
 // eligible (callers check direct_http_eligible first).
-cred::Result<HttpResponse> direct_http_send(const HttpRequest& request);
+err::Result<HttpResponse> direct_http_send(const HttpRequest& request);
 
 }  // namespace pat::tokenclient

@@ -19,7 +19,7 @@ void set_http_transport(HttpTransport transport) {
     g_transport.store(transport);
 }
 
-cred::Result<HttpResponse> http_send(const HttpRequest& request) {
+err::Result<HttpResponse> http_send(const HttpRequest& request) {
     if (g_transport.load() == HttpTransport::automatic && direct_http_eligible(request.url))
         return direct_http_send(request);
     return curl_http_send(request);
@@ -35,8 +35,8 @@ std::optional<std::chrono::milliseconds> request_deadline(
     return std::min(per_request, left);
 }
 
-cred::Error budget_exhausted(std::string_view what) {
-    return {cred::Errc::service_unreachable,
+err::Error budget_exhausted(std::string_view what) {
+    return {err::Errc::service_unreachable,
             "token service: no time left for " + std::string(what) + " (deadline passed)"};
 }
 

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "credentials/errors.hpp"
+#include "common/errors.hpp"
 #include "tokenclient/http_message.hpp"
 // Callers build their request URLs with these (parse_url, url_encode, …).
 #include "tokenclient/url.hpp"
@@ -22,7 +22,7 @@ namespace pat::tokenclient {
 // Sends one request. Transport failures (refused, DNS, TLS, deadline) are
 // Errc::service_unreachable with a message naming scheme://host:port only;
 // any HTTP status is a successful Result. Follows no redirects.
-cred::Result<HttpResponse> http_send(const HttpRequest& request);
+err::Result<HttpResponse> http_send(const HttpRequest& request);
 
 // The deadline for the next request of an operation with a total budget:
 // min(per_request, time left until `until`), or nullopt when none is left.
@@ -31,7 +31,7 @@ std::optional<std::chrono::milliseconds> request_deadline(
     std::optional<std::chrono::steady_clock::time_point> until);
 
 // service_unreachable for an operation whose time budget ran out.
-cred::Error budget_exhausted(std::string_view what);
+err::Error budget_exhausted(std::string_view what);
 
 // Which transport http_send uses: `automatic` is the direct one for local
 // plain HTTP (direct_http.hpp) and libcurl for the rest; `libcurl` sends

@@ -88,9 +88,9 @@ struct Call {
 
     std::string where() const { return "token service " + url_endpoint(base_url); }
 
-    cred::Result<HttpResponse> send(std::string method, const std::string& path,
-                                    std::string body = {}, const Secret* bearer = nullptr,
-                                    std::optional<BasicAuth> basic = std::nullopt) const {
+    err::Result<HttpResponse> send(std::string method, const std::string& path,
+                                   std::string body = {}, const Secret* bearer = nullptr,
+                                   std::optional<BasicAuth> basic = std::nullopt) const {
         HttpRequest request;
         request.method = std::move(method);
         request.url = base_url + path;
@@ -107,7 +107,7 @@ struct Call {
     }
 
     // POST of an application/x-www-form-urlencoded body (the OAuth routes).
-    cred::Result<HttpResponse> send_form(const std::string& path, std::string body) const {
+    err::Result<HttpResponse> send_form(const std::string& path, std::string body) const {
         HttpRequest request;
         request.method = "POST";
         request.url = base_url + path;
@@ -119,15 +119,15 @@ struct Call {
         return response;
     }
 
-    cred::Error error(const HttpResponse& response) const {
+    err::Error error(const HttpResponse& response) const {
         return http_status_error(where(), response.status, response.body);
     }
 
-    cred::Error malformed() const {
-        return {cred::Errc::service_failure, where() + " sent a reply that does not match its API"};
+    err::Error malformed() const {
+        return {err::Errc::service_failure, where() + " sent a reply that does not match its API"};
     }
 
-    cred::Result<TokenInfo> token_reply(HttpResponse& response, long want) const {
+    err::Result<TokenInfo> token_reply(HttpResponse& response, long want) const {
         if (response.status != want) return fail(error(response));
         const json reply = json::parse(response.body, nullptr, false);
         auto info = token_from_json(reply, base_url, clock.now());
@@ -144,7 +144,7 @@ std::string secret_body(std::initializer_list<std::pair<const char*, std::string
     return j.value.dump();
 }
 
-cred::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
+err::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
     SecretJson reply;
     reply.value = json::parse(response.body, nullptr, false);
     wipe_string(response.body);
@@ -156,7 +156,7 @@ cred::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
 
 }  // namespace
 
-cred::Result<TokenInfo> PatdClient::current(const std::string& username, const Secret& token) {
+err::Result<TokenInfo> PatdClient::current(const std::string& username, const Secret& token) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("GET", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
@@ -174,8 +174,8 @@ cred::Result<TokenInfo> PatdClient::current(const std::string& username, const S
     return info;
 }
 
-cred::Result<void> PatdClient::report_usage(const std::string& username, const Secret& token,
-                                            TimePoint used_at, const std::string& client) {
+err::Result<void> PatdClient::report_usage(const std::string& username, const Secret& token,
+                                           TimePoint used_at, const std::string& client) {
     const Call call{m_base_url, m_deadline, *m_clock};
     const json body = {{"used_at", format_time(used_at)}, {"client", client}};
     auto response = call.send("POST", "/v2/access-tokens/current/usage", body.dump(), nullptr,
@@ -185,7 +185,7 @@ cred::Result<void> PatdClient::report_usage(const std::string& username, const S
     return {};
 }
 
-cred::Result<LoginResult> PatdClient::login(const std::string& username, const Secret& password) {
+err::Result<LoginResult> PatdClient::login(const std::string& username, const Secret& password) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("POST", "/v2/users/login",
@@ -216,7 +216,7 @@ cred::Result<LoginResult> PatdClient::login(const std::string& username, const S
     return fail(std::move(error));
 }
 
-cred::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const std::string& code) {
+err::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const std::string& code) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("POST", "/v2/users/2fa-login",
@@ -230,7 +230,7 @@ cred::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const 
     return session_reply(call, *response);
 }
 
-cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int page_size) {
+err::Result<TokenPage> PatdClient::list(const Secret& session, int page, int page_size) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("GET",
                               "/v2/access-tokens?page=" + std::to_string(page) +
@@ -253,9 +253,9 @@ cred::Result<TokenPage> PatdClient::list(const Secret& session, int page, int pa
     return out;
 }
 
-cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::string& label,
-                                              const std::vector<std::string>& scopes,
-                                              std::optional<TimePoint> expires_at) {
+err::Result<CreatedToken> PatdClient::create(const Secret& session, const std::string& label,
+                                             const std::vector<std::string>& scopes,
+                                             std::optional<TimePoint> expires_at) {
     const Call call{m_base_url, m_deadline, *m_clock};
     json body = {{"token_label", label}, {"scopes", scopes}};
     if (expires_at) body["expires_at"] = format_time(*expires_at);
@@ -273,7 +273,7 @@ cred::Result<CreatedToken> PatdClient::create(const Secret& session, const std::
     return CreatedToken{std::move(*info), Secret::copy_of(token->get_ref<std::string&>())};
 }
 
-cred::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
+err::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("POST", "/v2/access-tokens/desktop-generate", {}, &session);
     if (!response) return fail(std::move(response).error());
@@ -299,16 +299,16 @@ cred::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
     return created;
 }
 
-cred::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string& uuid) {
+err::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string& uuid) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("GET", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
     return call.token_reply(*response, 200);
 }
 
-cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::string& uuid,
-                                          std::optional<std::string> label,
-                                          std::optional<bool> is_active) {
+err::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::string& uuid,
+                                         std::optional<std::string> label,
+                                         std::optional<bool> is_active) {
     const Call call{m_base_url, m_deadline, *m_clock};
     json body = json::object();
     if (label) body["token_label"] = *label;
@@ -319,7 +319,7 @@ cred::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::stri
     return call.token_reply(*response, 200);
 }
 
-cred::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
+err::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response = call.send("DELETE", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
@@ -327,9 +327,9 @@ cred::Result<void> PatdClient::remove(const Secret& session, const std::string& 
     return {};
 }
 
-cred::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
-                                                   const std::string& host_name,
-                                                   const std::string& helper_version) {
+err::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
+                                                  const std::string& host_name,
+                                                  const std::string& helper_version) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send_form("/oauth/device/code", "client_id=" + url_encode(client_id) +
@@ -368,7 +368,7 @@ cred::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
     return out;
 }
 
-cred::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) {
+err::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) {
     const Call call{m_base_url, m_deadline, *m_clock};
     std::string body =
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
@@ -410,7 +410,7 @@ cred::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code)
     return out;
 }
 
-cred::Result<void> PatdClient::revoke_current(const std::string& username, const Secret& token) {
+err::Result<void> PatdClient::revoke_current(const std::string& username, const Secret& token) {
     const Call call{m_base_url, m_deadline, *m_clock};
     auto response =
         call.send("DELETE", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});

@@ -1,7 +1,7 @@
 #pragma once
 // patd's HTTP API as the helper uses it (shared/docs/token-service.md).
 // Each call is one request with the client's deadline. HTTP errors map to
-// cred::Error: 401 service_unauthorized, 403 service_forbidden, other 4xx
+// err::Error: 401 service_unauthorized, 403 service_forbidden, other 4xx
 // service_rejected, 5xx/garbage service_failure; the message carries patd's
 // `detail` (never a secret), e.g. "token service refused the token: token
 // is deactivated".
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/errors.hpp"
 #include "common/secret.hpp"
-#include "credentials/errors.hpp"
 #include "tokenclient/token_info.hpp"
 
 namespace pat::tokenclient {
@@ -79,37 +79,37 @@ class PatdClient {
     // a TokenInfo with state inactive/expired/deleted/invalid chosen from
     // patd's detail and `reason` = the detail; that is a successful Result.
     // Only transport or 5xx failures are errors.
-    cred::Result<TokenInfo> current(const std::string& username, const Secret& token);
+    err::Result<TokenInfo> current(const std::string& username, const Secret& token);
 
     // POST /v2/access-tokens/current/usage {used_at, client} -> 204.
-    cred::Result<void> report_usage(const std::string& username, const Secret& token,
-                                    TimePoint used_at, const std::string& client);
+    err::Result<void> report_usage(const std::string& username, const Secret& token,
+                                   TimePoint used_at, const std::string& client);
 
     // POST /v2/users/login {username, password}.
-    cred::Result<LoginResult> login(const std::string& username, const Secret& password);
+    err::Result<LoginResult> login(const std::string& username, const Secret& password);
     // POST /v2/users/2fa-login {login_2fa_token, code} -> the session.
-    cred::Result<Secret> login_2fa(const Secret& login_2fa_token, const std::string& code);
+    err::Result<Secret> login_2fa(const Secret& login_2fa_token, const std::string& code);
 
     // Routes below take a (password) session from login.
-    cred::Result<TokenPage> list(const Secret& session, int page, int page_size);
+    err::Result<TokenPage> list(const Secret& session, int page, int page_size);
     // scopes: patd names ("repo:read" …); expires_at: none or ≤ 1 year ahead.
-    cred::Result<CreatedToken> create(const Secret& session, const std::string& label,
-                                      const std::vector<std::string>& scopes,
-                                      std::optional<TimePoint> expires_at);
-    cred::Result<CreatedToken> desktop_generate(const Secret& session);
-    cred::Result<TokenInfo> get(const Secret& session, const std::string& uuid);
-    cred::Result<TokenInfo> patch(const Secret& session, const std::string& uuid,
-                                  std::optional<std::string> label, std::optional<bool> is_active);
-    cred::Result<void> remove(const Secret& session, const std::string& uuid);
+    err::Result<CreatedToken> create(const Secret& session, const std::string& label,
+                                     const std::vector<std::string>& scopes,
+                                     std::optional<TimePoint> expires_at);
+    err::Result<CreatedToken> desktop_generate(const Secret& session);
+    err::Result<TokenInfo> get(const Secret& session, const std::string& uuid);
+    err::Result<TokenInfo> patch(const Secret& session, const std::string& uuid,
+                                 std::optional<std::string> label, std::optional<bool> is_active);
+    err::Result<void> remove(const Secret& session, const std::string& uuid);
 
     // Device sign-in (RFC 8628): start, then poll until a token or an error.
-    cred::Result<DeviceStart> start_device(const std::string& client_id,
-                                           const std::string& host_name,
-                                           const std::string& helper_version);
-    cred::Result<DevicePollReply> poll_device(const Secret& device_code);
+    err::Result<DeviceStart> start_device(const std::string& client_id,
+                                          const std::string& host_name,
+                                          const std::string& helper_version);
+    err::Result<DevicePollReply> poll_device(const Secret& device_code);
     // DELETE /v2/access-tokens/current with Basic username:token: an
     // auto-generated token deletes itself (`logout`).
-    cred::Result<void> revoke_current(const std::string& username, const Secret& token);
+    err::Result<void> revoke_current(const std::string& username, const Secret& token);
 
   private:
     std::string m_base_url;

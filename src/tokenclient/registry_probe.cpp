@@ -50,8 +50,8 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-cred::Result<BearerChallenge> discover_challenge(std::string_view server_key,
-                                                 std::chrono::milliseconds deadline) {
+err::Result<BearerChallenge> discover_challenge(std::string_view server_key,
+                                                std::chrono::milliseconds deadline) {
     HttpRequest request;
     request.url = registry_base_url(server_key) + "/v2/";
     request.deadline = deadline;
@@ -65,13 +65,13 @@ cred::Result<BearerChallenge> discover_challenge(std::string_view server_key,
         }
     }
     if (response->status == 200 || response->status == 401)
-        return fail(cred::Error{cred::Errc::service_rejected, where + " does not use token auth"});
-    return fail(cred::Error{cred::Errc::service_failure, where + " answered GET /v2/ with HTTP " +
-                                                             std::to_string(response->status)});
+        return fail(err::Error{err::Errc::service_rejected, where + " does not use token auth"});
+    return fail(err::Error{err::Errc::service_failure, where + " answered GET /v2/ with HTTP " +
+                                                           std::to_string(response->status)});
 }
 
-cred::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std::string& username,
-                                    const Secret& secret, std::chrono::milliseconds deadline) {
+err::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std::string& username,
+                                   const Secret& secret, std::chrono::milliseconds deadline) {
     // Repository names are lower-case; a namespace is the account name.
     const std::string repository = lower(username) + "/" + k_probe_repository;
     HttpRequest request;
@@ -105,7 +105,7 @@ cred::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std:
     wipe_string(response->body);
     if (!reply.is_object())
         return fail(
-            cred::Error{cred::Errc::service_failure, where + " sent a reply that is not JSON"});
+            err::Error{err::Errc::service_failure, where + " sent a reply that is not JSON"});
     std::optional<std::vector<std::string>> actions;
     for (const char* field : {"token", "access_token"}) {
         auto it = reply.find(field);

@@ -16,8 +16,8 @@ class RemoteTokenService final : public TokenService {
           m_locator(std::move(options), clock),
           m_clock(clock) {}
 
-    cred::Result<TokenInfo> validate(const std::string& server_key, const std::string& username,
-                                     const Secret& secret, const StoredService& stored) override {
+    err::Result<TokenInfo> validate(const std::string& server_key, const std::string& username,
+                                    const Secret& secret, const StoredService& stored) override {
         // The whole validation (discovery, patd check, the call) shares one
         // budget: `store` waits at most one deadline, whatever is cached.
         const auto until = std::chrono::steady_clock::now() + m_deadline;
@@ -26,7 +26,7 @@ class RemoteTokenService final : public TokenService {
         const auto deadline = request_deadline(m_deadline, until);
         if (endpoint->kind != ServiceKind::none && !deadline)
             return fail(budget_exhausted("validation"));
-        cred::Result<TokenInfo> info = TokenInfo{};
+        err::Result<TokenInfo> info = TokenInfo{};
         switch (endpoint->kind) {
             case ServiceKind::none: {
                 TokenInfo unknown;
@@ -57,8 +57,8 @@ class RemoteTokenService final : public TokenService {
             // refusal of the request itself (429 rate limit, 403, …) is
             // "could not ask" too, not a verdict on the token.
             auto error = std::move(info).error();
-            if (error.code != cred::Errc::service_unreachable)
-                error.code = cred::Errc::service_failure;
+            if (error.code != err::Errc::service_unreachable)
+                error.code = err::Errc::service_failure;
             return forget_if_unreachable(server_key, std::move(error));
         }
         info->checked_at = m_clock.now();
@@ -69,32 +69,32 @@ class RemoteTokenService final : public TokenService {
         return info;
     }
 
-    cred::Result<CreatedToken> exchange_password(const std::string& server_key,
-                                                 const std::string& username,
-                                                 const Secret& password) override {
+    err::Result<CreatedToken> exchange_password(const std::string& server_key,
+                                                const std::string& username,
+                                                const Secret& password) override {
         auto endpoint = m_locator.locate(server_key);
         if (!endpoint) return fail(std::move(endpoint).error());
         if (endpoint->kind != ServiceKind::patd)
-            return fail(cred::Error{cred::Errc::service_rejected,
-                                    "the token service of " + server_key +
-                                        " is not patd: cannot exchange a password for a token"});
+            return fail(err::Error{err::Errc::service_rejected,
+                                   "the token service of " + server_key +
+                                       " is not patd: cannot exchange a password for a token"});
         if (looks_like_pat(password.reveal()))
-            return fail(cred::Error{cred::Errc::service_unauthorized,
-                                    "a personal access token cannot sign in to create tokens; "
-                                    "use the account password"});
+            return fail(err::Error{err::Errc::service_unauthorized,
+                                   "a personal access token cannot sign in to create tokens; "
+                                   "use the account password"});
         PatdClient client(endpoint->patd_url, m_deadline, m_clock);
         auto login = client.login(username, password);
         if (!login)
             return fail(forget_if_unreachable(server_key, std::move(login).error()).error());
         if (!login->session)
-            return fail(cred::Error{cred::Errc::service_rejected,
-                                    "unauthorized: " + std::string(k_pat_required_detail) +
-                                        " (two-factor authentication is on for " + username + ")"});
+            return fail(err::Error{err::Errc::service_rejected,
+                                   "unauthorized: " + std::string(k_pat_required_detail) +
+                                       " (two-factor authentication is on for " + username + ")"});
         auto created = client.desktop_generate(*login->session);
         if (!created) {
             auto error = std::move(created).error();
-            if (error.code == cred::Errc::service_forbidden)  // a PAT session after all
-                error.code = cred::Errc::service_unauthorized;
+            if (error.code == err::Errc::service_forbidden)  // a PAT session after all
+                error.code = err::Errc::service_unauthorized;
             return fail(std::move(error));
         }
         // desktop-generate answers with the token only; `current` fills in
@@ -110,9 +110,9 @@ class RemoteTokenService final : public TokenService {
         return configured_service_url(m_options, server_key);
     }
 
-    cred::Result<void> report_usage(const std::string& server_key, const std::string& username,
-                                    const Secret& secret, const StoredService& stored,
-                                    TimePoint used_at) override {
+    err::Result<void> report_usage(const std::string& server_key, const std::string& username,
+                                   const Secret& secret, const StoredService& stored,
+                                   TimePoint used_at) override {
         auto endpoint =
             locate(server_key, stored, std::chrono::steady_clock::now() + 2 * m_deadline);
         if (!endpoint) return fail(std::move(endpoint).error());
@@ -124,17 +124,16 @@ class RemoteTokenService final : public TokenService {
     }
 
   private:
-    cred::Result<ServiceEndpoint> locate(const std::string& server_key, const StoredService& stored,
-                                         std::chrono::steady_clock::time_point until) {
+    err::Result<ServiceEndpoint> locate(const std::string& server_key, const StoredService& stored,
+                                        std::chrono::steady_clock::time_point until) {
         if (stored) return m_locator.locate_stored(server_key, *stored, until);
         return m_locator.locate(server_key, until);
     }
 
     // A cached service that stopped answering may have moved: look again
     // next time.
-    cred::Result<TokenInfo> forget_if_unreachable(const std::string& server_key,
-                                                  cred::Error error) {
-        if (error.code == cred::Errc::service_unreachable) m_locator.forget(server_key);
+    err::Result<TokenInfo> forget_if_unreachable(const std::string& server_key, err::Error error) {
+        if (error.code == err::Errc::service_unreachable) m_locator.forget(server_key);
         return fail(std::move(error));
     }
 

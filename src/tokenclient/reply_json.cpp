@@ -30,17 +30,16 @@ std::optional<std::string> reply_detail(std::string_view body) {
     return text;
 }
 
-cred::Error http_status_error(const std::string& where, long status, std::string_view body) {
+err::Error http_status_error(const std::string& where, long status, std::string_view body) {
     const std::string code = "(HTTP " + std::to_string(status) + ")";
     const auto detail = reply_detail(body);
     if (status >= 400 && status < 500) {
-        const cred::Errc errc = status == 401   ? cred::Errc::service_unauthorized
-                                : status == 403 ? cred::Errc::service_forbidden
-                                                : cred::Errc::service_rejected;
+        const err::Errc errc = status == 401   ? err::Errc::service_unauthorized
+                               : status == 403 ? err::Errc::service_forbidden
+                                               : err::Errc::service_rejected;
         return {errc, where + " refused the request " + code + (detail ? ": " + *detail : "")};
     }
-    return {cred::Errc::service_failure,
-            where + " failed " + code + (detail ? ": " + *detail : "")};
+    return {err::Errc::service_failure, where + " failed " + code + (detail ? ": " + *detail : "")};
 }
 
 void wipe_json(nlohmann::json& j) {

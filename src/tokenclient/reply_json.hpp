@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "credentials/errors.hpp"
+#include "common/errors.hpp"
 
 namespace pat::tokenclient {
 
@@ -18,11 +18,11 @@ namespace pat::tokenclient {
 // messages).
 std::optional<std::string> reply_detail(std::string_view body);
 
-// The cred::Error for a non-2xx HTTP status: 401 service_unauthorized,
+// The err::Error for a non-2xx HTTP status: 401 service_unauthorized,
 // 403 service_forbidden, other 4xx service_rejected, anything else
 // service_failure. The message: "<where> refused the request (HTTP 4xx):
 // <detail>" or "<where> failed (HTTP 5xx)".
-cred::Error http_status_error(const std::string& where, long status, std::string_view body);
+err::Error http_status_error(const std::string& where, long status, std::string_view body);
 
 // Overwrites every string in a parsed reply (it may hold a session or a
 // token) before the JSON is freed.

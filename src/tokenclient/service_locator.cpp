@@ -22,7 +22,7 @@ std::int64_t unix_seconds(const Clock& clock) {
 // patd answers an unauthenticated `current` with 401 and a JSON `detail`;
 // a registry or another token service does not (distribution: `errors`,
 // Docker Hub's auth: 404). Transport failures are errors.
-cred::Result<bool> is_patd(const std::string& origin, std::chrono::milliseconds deadline) {
+err::Result<bool> is_patd(const std::string& origin, std::chrono::milliseconds deadline) {
     HttpRequest request;
     request.url = origin + "/v2/access-tokens/current";
     request.deadline = deadline;
@@ -88,30 +88,30 @@ std::string configured_service_url(const LocatorOptions& options, const std::str
     return configured_url(options, server_key).first;
 }
 
-cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key) {
+err::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key) {
     return locate_within(server_key, std::nullopt, std::nullopt);
 }
 
-cred::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key,
-                                                     std::chrono::steady_clock::time_point until) {
+err::Result<ServiceEndpoint> ServiceLocator::locate(const std::string& server_key,
+                                                    std::chrono::steady_clock::time_point until) {
     return locate_within(server_key, until, std::nullopt);
 }
 
-cred::Result<ServiceEndpoint> ServiceLocator::locate_stored(
+err::Result<ServiceEndpoint> ServiceLocator::locate_stored(
     const std::string& server_key, const std::string& recorded,
     std::chrono::steady_clock::time_point until) {
     auto endpoint = locate_within(server_key, until, recorded);
     if (!endpoint || recorded.empty()) return endpoint;
     const std::string goes_to = secret_origin(*endpoint);
     if (!goes_to.empty() && goes_to != url_origin(recorded))
-        return fail(cred::Error{cred::Errc::service_rejected,
-                                "the token for " + server_key + " was stored for " +
-                                    url_origin(recorded) + ", and " + server_key + " now names " +
-                                    goes_to + "; not sending it there (log in again)"});
+        return fail(err::Error{err::Errc::service_rejected,
+                               "the token for " + server_key + " was stored for " +
+                                   url_origin(recorded) + ", and " + server_key + " now names " +
+                                   goes_to + "; not sending it there (log in again)"});
     return endpoint;
 }
 
-cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
+err::Result<ServiceEndpoint> ServiceLocator::locate_within(
     const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until,
     const std::optional<std::string>& recorded) {
     const auto next_deadline = [&]() { return request_deadline(m_options.deadline, until); };
@@ -154,14 +154,14 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
         auto challenge = discover_challenge(server_key, *deadline);
         if (!challenge) {
             // No token auth at all: no service (cached, with the short TTL).
-            if (challenge.error().code != cred::Errc::service_rejected)
+            if (challenge.error().code != err::Errc::service_rejected)
                 return fail(std::move(challenge).error());
             endpoint.kind = ServiceKind::none;
         } else {
             // Not cached: the registry may fix its configuration.
             if (!realm_is_acceptable(registry_base_url(server_key), challenge->realm))
-                return fail(cred::Error{
-                    cred::Errc::service_rejected,
+                return fail(err::Error{
+                    err::Errc::service_rejected,
                     "registry " + server_key + " names a plain-http token endpoint (" +
                         url_endpoint(challenge->realm) + "); refusing to send credentials there"});
             endpoint.challenge = std::move(*challenge);
@@ -171,8 +171,8 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
     if (!url.empty()) {
         const std::string origin = url_origin(url);
         if (origin.empty())
-            return fail(cred::Error{cred::Errc::bad_input, std::string("token service URL from ") +
-                                                               source + " is not an http(s) URL"});
+            return fail(err::Error{err::Errc::bad_input, std::string("token service URL from ") +
+                                                             source + " is not an http(s) URL"});
         const auto deadline = next_deadline();
         if (!deadline) return fail(budget_exhausted("the patd check"));
         auto patd = is_patd(origin, *deadline);
@@ -192,10 +192,10 @@ cred::Result<ServiceEndpoint> ServiceLocator::locate_within(
                 if (challenge) endpoint.challenge = std::move(*challenge);
                 if (has_path(configured)) endpoint.challenge.realm = configured;
                 if (endpoint.challenge.realm.empty())
-                    return fail(cred::Error{cred::Errc::service_rejected,
-                                            "token service " + url_endpoint(configured) +
-                                                " is not patd and registry " + server_key +
-                                                " names no token endpoint"});
+                    return fail(err::Error{err::Errc::service_rejected,
+                                           "token service " + url_endpoint(configured) +
+                                               " is not patd and registry " + server_key +
+                                               " names no token endpoint"});
             }
         }
     }

@@ -22,7 +22,7 @@
 #include <string>
 
 #include "common/clock.hpp"
-#include "credentials/errors.hpp"
+#include "common/errors.hpp"
 #include "tokenclient/service_endpoint.hpp"
 
 namespace pat::tokenclient {
@@ -51,12 +51,12 @@ class ServiceLocator {
     // May make up to 2 requests (discovery, patd check) when not cached.
     // A service that cannot be reached is an error (service_unreachable),
     // not kind none, and is not cached.
-    cred::Result<ServiceEndpoint> locate(const std::string& server_key);
+    err::Result<ServiceEndpoint> locate(const std::string& server_key);
 
     // The same within a total time budget: each request gets at most
     // min(deadline, time left until `until`); none left is service_unreachable.
-    cred::Result<ServiceEndpoint> locate(const std::string& server_key,
-                                         std::chrono::steady_clock::time_point until);
+    err::Result<ServiceEndpoint> locate(const std::string& server_key,
+                                        std::chrono::steady_clock::time_point until);
 
     // For a secret stored earlier: the service recorded with it at store
     // time (`recorded`, its pat_service) and no other. A recorded URL is
@@ -64,15 +64,15 @@ class ServiceLocator {
     // endpoint has another origin is refused (service_rejected: nothing is
     // sent). With none recorded (stored unchecked, or by another tool): the
     // config file, then discovery; never DOCKER_CREDENTIAL_PAT_BACKEND.
-    cred::Result<ServiceEndpoint> locate_stored(const std::string& server_key,
-                                                const std::string& recorded,
-                                                std::chrono::steady_clock::time_point until);
+    err::Result<ServiceEndpoint> locate_stored(const std::string& server_key,
+                                               const std::string& recorded,
+                                               std::chrono::steady_clock::time_point until);
 
     // Drops the cached entry for a key (e.g. after the service moved).
     void forget(const std::string& server_key);
 
   private:
-    cred::Result<ServiceEndpoint> locate_within(
+    err::Result<ServiceEndpoint> locate_within(
         const std::string& server_key, std::optional<std::chrono::steady_clock::time_point> until,
         const std::optional<std::string>& recorded);
 

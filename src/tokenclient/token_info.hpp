@@ -1,15 +1,13 @@
 #pragma once
-// What the helper knows about a stored token, kept as cred::Metadata next to
-// the secret (and refreshed in the verdict cache by the flush). Every field
-// is non-secret.
+// What the helper knows about a stored token. The helper keeps it as
+// metadata next to the secret (helper/state/token_metadata.hpp) and in the
+// verdict cache the flush refreshes. Every field is non-secret.
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "credentials/credentials.hpp"
 
 namespace pat::tokenclient {
 
@@ -52,15 +50,6 @@ struct TokenInfo {
 
 // Whether the token is past expires_at at `now` (false without an expiry).
 bool is_past_expiry(const TokenInfo& info, TimePoint now);
-
-// TokenInfo <-> the flat metadata map persisted by every store. Keys:
-//   pat_state pat_kind pat_service pat_scopes (space-separated) pat_uuid
-//   pat_label pat_owner pat_generated_by pat_expires_at pat_last_used
-//   pat_checked_at (times: RFC 3339 UTC) pat_reason pat_gen
-// Empty fields are left out. from_metadata never fails: unknown or
-// malformed values read as absent/unknown.
-cred::Metadata to_metadata(const TokenInfo& info);
-TokenInfo from_metadata(const cred::Metadata& metadata);
 
 // RFC 3339 UTC with seconds ("2026-11-29T22:40:00Z"); parse accepts any
 // RFC 3339 date-time (common/rfc3339.hpp) and drops fractional seconds.

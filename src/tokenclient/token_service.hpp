@@ -8,8 +8,8 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "common/errors.hpp"
 #include "common/secret.hpp"
-#include "credentials/errors.hpp"
 #include "tokenclient/patd_client.hpp"
 #include "tokenclient/service_locator.hpp"
 #include "tokenclient/token_info.hpp"
@@ -37,9 +37,9 @@ class TokenService {
     // kind none (no service found) -> TokenInfo{unknown, kind none}, ok.
     // A rejected secret is a TokenInfo with a revoked state, ok.
     // Errors: only "could not ask" (service_unreachable, service_failure).
-    virtual cred::Result<TokenInfo> validate(const std::string& server_key,
-                                             const std::string& username, const Secret& secret,
-                                             const StoredService& stored) = 0;
+    virtual err::Result<TokenInfo> validate(const std::string& server_key,
+                                            const std::string& username, const Secret& secret,
+                                            const StoredService& stored) = 0;
 
     // The URL a secret stored now for `server_key` would be checked at,
     // without a request ("" when it is found by discovery): recorded with
@@ -52,15 +52,15 @@ class TokenService {
     // in for admin routes), service_rejected with k_pat_required_detail in
     // the message for a 2FA account, service_unreachable, or
     // service_rejected "not a patd service" for other kinds.
-    virtual cred::Result<CreatedToken> exchange_password(const std::string& server_key,
-                                                         const std::string& username,
-                                                         const Secret& password) = 0;
+    virtual err::Result<CreatedToken> exchange_password(const std::string& server_key,
+                                                        const std::string& username,
+                                                        const Secret& password) = 0;
 
     // patd only: records a use (POST current/usage) of a stored secret, at
     // the service recorded with it (`stored`). Other kinds: ok, no-op.
-    virtual cred::Result<void> report_usage(const std::string& server_key,
-                                            const std::string& username, const Secret& secret,
-                                            const StoredService& stored, TimePoint used_at) = 0;
+    virtual err::Result<void> report_usage(const std::string& server_key,
+                                           const std::string& username, const Secret& secret,
+                                           const StoredService& stored, TimePoint used_at) = 0;
 };
 
 std::unique_ptr<TokenService> make_remote_token_service(LocatorOptions options, const Clock& clock);

@@ -3,13 +3,14 @@
 // registry (so every secret is kept, as for a registry without one), and
 // with its spool and verdicts in a temp state directory. It must keep the
 // four-verb contract of every store; the token metadata it writes itself
-// (tokenclient::to_metadata's names) is left out of the metadata checks.
+// (helper::to_metadata's names) is left out of the metadata checks.
 #include <sstream>
 
 #include "common/clock.hpp"
 #include "conformance/store_conformance.hpp"
 #include "credentials/memory_store.hpp"
 #include "helper/lifecycle/pat_store.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "unit/helper/fake_token_service.hpp"
 #include "unit/helper/state/temp_dir.hpp"
 
@@ -59,7 +60,7 @@ test::ConformanceTraits pat_store_traits() {
         all.generation = "x";
     all.scopes = {"x"};
     all.expires_at = all.last_used = all.checked_at = tokenclient::TimePoint{};
-    for (const auto& [name, value] : tokenclient::to_metadata(all))
+    for (const auto& [name, value] : helper::to_metadata(all))
         traits.own_metadata_names.insert(name);
     return traits;
 }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "tokenclient/docker_certs.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/token_service.hpp"
@@ -37,8 +38,8 @@ using nlohmann::json;
 
 namespace {
 
-const char* errc_name(pat::cred::Errc code) {
-    using pat::cred::Errc;
+const char* errc_name(pat::err::Errc code) {
+    using pat::err::Errc;
     switch (code) {
         case Errc::service_unreachable:
             return "service_unreachable";
@@ -57,7 +58,7 @@ const char* errc_name(pat::cred::Errc code) {
     }
 }
 
-int print_error(const pat::cred::Error& error) {
+int print_error(const pat::err::Error& error) {
     std::cout
         << json{{"error", {{"code", errc_name(error.code)}, {"message", error.message}}}}.dump()
         << "\n";
@@ -66,7 +67,7 @@ int print_error(const pat::cred::Error& error) {
 
 json info_json(const TokenInfo& info) {
     json out = json::object();
-    for (const auto& [key, value] : to_metadata(info)) out[key] = value;
+    for (const auto& [key, value] : pat::helper::to_metadata(info)) out[key] = value;
     return out;
 }
 
@@ -76,12 +77,12 @@ pat::Secret read_secret() {
     return pat::Secret(std::move(line));
 }
 
-json error_json(const pat::cred::Error& error) {
+json error_json(const pat::err::Error& error) {
     return {{"code", errc_name(error.code)}, {"message", error.message}};
 }
 
 // Signs in (with the TOTP step when patd asks for it).
-pat::cred::Result<pat::Secret> sign_in(PatdClient& client, const std::string& user) {
+pat::err::Result<pat::Secret> sign_in(PatdClient& client, const std::string& user) {
     const pat::Secret password = read_secret();
     auto login = client.login(user, password);
     if (!login) return pat::fail(login.error());

@@ -12,6 +12,7 @@
 #include "helper/commands/table.hpp"
 #include "helper/lifecycle/helper_runtime.hpp"
 #include "helper/lifecycle/pat_store.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "helper/state/usage_spool.hpp"
 #include "helper/state/verdict_cache.hpp"
 
@@ -121,7 +122,7 @@ int run_check(const Args& args, CommandContext& ctx) {
             }
             return report_error(ctx, name, item.error().message);
         }
-        Row row{key, item->username, tokenclient::from_metadata(item->metadata), {}};
+        Row row{key, item->username, helper::from_metadata(item->metadata), {}};
         if (auto v = verdicts.lookup(key, row.info.generation)) {
             const auto last_used = row.info.last_used;
             row.info = *v;
@@ -129,7 +130,7 @@ int run_check(const Args& args, CommandContext& ctx) {
         }
         if (service) {
             // At the service recorded with the item, never another one.
-            const std::string recorded = tokenclient::from_metadata(item->metadata).service_url;
+            const std::string recorded = helper::from_metadata(item->metadata).service_url;
             auto fresh = service->validate(key, item->username, item->secret, recorded);
             if (fresh) {
                 fresh->generation = row.info.generation;

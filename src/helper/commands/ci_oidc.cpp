@@ -16,6 +16,7 @@
 #include "helper/commands/docker_config.hpp"
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "tokenclient/http_client.hpp"
 
 namespace pat::helper::cmd {
@@ -236,7 +237,7 @@ bool revoke_oidc_token(cred::CredentialStore& keyring, const std::string& server
                        CommandContext& ctx) {
     auto item = keyring.get(server);
     if (!item) return false;
-    const auto info = tokenclient::from_metadata(item->metadata);
+    const auto info = helper::from_metadata(item->metadata);
     if (info.kind != tokenclient::ServiceKind::patd || info.generated_by != "oidc" ||
         info.service_url.empty())
         return false;

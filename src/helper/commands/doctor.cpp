@@ -16,6 +16,7 @@
 #include "helper/commands/doctor_ci_checks.hpp"
 #include "helper/commands/parse_values.hpp"
 #include "helper/commands/runtime.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/service_locator.hpp"
 #include "tokenclient/token_service.hpp"
@@ -101,7 +102,7 @@ void check_services(const HelperConfig& config, const cred::StoreConfig& store_c
     for (const auto& [key, user] : *listed) {
         if (is_internal_key(key)) continue;
         auto item = store->get(key);
-        keys.emplace_back(key, item ? tokenclient::from_metadata(item->metadata).service_url : "");
+        keys.emplace_back(key, item ? helper::from_metadata(item->metadata).service_url : "");
     }
     if (keys.empty() && config.locator.backend_url)
         keys.emplace_back(*config.locator.backend_url, tokenclient::k_new_secret);

@@ -26,6 +26,7 @@
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
 #include "helper/commands/runtime.hpp"
+#include "helper/state/token_metadata.hpp"
 
 extern char** environ;
 
@@ -207,7 +208,7 @@ int logout(const Args& args, CommandContext& ctx) {
             return report_error(ctx, name, "no credential stored for " + server);
         return report_error(ctx, name, item.error().message);
     }
-    const auto info = tokenclient::from_metadata(item->metadata);
+    const auto info = helper::from_metadata(item->metadata);
     std::string deleted;
     if (info.kind == tokenclient::ServiceKind::patd && info.generated_by == "auto" &&
         !info.service_url.empty()) {

@@ -12,6 +12,7 @@
 
 #include "common/log.hpp"
 #include "helper/lifecycle/pat_store.hpp"
+#include "helper/state/token_metadata.hpp"
 
 namespace pat::helper {
 namespace {
@@ -64,7 +65,7 @@ void deliver_uses(cred::CredentialStore& inner, tokenclient::TokenService& servi
             return false;
         }
         // Only to the service its token was stored for (pat_service).
-        const std::string recorded = tokenclient::from_metadata(creds->metadata).service_url;
+        const std::string recorded = helper::from_metadata(creds->metadata).service_url;
         auto sent =
             service.report_usage(key, creds->username, creds->secret, recorded, use.last_used);
         if (!sent) {
@@ -96,7 +97,7 @@ void refresh_verdicts(cred::CredentialStore& inner, tokenclient::TokenService& s
         if (std::chrono::steady_clock::now() - started > k_refresh_budget) break;
         auto creds = inner.get(key);
         if (!creds) continue;
-        const TokenInfo stored = tokenclient::from_metadata(creds->metadata);
+        const TokenInfo stored = helper::from_metadata(creds->metadata);
         if (!wants_refresh(stored)) continue;
         // Checked within the interval already (by another flush): skip.
         if (auto old = verdicts.lookup(key, stored.generation);

@@ -4,6 +4,7 @@
 
 #include "common/log.hpp"
 #include "common/terminal_text.hpp"
+#include "helper/state/token_metadata.hpp"
 
 namespace pat::helper {
 namespace {
@@ -132,7 +133,7 @@ cred::Result<cred::Credentials> PatAwareStore::get(std::string_view server_url) 
     const std::string key(server_url);
     const auto now = m_deps.clock.now();
 
-    TokenInfo info = tokenclient::from_metadata(found->metadata);
+    TokenInfo info = helper::from_metadata(found->metadata);
     if (!info.generation.empty()) {
         auto verdict = m_deps.verdicts.find(key, info.generation);
         if (!verdict) {

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "helper/state/token_metadata.hpp"
+
 namespace pat::helper {
 
 bool is_internal_key(std::string_view key) {
@@ -39,7 +41,7 @@ cred::Result<void> store_with_token_info(cred::CredentialStore& store,
     info.generation = fresh_generation();
     cred::Credentials item{credentials.server_url, credentials.username, credentials.secret.clone(),
                            credentials.metadata};
-    for (auto& [name, value] : tokenclient::to_metadata(info)) item.metadata[name] = value;
+    for (auto& [name, value] : helper::to_metadata(info)) item.metadata[name] = value;
     return store.add(item);
 }
 

@@ -7,6 +7,7 @@
 
 #include "helper/state/locked_file.hpp"
 #include "helper/state/state_paths.hpp"
+#include "helper/state/token_metadata.hpp"
 
 namespace pat::helper {
 namespace {
@@ -40,14 +41,14 @@ Verdicts parse(const std::string& text) {
             }
             metadata[name] = value.get<std::string>();
         }
-        if (valid) verdicts[key] = tokenclient::from_metadata(metadata);
+        if (valid) verdicts[key] = helper::from_metadata(metadata);
     }
     return verdicts;
 }
 
 std::string serialize(const Verdicts& verdicts) {
     nlohmann::json entries = nlohmann::json::object();
-    for (const auto& [key, info] : verdicts) entries[key] = tokenclient::to_metadata(info);
+    for (const auto& [key, info] : verdicts) entries[key] = helper::to_metadata(info);
     const nlohmann::json doc{{"format", k_format}, {"verdicts", entries}};
     // Replace invalid UTF-8 rather than throw: the file is ours, a bad byte
     // in a reason must not break the flush.

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "helper/lifecycle/flush.hpp"
+#include "helper/state/token_metadata.hpp"
 #include "lifecycle_fixture.hpp"
 
 using namespace pat;
@@ -87,7 +88,7 @@ TEST_CASE("flush: a deactivated token is found, and the next get drops it") {
     f.service.tokens["dckr_pat_good"].state = TokenState::inactive;
     f.clock.advance(std::chrono::minutes(1));
     CHECK(f.flush().verdicts_refreshed == 2);
-    const auto gen = tokenclient::from_metadata(f.inner.get(k_key)->metadata).generation;
+    const auto gen = helper::from_metadata(f.inner.get(k_key)->metadata).generation;
     auto verdict = f.verdicts->lookup(k_key, gen);
     REQUIRE(verdict);
     CHECK(verdict->state == TokenState::inactive);
@@ -107,7 +108,7 @@ TEST_CASE("flush: an item stored while the service was down is checked once it i
     REQUIRE(f.add("dckr_pat_good"));
     f.service.unreachable = false;
     CHECK(f.flush().verdicts_refreshed == 1);
-    const auto gen = tokenclient::from_metadata(f.inner.get(k_key)->metadata).generation;
+    const auto gen = helper::from_metadata(f.inner.get(k_key)->metadata).generation;
     REQUIRE(f.verdicts->lookup(k_key, gen));
     CHECK(f.verdicts->lookup(k_key, gen)->state == TokenState::active);
 }

@@ -3,6 +3,7 @@
 // and `list` do with the helper's own state (docs/lifecycle.md).
 #include <catch2/catch.hpp>
 
+#include "helper/state/token_metadata.hpp"
 #include "lifecycle_fixture.hpp"
 
 using namespace pat;
@@ -46,7 +47,7 @@ TEST_CASE("store: service down -> stored unchecked with one warning line") {
     CHECK(item.secret.reveal() == "dckr_pat_good");
     CHECK(meta(item, "pat_state") == "unknown");
     CHECK_FALSE(meta(item, "pat_gen").empty());
-    CHECK(tokenclient::from_metadata(item.metadata).state == TokenState::unknown);
+    CHECK(helper::from_metadata(item.metadata).state == TokenState::unknown);
     CHECK(f.warnings.str() ==
           "docker-credential-pat: warning: could not check the token for registry.example:5000 "
           "(cannot reach http://127.0.0.1:9); stored it unchecked\n");
@@ -57,7 +58,7 @@ TEST_CASE("store: no token service -> stored without validation or warning") {
     f.service.kind = tokenclient::ServiceKind::none;
     REQUIRE(f.add("anything"));
     CHECK(f.stored().secret.reveal() == "anything");
-    CHECK(tokenclient::from_metadata(f.stored().metadata).state == TokenState::unknown);
+    CHECK(helper::from_metadata(f.stored().metadata).state == TokenState::unknown);
     CHECK(f.warnings.str().empty());
 }
 
@@ -79,7 +80,7 @@ TEST_CASE("store: exchange off keeps the password, unchecked") {
     f.exchange = false;
     REQUIRE(f.add("hunter2"));
     CHECK(f.stored().secret.reveal() == "hunter2");
-    CHECK(tokenclient::from_metadata(f.stored().metadata).state == TokenState::unknown);
+    CHECK(helper::from_metadata(f.stored().metadata).state == TokenState::unknown);
     CHECK(f.service.generated == 0);
 }
 

@@ -178,18 +178,18 @@ TEST_CASE("The direct transport refuses what it must not send", "[tokenclient]")
     request.url = "https://127.0.0.1:1/";
     auto refused = direct_http_send(request);
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().code == pat::cred::Errc::bad_input);
+    CHECK(refused.error().code == pat::err::Errc::bad_input);
 
     request.url = "http://127.0.0.1:1/";
     request.headers = {{"X-Injected", "a\r\nEvil: b"}};
     auto injected = direct_http_send(request);
     REQUIRE_FALSE(injected);
-    CHECK(injected.error().code == pat::cred::Errc::bad_input);
+    CHECK(injected.error().code == pat::err::Errc::bad_input);
     CHECK(injected.error().message.find("Evil") == std::string::npos);
 
     request.headers.clear();
     request.url = "http://127.0.0.1:1/a b";
     auto spaced = direct_http_send(request);
     REQUIRE_FALSE(spaced);
-    CHECK(spaced.error().code == pat::cred::Errc::bad_input);
+    CHECK(spaced.error().code == pat::err::Errc::bad_input);
 }

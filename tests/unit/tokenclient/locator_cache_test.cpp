@@ -113,7 +113,7 @@ TEST_CASE("locate answers from the cache within the TTL only", "[tokenclient][lo
     clock.advance(1s);  // past the TTL: asks the (dead) service
     auto miss = locator.locate("reg.test");
     REQUIRE_FALSE(miss.ok());
-    CHECK(miss.error().code == pat::cred::Errc::service_unreachable);
+    CHECK(miss.error().code == pat::err::Errc::service_unreachable);
     CHECK(miss.error().message.find("http://127.0.0.1:1") != std::string::npos);
     // an unreachable service is not cached: the stale entry is still there
     CHECK(read_locator_cache(path).at("reg.test").stored_at + 3600 == seconds(clock));
@@ -204,7 +204,7 @@ TEST_CASE("A stored secret is located at the service recorded with it, never the
     REQUIRE(stored);
     CHECK(stored->patd_url == recorded);
     // A secret being stored now goes to the environment's service (dead here).
-    CHECK(locator.locate("reg.test", until).error().code == pat::cred::Errc::service_unreachable);
+    CHECK(locator.locate("reg.test", until).error().code == pat::err::Errc::service_unreachable);
 
     // An endpoint whose secret would go elsewhere is refused, without a request.
     cache["reg.test"] = patd_entry(seconds(clock), "http://127.0.0.1:5002");
@@ -212,7 +212,7 @@ TEST_CASE("A stored secret is located at the service recorded with it, never the
     const auto moved =
         ServiceLocator(options, clock).locate_stored("reg.test", "http://127.0.0.1:5002", until);
     REQUIRE_FALSE(moved);
-    CHECK(moved.error().code == pat::cred::Errc::service_rejected);
+    CHECK(moved.error().code == pat::err::Errc::service_rejected);
     CHECK(moved.error().message ==
           "the token for reg.test was stored for http://127.0.0.1:5002, and reg.test now names "
           "http://127.0.0.1:5001; not sending it there (log in again)");

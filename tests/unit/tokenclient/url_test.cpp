@@ -41,7 +41,7 @@ TEST_CASE("Error replies of token services are read and mapped to codes", "[toke
     CHECK_FALSE(reply_detail("{}").has_value());
     CHECK(reply_detail(R"({"detail":")" + std::string(500, 'x') + R"("})")->size() == 200);
 
-    using pat::cred::Errc;
+    using pat::err::Errc;
     CHECK(http_status_error("patd", 401, "{}").code == Errc::service_unauthorized);
     CHECK(http_status_error("patd", 403, "{}").code == Errc::service_forbidden);
     CHECK(http_status_error("patd", 404, "{}").code == Errc::service_rejected);
@@ -74,6 +74,6 @@ TEST_CASE("Requests of one operation share its time budget", "[tokenclient]") {
     CHECK(*left > 500ms);
     CHECK_FALSE(request_deadline(2000ms, now - 1ms).has_value());
     const auto error = budget_exhausted("discovery");
-    CHECK(error.code == pat::cred::Errc::service_unreachable);
+    CHECK(error.code == pat::err::Errc::service_unreachable);
     CHECK(error.message == "token service: no time left for discovery (deadline passed)");
 }
