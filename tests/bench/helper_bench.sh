@@ -183,8 +183,8 @@ results["erase"] = {name: median_ms(v) for name, v in erase_times.items()}
 if baseline:
     base_store, base_erase = store_and_erase({"ours": ours, "baseline": baseline},
                                              "baseline.example.com")
-    results["store"]["baseline"] = median_ms(base_store["baseline"])
-    results["erase"]["baseline"] = median_ms(base_erase["baseline"])
+    for label, times in (("store", base_store), ("erase", base_erase)):
+        results[label]["baseline"] = f"{median_ms(times['ours']):.1f} / {median_ms(times['baseline']):.1f}"
 
 rss = {"get hit": {"ours": peak_rss([ours, "get"], hit), "upstream": peak_rss([theirs, "get"], hit),
                    "floor": peak_rss([floor, "get"], hit)}}
@@ -215,13 +215,13 @@ measure("store, 1000 items stored",
 
 print()
 print("| operation | ours (median ms) | upstream (median ms) | sd-bus floor (median ms) | upstream / ours |"
-      + (" baseline (median ms) |" if baseline else ""))
+      + (" ours / older build, in pairs of their own (median ms) |" if baseline else ""))
 print("|---|---:|---:|---:|---:|" + ("---:|" if baseline else ""))
 for label, r in results.items():
     fl = f"{r['floor']:.1f}" if "floor" in r else "—"
     line = f"| {label} | {r['ours']:.1f} | {r['upstream']:.1f} | {fl} | {r['upstream'] / r['ours']:.1f}x |"
     if baseline:
-        line += f" {r['baseline']:.1f} |" if "baseline" in r else " — |"
+        line += f" {r['baseline']} |" if "baseline" in r else " — |"
     print(line)
 print()
 print("| peak RSS (KiB) | ours | upstream | sd-bus floor |")
