@@ -1,4 +1,4 @@
-// patd's API (shared/docs/token-service.md) over http_send. Replies that
+// patd's API (docs/patd-api.md) over http_send. Replies that
 // carry a secret (sessions, new tokens) are wiped as soon as they are read.
 #include "tokenclient/patd_client.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// patd's HTTP API as the helper uses it (shared/docs/token-service.md).
+// patd's HTTP API as the helper uses it (docs/patd-api.md).
 // Each call is one request with the client's deadline. HTTP errors map to
 // err::Error: 401 service_unauthorized, 403 service_forbidden, other 4xx
 // service_rejected, 5xx/garbage service_failure; the message carries patd's
@@ -60,8 +60,8 @@ struct DevicePollReply {
 };
 
 // Whether `secret` has the shape of a patd PAT: any prefix, then 30 base62
-// characters and their 6-character base62 CRC-32 (token-service.md
-// "Storage and security"). A password is very unlikely to pass; it tells a
+// characters and their 6-character base62 CRC-32 (docs/patd-api.md
+// "Shapes and rules"). A password is very unlikely to pass; it tells a
 // deleted PAT ("unknown token") from a password sent as a token.
 bool looks_like_pat(std::string_view secret);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Black-box tests of patd's HTTP API (docs: token-service.md).
+"""Black-box tests of patd's HTTP API (docs/patd-api.md).
 
 usage: api_test.py BUILD_DIR [unittest args]
 Starts a real patd per test class (temp data dir, 127.0.0.1:0), creates

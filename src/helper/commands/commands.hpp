@@ -1,5 +1,5 @@
 #pragma once
-// The helper's commands for people (issue 4 §3), beside the protocol
+// The helper's commands for people (README "Commands", docs/inputs.md), beside the protocol
 // actions. Each takes the words after its name; errors are one clear line
 // on `err` and a non-zero exit; output is a table by default and
 // `--format json` for scripts. Boost.Program_options, `--help` on each.

@@ -1,7 +1,7 @@
 #pragma once
 // patd's settings: command-line flags, optionally a config file with the
 // same keys (`key = value` lines, INI syntax of Boost.Program_options; flags
-// win), and the defaults of token-service.md.
+// win), and the defaults of docs/patd-api.md "Command line defaults".
 
 #include <boost/program_options/options_description.hpp>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The patd HTTP API: every route of token-service.md behind one handler, plus
+// The patd HTTP API: every route of docs/patd-api.md behind one handler, plus
 // the per-request log line and request metrics. Transport-neutral (see
 // message.hpp), so tests can drive it without sockets.
 

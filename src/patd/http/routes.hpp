@@ -1,7 +1,7 @@
 #pragma once
 // The route groups of the patd API (one file each) and what they share. Each
 // handler authenticates the transport, calls one TokenService method and maps
-// the result to Docker Hub's JSON shapes (token-service.md).
+// the result to Docker Hub's JSON shapes (docs/patd-api.md).
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

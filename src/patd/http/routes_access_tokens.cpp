@@ -1,5 +1,5 @@
-// /v2/access-tokens… : Docker Hub's personal-access-token API (reference §1.1,
-// token-service.md). Management routes need a password session (Bearer);
+// /v2/access-tokens… : Docker Hub's personal-access-token API (docs/patd-api.md,
+// docs/registry-token.md). Management routes need a password session (Bearer);
 // `current` and `current/usage` take Basic username:PAT.
 #include <charconv>
 

@@ -1,7 +1,7 @@
-// GET and POST /token: the Docker Registry v2 token endpoint (reference §2.2,
-// §2.3). Errors use {"details": …}, which the docker CLI prints as
-// "unauthorized: <details>" (§2.7). Never a refresh_token (§3.2): the docker
-// CLI would store it instead of the PAT.
+// GET and POST /token: the Docker Registry v2 token endpoint (docs/registry-token.md).
+// Errors use {"details": …}, which the docker CLI prints as
+// "unauthorized: <details>" ("Errors"). Never a refresh_token ("No refresh
+// tokens"): the docker CLI would store it instead of the PAT.
 #include <algorithm>
 #include <chrono>
 
@@ -107,7 +107,7 @@ Response get_token(RouteContext& ctx, Request& req) {
     if (req.has_header("authorization")) {
         request.credentials = parse_basic_auth(req.header("authorization"));
         if (!request.credentials) return token_error(401, "malformed Basic credentials");
-        // docker_auth rejects a mismatch too (reference §2.2).
+        // docker_auth rejects a mismatch too (docs/registry-token.md "GET /token").
         const auto account = first_param(*query, "account");
         if (account && !account->empty() && *account != request.credentials->username)
             return token_error(400, "account does not match the credentials", "invalid_request");
@@ -122,7 +122,8 @@ Response post_token(RouteContext& ctx, Request& req) {
     const auto grant_type = first_param(*form, "grant_type").value_or("");
     if (grant_type != "password") {
         // We never issue refresh tokens, so there is nothing to refresh;
-        // containerd falls back to GET on 400 (§2.3).
+        // containerd falls back to GET on 400
+        // (docs/registry-token.md "POST /token").
         return token_error(400, "unsupported grant_type (only 'password' is supported)",
                            "unsupported_grant_type");
     }

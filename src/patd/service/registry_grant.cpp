@@ -1,5 +1,5 @@
 // The registry token endpoint's decision: who is asking, and which of the
-// requested actions they get (registry-token-auth.md §2).
+// requested actions they get (docs/patd-core.md "Registry grants").
 #include <algorithm>
 
 #include "patd/domain/repository_name.hpp"

@@ -117,7 +117,7 @@ class TokenService {
                                          const TokenPatch& patch);
     SResult<void> delete_token(const Principal& who, std::string_view uuid);
 
-    // --- the web console (console.md) -------------------------------------------
+    // --- the web console (docs/console.md) --------------------------------------
     // Sign-in for a browser. A PAT is refused before any database work
     // (forbidden_pat_session: it can never sign in to the console); a wrong
     // password is unauthorized, a ban rate_limited, and with 2FA on the
