@@ -31,6 +31,7 @@ class RemoteTokenService final : public TokenService {
             case ServiceKind::none: {
                 TokenInfo unknown;
                 unknown.reason = "no token service found for " + server_key;
+                unknown.checked_at = m_clock.now();
                 return unknown;
             }
             case ServiceKind::patd:

@@ -37,6 +37,9 @@ class TokenService {
     // kind none (no service found) -> TokenInfo{unknown, kind none}, ok.
     // A rejected secret is a TokenInfo with a revoked state, ok.
     // Errors: only "could not ask" (service_unreachable, service_failure).
+    // Every answer carries `checked_at` = the implementation's clock when it
+    // answered: this is the one place a verdict is dated, and callers keep
+    // it as it is.
     virtual err::Result<TokenInfo> validate(const std::string& server_key,
                                             const std::string& username, const Secret& secret,
                                             const StoredService& stored) = 0;
@@ -51,7 +54,8 @@ class TokenService {
     // service_unauthorized (wrong password; also a PAT, which cannot sign
     // in for admin routes), service_rejected with k_pat_required_detail in
     // the message for a 2FA account, service_unreachable, or
-    // service_rejected "not a patd service" for other kinds.
+    // service_rejected "not a patd service" for other kinds. The token's
+    // info carries `checked_at`, as validate's answers do.
     virtual err::Result<CreatedToken> exchange_password(const std::string& server_key,
                                                         const std::string& username,
                                                         const Secret& password) = 0;

@@ -134,7 +134,6 @@ int run_check(const Args& args, CommandContext& ctx) {
             auto fresh = service->validate(key, item->username, item->secret, recorded);
             if (fresh) {
                 fresh->generation = row.info.generation;
-                if (!fresh->checked_at) fresh->checked_at = now;
                 row.info = *fresh;
                 if (use_state && !row.info.generation.empty())
                     (void)VerdictCache(config.paths.verdicts()).put(key, row.info);

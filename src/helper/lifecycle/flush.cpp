@@ -105,9 +105,8 @@ void refresh_verdicts(cred::CredentialStore& inner, tokenclient::TokenService& s
             continue;
         }
         auto verdict = service.validate(key, creds->username, creds->secret, stored.service_url);
-        if (!verdict) continue;  // could not ask: keep what we knew
-        verdict->generation = stored.generation;
-        verdict->checked_at = clock.now();
+        if (!verdict) continue;                   // could not ask: keep what we knew
+        verdict->generation = stored.generation;  // checked_at: as the service dated it
         // One key at a time under the file's lock: verdicts of keys in other
         // keychains, and a concurrent erase, are left alone.
         if (auto saved = verdicts.put(key, *verdict); !saved) {

@@ -17,13 +17,16 @@ cred::Error offline_error() {
 
 class OfflineTokenService final : public tokenclient::TokenService {
   public:
+    explicit OfflineTokenService(const Clock& clock) : m_clock(clock) {}
     // Like a registry without a token service: stored unchecked, silently
-    // (offline is the user's choice, not a problem to warn about).
+    // (offline is the user's choice, not a problem to warn about), and
+    // dated like every answer, so the flush leaves it alone.
     cred::Result<tokenclient::TokenInfo> validate(const std::string&, const std::string&,
                                                   const Secret&,
                                                   const tokenclient::StoredService&) override {
         tokenclient::TokenInfo info;
         info.reason = "not checked: DOCKER_CREDENTIAL_PAT_OFFLINE is set";
+        info.checked_at = m_clock.now();
         return info;
     }
     cred::Result<tokenclient::CreatedToken> exchange_password(const std::string&,
@@ -36,6 +39,9 @@ class OfflineTokenService final : public tokenclient::TokenService {
                                     tokenclient::TimePoint) override {
         return fail(offline_error());
     }
+
+  private:
+    const Clock& m_clock;
 };
 
 // Owns everything the PatAwareStore borrows, for the life of the process.
@@ -75,7 +81,7 @@ class RuntimeStore final : public cred::CredentialStore {
 
 std::unique_ptr<tokenclient::TokenService> make_token_service(const HelperConfig& config,
                                                               const Clock& clock) {
-    if (config.offline) return std::make_unique<OfflineTokenService>();
+    if (config.offline) return std::make_unique<OfflineTokenService>(clock);
     return tokenclient::make_remote_token_service(config.locator, clock);
 }
 

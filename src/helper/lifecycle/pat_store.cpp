@@ -78,6 +78,7 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
     // An identity token (username "<token>") is an OAuth refresh token the
     // CLI trades at the token endpoint: a Basic probe cannot judge it, so it
     // is stored unchecked, and the flush leaves it alone (kind none, checked).
+    // No service answered, so this is the one checked_at the helper sets.
     if (credentials.username == k_identity_token_username) {
         TokenInfo info;
         info.reason = "identity token: not checked";
@@ -99,8 +100,9 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         // there (a later DOCKER_CREDENTIAL_PAT_BACKEND does not apply).
         info.service_url = m_deps.service.configured_service(key);
     } else if (!tokenclient::is_revoked(checked->state)) {
-        info = std::move(checked).value();  // active, or kind none (no service)
-        info.checked_at = m_deps.clock.now();
+        // Active, or kind none (no service): dated by the service's answer,
+        // so the flush leaves a kind-none item alone.
+        info = std::move(checked).value();
     } else if (checked->kind == ServiceKind::patd && checked->state == TokenState::invalid &&
                m_deps.exchange_passwords) {
         // Not a token patd knows: a password. Exchange it for an
@@ -108,8 +110,7 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         auto created =
             m_deps.service.exchange_password(key, credentials.username, credentials.secret);
         if (!created) return fail(std::move(created).error());
-        info = std::move(created->info);
-        info.checked_at = m_deps.clock.now();
+        info = std::move(created->info);  // dated by the exchange
         exchanged.server_url = key;
         exchanged.username = credentials.username;
         exchanged.secret = std::move(created->token);
@@ -119,7 +120,7 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
         // exchange_passwords off: keep the password as it is. Kind none with
         // a check time: the flush must not judge it as a (bad) token.
         info.reason = "not a personal access token (password exchange is off)";
-        info.checked_at = m_deps.clock.now();
+        info.checked_at = checked->checked_at;
     } else {
         return fail(refused(key, *checked));
     }

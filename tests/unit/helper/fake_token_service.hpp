@@ -1,12 +1,14 @@
 #pragma once
 // A scripted TokenService for the lifecycle unit tests: answers from a
-// table of secrets, records every call, and can be made unreachable.
+// table of secrets, records every call, and can be made unreachable. Like
+// the real one, it dates every answer (`checked_at`) with its clock.
 
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "tokenclient/token_service.hpp"
 
 namespace pat::helper::test {
@@ -18,6 +20,7 @@ struct FakeTokenService final : tokenclient::TokenService {
     std::map<std::string, bool> passwords;
     tokenclient::ServiceKind kind = tokenclient::ServiceKind::patd;
     bool unreachable = false;
+    const Clock* clock = &system_clock();  // dates the answers
     int generated = 0;
     std::vector<std::string> validated;                     // server keys, in order
     std::vector<tokenclient::StoredService> validated_for;  // `stored` of each validate
@@ -37,14 +40,16 @@ struct FakeTokenService final : tokenclient::TokenService {
         if (unreachable) return fail(down());
         tokenclient::TokenInfo info;
         info.kind = kind;
-        if (kind == tokenclient::ServiceKind::none) return info;
-        if (auto it = tokens.find(std::string(secret.reveal())); it != tokens.end()) {
-            info = it->second;
-            info.kind = kind;
-            return info;
+        if (kind != tokenclient::ServiceKind::none) {
+            if (auto it = tokens.find(std::string(secret.reveal())); it != tokens.end()) {
+                info = it->second;
+                info.kind = kind;
+            } else {
+                info.state = tokenclient::TokenState::invalid;
+                info.reason = "unknown token";
+            }
         }
-        info.state = tokenclient::TokenState::invalid;
-        info.reason = "unknown token";
+        info.checked_at = clock->now();
         return info;
     }
 
@@ -72,6 +77,7 @@ struct FakeTokenService final : tokenclient::TokenService {
         created.info.scopes = {"repo:admin"};
         created.token = Secret::copy_of("dckr_pat_auto" + std::to_string(generated));
         tokens[std::string(created.token.reveal())] = created.info;
+        created.info.checked_at = clock->now();
         return created;
     }
 

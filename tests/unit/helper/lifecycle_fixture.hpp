@@ -44,6 +44,7 @@ struct LifecycleFixture {
         service.tokens["dckr_pat_good"] = active;
         service.passwords["hunter2"] = false;
         service.passwords["2fa-password"] = true;
+        service.clock = &clock;
     }
 
     PatAwareStore store() {
