@@ -1,5 +1,6 @@
 #include "credentials/store_config.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -88,25 +89,22 @@ std::optional<std::string> config_file_path(const EnvLookup& env) {
 
 namespace {
 
-// The token-service settings live in the same file and are read by
-// src/helper/lifecycle/helper_config.cpp.
-constexpr std::string_view k_token_service_settings[] = {"services", "exchange_passwords",
-                                                         "flush_interval_s", "validate_timeout_ms"};
-constexpr std::string_view k_known_settings =
-    "store, keyring, timeout_ms, services, exchange_passwords, flush_interval_s, "
-    "validate_timeout_ms";
+bool is_other_key(std::string_view key, OtherKeys other_keys) {
+    return std::find(other_keys.begin(), other_keys.end(), key) != other_keys.end();
+}
 
-bool is_token_service_setting(std::string_view key) {
-    for (std::string_view known : k_token_service_settings) {
-        if (known == key) return true;
-    }
-    return false;
+// "store, keyring, timeout_ms" and then `other_keys`, for the unknown-key error.
+std::string known_keys(OtherKeys other_keys) {
+    std::string out;
+    for (const Setting& s : k_settings) out.append(out.empty() ? "" : ", ").append(s.key);
+    for (std::string_view key : other_keys) out.append(", ").append(key);
+    return out;
 }
 
 }  // namespace
 
 Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
-                                      std::string_view path) {
+                                      std::string_view path, OtherKeys other_keys) {
     const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return fail(bad_file(path, "not valid JSON"));
     if (!doc.is_object()) return fail(bad_file(path, "expected a JSON object"));
@@ -115,10 +113,10 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
         for (const Setting& s : k_settings) {
             if (s.key == key) setting = &s;
         }
-        if (setting == nullptr && is_token_service_setting(key)) continue;
+        if (setting == nullptr && is_other_key(key, other_keys)) continue;
         if (setting == nullptr) {
-            return fail(bad_file(path, "unknown setting \"" + key +
-                                           "\" (known: " + std::string(k_known_settings) + ")"));
+            return fail(bad_file(
+                path, "unknown setting \"" + key + "\" (known: " + known_keys(other_keys) + ")"));
         }
         // store and keyring are strings, timeout_ms a JSON integer.
         const bool is_timeout = setting->key == "timeout_ms";
@@ -161,17 +159,18 @@ Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env) {
     return std::optional<ConfigFileText>(ConfigFileText{std::move(*path), std::move(text)});
 }
 
-Result<StoreConfig> load_store_config(const EnvLookup& env) {
+Result<StoreConfig> load_store_config(const EnvLookup& env, OtherKeys other_keys) {
     auto file = read_config_file(env);
     if (!file) return fail(std::move(file).error());
-    return load_store_config(env, *file);
+    return load_store_config(env, *file, other_keys);
 }
 
 Result<StoreConfig> load_store_config(const EnvLookup& env,
-                                      const std::optional<ConfigFileText>& file) {
+                                      const std::optional<ConfigFileText>& file,
+                                      OtherKeys other_keys) {
     StoreConfig config;
     if (file) {
-        auto applied = apply_config_file(config, file->text, file->path);
+        auto applied = apply_config_file(config, file->text, file->path, other_keys);
         if (!applied) return applied;
         config = *applied;
     }

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,10 +50,17 @@ EnvLookup process_environment();
 // unset or relative; nullopt when neither gives an absolute path.
 std::optional<std::string> config_file_path(const EnvLookup& env);
 
+// Keys of the same config file that other parts of the program read (the
+// helper passes its token-service keys, helper_config.hpp): accepted here
+// without a look, and listed with the store's keys when a key is unknown.
+// This layer knows only its own three keys.
+using OtherKeys = std::span<const std::string_view>;
+
 // Applies the settings of a config file's text on top of `config`.
-// Errors name the file, e.g. `invalid config file /x/config.json: "store" must be …`.
+// Errors name the file, e.g. `invalid config file /x/config.json: "store" must be …`;
+// a key that is neither a store key nor in `other_keys` is an error.
 Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
-                                      std::string_view path);
+                                      std::string_view path, OtherKeys other_keys = {});
 
 // Applies the DOCKER_CREDENTIAL_PAT_* variables on top of `config`.
 Result<StoreConfig> apply_environment(StoreConfig config, const EnvLookup& env);
@@ -68,10 +76,11 @@ Result<std::optional<ConfigFileText>> read_config_file(const EnvLookup& env);
 
 // Defaults, then the config file (when it exists), then the environment.
 // A missing file is fine; an unreadable or invalid one is an error.
-Result<StoreConfig> load_store_config(const EnvLookup& env);
+Result<StoreConfig> load_store_config(const EnvLookup& env, OtherKeys other_keys = {});
 // The same from a file already read (read_config_file), for callers that
 // also need the file's other settings: one read per helper call.
 Result<StoreConfig> load_store_config(const EnvLookup& env,
-                                      const std::optional<ConfigFileText>& file);
+                                      const std::optional<ConfigFileText>& file,
+                                      OtherKeys other_keys = {});
 
 }  // namespace pat::cred

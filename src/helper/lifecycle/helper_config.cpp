@@ -73,8 +73,8 @@ bool parse_backend(std::string_view v, tokenclient::LocatorOptions& locator) {
     return true;
 }
 
-// The token-service keys of config.json; the store keys are checked by
-// cred::apply_config_file, which also rejects unknown keys.
+// The token-service keys of config.json (k_helper_config_keys); the store
+// keys are checked by cred::apply_config_file, which also rejects unknown keys.
 cred::Result<void> apply_file(HelperConfig& config, std::string_view text, std::string_view path) {
     const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded() || !doc.is_object()) return {};  // reported by the store settings
@@ -178,7 +178,8 @@ cred::Result<HelperConfig> load_helper_config(const cred::EnvLookup& env,
 SettingsResults load_each_setting(const cred::EnvLookup& env) {
     auto file = cred::read_config_file(env);
     if (!file) return {fail(file.error()), fail(file.error())};
-    return {load_helper_config(env, *file), cred::load_store_config(env, *file)};
+    return {load_helper_config(env, *file),
+            cred::load_store_config(env, *file, k_helper_config_keys)};
 }
 
 cred::Result<Settings> load_settings(const cred::EnvLookup& env) {

@@ -35,6 +35,12 @@ inline constexpr std::string_view k_env_flush_interval = "DOCKER_CREDENTIAL_PAT_
 inline constexpr std::string_view k_env_validate_ms = "DOCKER_CREDENTIAL_PAT_VALIDATE_MS";
 inline constexpr std::string_view k_env_offline = "DOCKER_CREDENTIAL_PAT_OFFLINE";
 
+// The keys of config.json that load_helper_config reads. The file also holds
+// the store's keys (cred::StoreConfig), and cred::load_store_config, which
+// refuses unknown keys, is given these so that it accepts and names them.
+inline constexpr std::string_view k_helper_config_keys[] = {
+    "services", "exchange_passwords", "flush_interval_s", "validate_timeout_ms"};
+
 // Defaults, then the config file, then the environment (an empty variable
 // counts as unset). Booleans accept 1/0/true/false; URLs must be http(s)://.
 // Without any usable HOME/XDG_* path, `paths` is left empty: the helper then

@@ -113,3 +113,22 @@ TEST_CASE("helper config: bad file values name the file and the setting") {
         CHECK(config.error().message.rfind("invalid config file " + path + ": " + why, 0) == 0);
     }
 }
+
+TEST_CASE("helper config: one file for both; the store layer accepts and names the helper's keys") {
+    TempHome home;
+    home.write_config(
+        R"({"store":"keyring","services":{"r.example":"https://t.example"},)"
+        R"("exchange_passwords":false,"flush_interval_s":5,"validate_timeout_ms":9})");
+    auto settings = pat::helper::load_settings(home.env({}));
+    REQUIRE(settings);
+    CHECK(settings->store.store == pat::cred::StoreKind::keyring);
+    CHECK_FALSE(settings->helper.exchange_passwords);
+
+    home.write_config(R"({"stor":"keyring"})");
+    auto bad = pat::helper::load_settings(home.env({}));
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message ==
+          "invalid config file " + (home.dir / "cfg/docker-credential-pat/config.json").string() +
+              ": unknown setting \"stor\" (known: store, keyring, timeout_ms, services, "
+              "exchange_passwords, flush_interval_s, validate_timeout_ms)");
+}
