@@ -18,7 +18,7 @@ runtime_pkgs=(
 )
 test_pkgs=(
   catch2 dbus-x11 libsecret-tools golang-docker-credential-helpers umoci jq
-  apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy time
+  apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy clang-format time
   postgresql strace python3-jwt python3-cryptography
   help2man lintian dpkg-dev file bash-completion zsh fish
   chromium chromium-driver python3-selenium zbar-tools
