@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # doc_refs.sh [ROOT]: the repository's sources point readers only at what
 # the repository holds. Fails (exit 1, one line per finding) on
-#  - an issue number ("issue 12", "issues #3"): issues move and close, the
-#    reason belongs in the comment or in docs/;
+#  - an issue number ("issue 12", "issues #3", "issue-9"): issues move and
+#    close, the reason belongs in the comment or in docs/ (also checked in
+#    README.md and docs/);
 #  - a path outside the repository (/work/…, shared/docs) or a reference
-#    document by section ("reference §2"), which a reader of the repo has not got;
+#    document by section ("reference §2"), which a reader of the repo has not
+#    got (also checked in README.md and docs/);
 #  - a Markdown file other than README.md that is not named docs/NAME.md, or
 #    a docs/NAME.md that does not exist.
 # Scans src/, platform/, tests/, packaging/, tools/, .ci/ and the top-level
@@ -19,12 +21,15 @@ for d in src platform tests packaging tools .ci CMakeLists.txt; do [[ -e "$d" ]]
 bad=0
 report() { printf '%s: %s\n' "$1" "$2" >&2; bad=1; }
 
+texts=("${dirs[@]}")
+for d in README.md docs; do [[ -e "$d" ]] && texts+=("$d"); done
 scan() { grep -rnIE "$@" "${dirs[@]}" | grep -v '^tests/lint/'; }
+scan_all() { grep -rnIE "$@" "${texts[@]}" | grep -v '^tests/lint/'; }
 
 while IFS= read -r hit; do report "$hit" "names an issue; say why here or point at docs/"; done \
-  < <(scan -i '\bissues?[[:space:]]+#?[0-9]+')
+  < <(scan_all -i '\bissues?[[:space:]#-]*[0-9]+')
 while IFS= read -r hit; do report "$hit" "points outside the repository; point at docs/"; done \
-  < <(scan '/work/|shared/docs|reference[[:space:]]+§')
+  < <(scan_all '/work/|shared/docs|reference[[:space:]]+§')
 
 while IFS= read -r hit; do
   ref="${hit##*:}"
