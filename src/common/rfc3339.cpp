@@ -1,5 +1,7 @@
 #include "common/rfc3339.hpp"
 
+#include <cstdio>
+
 namespace pat {
 
 using std::chrono::microseconds;
@@ -56,6 +58,24 @@ std::optional<std::chrono::sys_time<std::chrono::microseconds>> parse_rfc3339(st
     return std::chrono::sys_time<microseconds>(day) + std::chrono::hours(h) +
            std::chrono::minutes(mi) + std::chrono::seconds(sec) -
            std::chrono::seconds(offset_seconds) + microseconds(micros);
+}
+
+std::string format_rfc3339(std::chrono::sys_time<microseconds> t, Rfc3339Fraction fraction) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd(day);
+    const std::chrono::hh_mm_ss hms(t - day);
+    char buf[40];
+    const int n =
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
+                      unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                      int(hms.minutes().count()), int(hms.seconds().count()));
+    std::string out(buf, static_cast<std::size_t>(n));
+    if (fraction == Rfc3339Fraction::micros) {
+        std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(hms.subseconds().count()));
+        out += buf;
+    }
+    out += 'Z';
+    return out;
 }
 
 }  // namespace pat

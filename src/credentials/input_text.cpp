@@ -1,14 +1,16 @@
 #include "credentials/input_text.hpp"
 
+#include "common/hex.hpp"
 #include "common/utf8.hpp"
 
 namespace pat::cred {
 namespace {
 
+// Only C0, DEL and C1 controls reach it, all below U+0100.
 std::string hex4(char32_t c) {
-    static constexpr char k_hex[] = "0123456789abcdef";
     std::string out = "\\u";
-    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(k_hex[(c >> shift) & 0xF]);
+    append_hex(out, static_cast<std::uint8_t>(c >> 8U));
+    append_hex(out, static_cast<std::uint8_t>(c & 0xFFU));
     return out;
 }
 

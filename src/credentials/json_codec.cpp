@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/hex.hpp"
 #include "common/utf8.hpp"
 
 namespace pat::cred {
@@ -169,35 +170,6 @@ bool only_whitespace(std::string_view s) {
     return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 (RFC 3629: no
-// overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    if (c < 0x80) return 1;
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-    for (std::size_t k = 2; k < len; ++k) {
-        if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-    }
-    return len;
-}
-
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
 // U+FFFF, a noncharacter of the same length as U+FFFD: a second parse with
 // it in place of U+FFFD differs from the first exactly in the fields that
@@ -208,7 +180,7 @@ std::string coerce_utf8_with(std::string_view bytes, std::string_view replacemen
     std::string out;
     out.reserve(bytes.size());
     for (std::size_t i = 0; i < bytes.size();) {
-        const std::size_t len = utf8_sequence_length(bytes, i);
+        const std::size_t len = utf8_sequence_length(bytes.substr(i));
         if (len == 0) {
             out.append(replacement);
             ++i;
@@ -267,12 +239,11 @@ Result<Credentials> decode_credentials(std::string_view payload, RawUtf8Flaws* f
 }
 
 void append_json_string(std::string& out, std::string_view text) {
-    static constexpr char k_hex[] = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const std::size_t len = utf8_sequence_length(text, i);
+            const std::size_t len = utf8_sequence_length(text.substr(i));
             if (len == 0) {
                 out.append("\\ufffd");
                 ++i;
@@ -308,8 +279,7 @@ void append_json_string(std::string& out, std::string_view text) {
                 // Control characters and Go's HTML-safe set (<, >, &) as \u00XX.
                 if (c < 0x20 || c == '<' || c == '>' || c == '&') {
                     out.append("\\u00");
-                    out.push_back(k_hex[c >> 4]);
-                    out.push_back(k_hex[c & 0xF]);
+                    append_hex(out, c);
                 } else {
                     out.push_back(static_cast<char>(c));
                 }

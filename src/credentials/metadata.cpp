@@ -1,7 +1,7 @@
 #include "credentials/metadata.hpp"
 
-#include <cstdio>
-
+#include "common/hex.hpp"
+#include "common/utf8.hpp"
 #include "credentials/json_codec.hpp"
 
 namespace pat::cred {
@@ -16,9 +16,8 @@ std::string shown(std::string_view name) {
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
             out += static_cast<char>(c);
         } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
+            out += "\\x";
+            append_hex(out, c);
         }
     }
     if (name.size() > 40) out += "...";
@@ -60,7 +59,7 @@ Result<void> validate_metadata(const Metadata& metadata) {
             return fail(bad("metadata value of \"" + name + "\" is longer than " +
                             std::to_string(k_max_metadata_value) + " bytes"));
         }
-        if (value.find('\0') != std::string::npos || coerce_utf8(value) != value) {
+        if (value.find('\0') != std::string::npos || !is_strict_utf8(value)) {
             return fail(bad("metadata value of \"" + name + "\" is not UTF-8 text without NUL"));
         }
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/pat_format.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/reply_json.hpp"
 

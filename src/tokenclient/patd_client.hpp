@@ -59,12 +59,6 @@ struct DevicePollReply {
     std::string username;
 };
 
-// Whether `secret` has the shape of a patd PAT: any prefix, then 30 base62
-// characters and their 6-character base62 CRC-32 (docs/patd-api.md
-// "Shapes and rules"). A password is very unlikely to pass; it tells a
-// deleted PAT ("unknown token") from a password sent as a token.
-bool looks_like_pat(std::string_view secret);
-
 class PatdClient {
   public:
     // `base_url`: e.g. "http://127.0.0.1:5001" (no trailing slash).

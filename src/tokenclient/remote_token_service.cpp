@@ -1,5 +1,6 @@
 // TokenService over the network: ServiceLocator picks patd's API or the
 // registry token protocol for each server key.
+#include "common/pat_format.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/token_service.hpp"
 

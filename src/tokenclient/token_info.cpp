@@ -1,7 +1,6 @@
 #include "tokenclient/token_info.hpp"
 
 #include <array>
-#include <cstdio>
 #include <utility>
 
 #include "common/rfc3339.hpp"
@@ -64,15 +63,7 @@ bool is_past_expiry(const TokenInfo& info, TimePoint now) {
 }
 
 std::string format_time(TimePoint t) {
-    const auto secs = std::chrono::floor<std::chrono::seconds>(t);
-    const auto day = std::chrono::floor<std::chrono::days>(secs);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(secs - day);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                  int(hms.minutes().count()), int(hms.seconds().count()));
-    return buf;
+    return format_rfc3339(std::chrono::floor<std::chrono::microseconds>(t), Rfc3339Fraction::none);
 }
 
 std::optional<TimePoint> parse_time(std::string_view s) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/hex.hpp"
+
 namespace pat::tokenclient {
 namespace {
 
@@ -72,7 +74,6 @@ std::string url_endpoint(std::string_view url) {
 }
 
 std::string url_encode(std::string_view text) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size());
     for (const char ch : text) {
@@ -81,8 +82,7 @@ std::string url_encode(std::string_view text) {
             out += ch;
         } else {
             out += '%';
-            out += k_hex[c >> 4];
-            out += k_hex[c & 0xF];
+            append_hex(out, c, HexCase::upper);
         }
     }
     return out;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/pat_format.hpp"
 #include "helper/state/token_metadata.hpp"
 #include "tokenclient/docker_certs.hpp"
 #include "tokenclient/http_client.hpp"
@@ -35,6 +36,7 @@
 
 using namespace pat::tokenclient;
 using nlohmann::json;
+using pat::looks_like_pat;
 
 namespace {
 

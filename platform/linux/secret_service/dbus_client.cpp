@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/hex.hpp"
 #include "common/secret.hpp"
 #include "errors.hpp"
 
@@ -41,13 +42,7 @@ ErrorPtr io_error(GIOErrorEnum code, const char* text) {
 // in order, so the first messages can follow in the same write.
 std::string auth_preamble() {
     const std::string uid = std::to_string(getuid());
-    std::string hex;
-    for (unsigned char c : uid) {
-        static constexpr char k_digits[] = "0123456789abcdef";
-        hex += k_digits[c >> 4];
-        hex += k_digits[c & 0xf];
-    }
-    return std::string(1, '\0') + "AUTH EXTERNAL " + hex + "\r\nBEGIN\r\n";
+    return std::string(1, '\0') + "AUTH EXTERNAL " + to_hex(uid) + "\r\nBEGIN\r\n";
 }
 
 // Serialises one call; the blob may hold a secret, so it is wiped.

@@ -1,9 +1,5 @@
 #include "helper/commands/secret_input.hpp"
 
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,6 +7,7 @@
 #include <iterator>
 
 #include "common/terminal_text.hpp"
+#include "common/tty_prompt.hpp"
 
 namespace pat::helper::cmd {
 namespace {
@@ -49,22 +46,20 @@ cred::Result<Secret> read_all(std::istream& in, std::string_view what, std::stri
     return trimmed(std::move(bytes), what, from);
 }
 
-struct FdCloser {
-    int fd;
-    ~FdCloser() {
-        if (fd >= 0) ::close(fd);
+cred::Error prompt_failure(const TtyPromptError& error, std::string_view what,
+                           std::string_view alternative) {
+    switch (error.kind) {
+        case TtyPromptError::Kind::no_terminal:
+            break;
+        case TtyPromptError::Kind::cannot_write:
+            return bad("cannot write the prompt to the terminal: " +
+                       std::string(std::strerror(error.errno_value)));
+        case TtyPromptError::Kind::too_long:
+            return bad(std::string(what) + " from the terminal is longer than 4096 bytes");
     }
-};
-
-// Restores the terminal's settings when the prompt ends.
-struct EchoGuard {
-    int fd;
-    termios saved{};
-    bool active = false;
-    ~EchoGuard() {
-        if (active) ::tcsetattr(fd, TCSAFLUSH, &saved);
-    }
-};
+    return bad(std::string(what) + " needed but there is no terminal to ask on; use " +
+               std::string(alternative));
+}
 
 }  // namespace
 
@@ -93,41 +88,15 @@ cred::Result<Secret> read_secret_env(const cred::EnvLookup& env, const std::stri
 
 cred::Result<Secret> prompt_tty(std::string_view prompt, bool hide, std::string_view what,
                                 std::string_view alternative) {
-    const FdCloser tty{::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)};
-    if (tty.fd < 0) {
-        return fail(bad(std::string(what) + " needed but there is no terminal to ask on; use " +
-                        std::string(alternative)));
-    }
-    EchoGuard guard{tty.fd};
-    if (hide && ::tcgetattr(tty.fd, &guard.saved) == 0) {
-        termios quiet = guard.saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        quiet.c_lflag |= ECHONL;
-        guard.active = ::tcsetattr(tty.fd, TCSAFLUSH, &quiet) == 0;
-    }
     // The prompt names an account and a service URL that may come from the
     // keychain: shown with terminal controls made visible.
-    const std::string shown = terminal_safe(prompt);
-    if (::write(tty.fd, shown.data(), shown.size()) < 0) {
-        return fail(
-            bad("cannot write the prompt to the terminal: " + std::string(std::strerror(errno))));
-    }
-    std::string line;
-    line.reserve(k_max_prompted + 1);  // never reallocated: no unwiped copies
-    char c = 0;
-    for (;;) {
-        const ssize_t n = ::read(tty.fd, &c, 1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0 || c == '\n') break;
-        line.push_back(c);
-        if (line.size() > k_max_prompted) break;
-    }
-    c = 0;
-    if (line.size() > k_max_prompted) {
-        wipe_string(line);
-        return fail(bad(std::string(what) + " from the terminal is longer than 4096 bytes"));
-    }
-    return trimmed(std::move(line), what, "the terminal");
+    auto line = prompt_tty_line(terminal_safe(prompt), hide, k_max_prompted);
+    if (!line.ok()) return fail(prompt_failure(line.error(), what, alternative));
+    std::string_view typed = line->reveal();
+    if (typed.ends_with('\r')) typed.remove_suffix(1);
+    if (typed.empty()) return fail(bad(std::string(what) + " from the terminal is empty"));
+    if (typed.size() == line->size()) return std::move(*line);
+    return Secret::copy_of(typed);  // the line wipes itself
 }
 
 }  // namespace pat::helper::cmd

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "common/hex.hpp"
 #include "helper/state/token_metadata.hpp"
 
 namespace pat::helper {
@@ -25,14 +26,7 @@ std::string fresh_generation() {
             throw std::system_error(errno, std::generic_category(), "getrandom");
         }
     }
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * bytes.size());
-    for (unsigned char b : bytes) {
-        out += k_hex[b >> 4U];
-        out += k_hex[b & 0x0FU];
-    }
-    return out;
+    return to_hex(bytes);
 }
 
 cred::Result<void> store_with_token_info(cred::CredentialStore& store,

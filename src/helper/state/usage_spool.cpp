@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/hex.hpp"
 #include "helper/state/locked_file.hpp"
 
 namespace pat::helper {
@@ -25,7 +26,6 @@ constexpr std::string_view k_what = "usage spool";
 // Keys are server URLs: printable ASCII stays, '%', space and everything
 // else becomes %XX so that a line is always "<secs> <key>[ <count>]".
 std::string escape(const std::string& key) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(key.size());
     for (const char c : key) {
@@ -34,18 +34,10 @@ std::string escape(const std::string& key) {
             out += c;
         } else {
             out += '%';
-            out += k_hex[u >> 4];
-            out += k_hex[u & 0xf];
+            append_hex(out, u, HexCase::upper);
         }
     }
     return out;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
 }
 
 std::optional<std::string> unescape(std::string_view text) {
@@ -58,7 +50,7 @@ std::optional<std::string> unescape(std::string_view text) {
             continue;
         }
         if (i + 2 >= text.size()) return std::nullopt;
-        const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+        const int hi = hex_digit_value(text[i + 1]), lo = hex_digit_value(text[i + 2]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out += static_cast<char>(hi * 16 + lo);
         i += 2;

@@ -1,37 +1,23 @@
 // `patd user add NAME [--password-stdin]`, `patd user 2fa NAME enable|disable`,
 // `patd user list`.
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <istream>
 #include <ostream>
 
+#include "common/tty_prompt.hpp"
 #include "patd/cli/commands.hpp"
 
 namespace pat::patd::cli {
 namespace {
 
-// Reads one line from the terminal with echo off; nullopt without a terminal.
-std::optional<Secret> prompt_hidden(const char* prompt) {
-    const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    termios saved{};
-    const bool is_tty = ::tcgetattr(fd, &saved) == 0;
-    if (is_tty) {
-        termios quiet = saved;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        ::tcsetattr(fd, TCSAFLUSH, &quiet);
-    }
-    [[maybe_unused]] auto w = ::write(fd, prompt, std::char_traits<char>::length(prompt));
-    std::string line;
-    char c = 0;
-    while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
-    c = 0;
-    if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &saved);
-    w = ::write(fd, "\n", 1);
-    ::close(fd);
-    return Secret(std::move(line));
+// Reads one line from the terminal with echo off (common/tty_prompt.hpp);
+// nullopt without a terminal. A longer answer than any password patd takes
+// is refused here (as an empty one, after saying why).
+std::optional<Secret> prompt_hidden(std::string_view prompt) {
+    auto line = prompt_tty_line(prompt, true, 4096);
+    if (line.ok()) return std::move(*line);
+    if (line.error().kind != TtyPromptError::Kind::too_long) return std::nullopt;
+    say("the password is longer than 4096 bytes");
+    return Secret();
 }
 
 std::optional<Secret> read_password(bool from_stdin, std::istream& in) {

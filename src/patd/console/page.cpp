@@ -1,5 +1,6 @@
 #include "patd/console/page.hpp"
 
+#include "common/hex.hpp"
 #include "patd/console/assets.hpp"
 #include "patd/crypto/hmac.hpp"
 
@@ -123,7 +124,6 @@ Response to_sign_in(const Request& req) {
     std::string target = "/login";
     if (req.target != "/" && !req.target.empty()) {
         // Percent-encode the whole target as one query value.
-        static constexpr char k_hex[] = "0123456789ABCDEF";
         target += "?next=";
         for (const unsigned char c : req.target) {
             if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -131,8 +131,7 @@ Response to_sign_in(const Request& req) {
                 target.push_back(static_cast<char>(c));
             } else {
                 target.push_back('%');
-                target.push_back(k_hex[c >> 4U]);
-                target.push_back(k_hex[c & 15U]);
+                append_hex(target, c, HexCase::upper);
             }
         }
     }

@@ -1,44 +1,9 @@
 #include "patd/crypto/token_format.hpp"
 
 #include <array>
+#include <string>
 
 namespace pat::patd {
-
-namespace {
-constexpr std::string_view k_base62 =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-constexpr std::array<std::uint32_t, 256> make_crc_table() {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-    return table;
-}
-constexpr auto k_crc_table = make_crc_table();
-
-bool is_base62(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-}  // namespace
-
-std::uint32_t crc32(std::string_view data) {
-    std::uint32_t c = 0xFFFFFFFFU;
-    for (const char ch : data)
-        c = k_crc_table[(c ^ static_cast<std::uint8_t>(ch)) & 0xFFU] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFU;
-}
-
-std::string base62_fixed(std::uint64_t value, std::size_t width) {
-    std::string out(width, '0');
-    for (std::size_t i = width; i > 0 && value > 0; --i) {
-        out[i - 1] = k_base62[value % 62];
-        value /= 62;
-    }
-    return out;
-}
 
 Secret generate_token(std::string_view prefix, RandomSource& random) {
     std::string body;
@@ -49,7 +14,7 @@ Secret generate_token(std::string_view prefix, RandomSource& random) {
         for (const std::uint8_t b : pool) {
             // 248 = 4 * 62: bytes above it would bias the first characters.
             if (b >= 248) continue;
-            body.push_back(k_base62[b % 62]);
+            body.push_back(k_base62_alphabet[b % 62]);
             if (body.size() == k_token_random_chars) break;
         }
     }
@@ -59,16 +24,6 @@ Secret generate_token(std::string_view prefix, RandomSource& random) {
     wipe_string(body);
     pool.fill(0);
     return Secret(std::move(token));
-}
-
-bool is_well_formed_token(std::string_view prefix, std::string_view text) {
-    if (text.size() != prefix.size() + k_token_random_chars + k_token_checksum_chars) return false;
-    if (text.substr(0, prefix.size()) != prefix) return false;
-    const std::string_view rest = text.substr(prefix.size());
-    for (const char c : rest)
-        if (!is_base62(c)) return false;
-    const std::string_view body = rest.substr(0, k_token_random_chars);
-    return rest.substr(k_token_random_chars) == base62_fixed(crc32(body), k_token_checksum_chars);
 }
 
 }  // namespace pat::patd

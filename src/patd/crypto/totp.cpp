@@ -1,7 +1,6 @@
 #include "patd/crypto/totp.hpp"
 
-#include <cstdio>
-
+#include "common/hex.hpp"
 #include "patd/crypto/hmac.hpp"
 
 namespace pat::patd {
@@ -18,9 +17,8 @@ std::string uri_escape(std::string_view s) {
             c == '-' || c == '.' || c == '_' || c == '~') {
             out += c;
         } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", u);
-            out += buf;
+            out += '%';
+            append_hex(out, u, HexCase::upper);
         }
     }
     return out;

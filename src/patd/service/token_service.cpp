@@ -4,8 +4,8 @@
 #include "patd/service/token_service.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "common/hex.hpp"
 #include "patd/domain/ip_address.hpp"
 #include "patd/service/service_impl.hpp"
 
@@ -38,11 +38,8 @@ std::string TokenService::Impl::new_uuid() {
     random.fill(b);
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);
     b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);
-    char out[37];
-    std::snprintf(out, sizeof out,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                  b[14], b[15]);
+    std::string out = to_hex(b);
+    for (const std::size_t dash : {8U, 13U, 18U, 23U}) out.insert(dash, 1, '-');
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include "patd/domain/time.hpp"
 
 using namespace pat::patd;
+using pat::is_well_formed_token;
 
 namespace {
 // Random strings biased towards the characters the parsers care about.

@@ -4,6 +4,7 @@
 #include "service_fixture.hpp"
 
 using namespace patd_test;
+using pat::is_well_formed_token;
 using std::chrono::days;
 using std::chrono::seconds;
 

@@ -4,6 +4,10 @@
 #include <set>
 
 using namespace pat::patd;
+using pat::base62_fixed;
+using pat::crc32;
+using pat::is_well_formed_token;
+using pat::k_token_random_chars;
 
 TEST_CASE("CRC32 matches the standard check value", "[token]") {
     CHECK(crc32("123456789") == 0xCBF43926U);

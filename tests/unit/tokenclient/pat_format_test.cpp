@@ -1,12 +1,13 @@
 // The helper's looks_like_pat must agree with the tokens patd generates
 // (docs/patd-core.md "Tokens"), with any prefix.
+#include "common/pat_format.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "patd/crypto/random.hpp"
 #include "patd/crypto/token_format.hpp"
-#include "tokenclient/patd_client.hpp"
 
-using pat::tokenclient::looks_like_pat;
+using pat::looks_like_pat;
 
 TEST_CASE("looks_like_pat accepts every token patd generates", "[tokenclient]") {
     pat::patd::SeededRandom random(42);

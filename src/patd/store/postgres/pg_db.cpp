@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "common/hex.hpp"
+
 namespace pat::patd::pg {
 
 Param param(long v) {
@@ -49,16 +51,10 @@ std::string Rows::text_at(int row, int col) const {
 
 std::string Rows::bytes_at(int row, int col) const {
     const std::string hex = text_at(row, col);
-    const auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
     std::string out;
     if (hex.size() < 2 || hex[0] != '\\' || hex[1] != 'x') return out;
     for (std::size_t i = 2; i + 1 < hex.size(); i += 2) {
-        const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+        const int hi = hex_digit_value(hex[i]), lo = hex_digit_value(hex[i + 1]);
         if (hi < 0 || lo < 0) throw PgError("XX000", "malformed bytea value");
         out += static_cast<char>(hi * 16 + lo);
     }
