@@ -128,7 +128,5 @@ SResult<void> require_password_session(const Principal& who);
 // A username is a registry namespace: 2-64 of [a-z0-9._-], starting and
 // ending with a letter or digit.
 bool valid_username(std::string_view name);
-// Number of Unicode code points in valid UTF-8, or -1 when invalid.
-long long utf8_length(std::string_view text);
 
 }  // namespace pat::patd

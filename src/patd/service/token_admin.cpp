@@ -1,5 +1,6 @@
 // Token management for a password session: list, create, desktop-generate,
 // get, patch, delete (/v2/access-tokens...).
+#include "common/utf8.hpp"
 #include "patd/crypto/token_format.hpp"
 #include "patd/service/service_impl.hpp"
 
@@ -13,8 +14,10 @@ constexpr auto k_max_expiry = std::chrono::days(366);
 constexpr long long k_max_page_size = 100;
 
 std::optional<Error> check_label(std::string_view label) {
-    const long long n = utf8_length(label);
-    if (n < 1 || n > 100)
+    // Strict UTF-8 (common/utf8.hpp): an overlong or surrogate form would let
+    // a label hide a NUL or a character that the byte checks below miss.
+    const auto n = utf8_length(label);
+    if (!n || *n < 1 || *n > 100)
         return bad_request("token_label", "must be 1-100 characters of valid UTF-8");
     for (const char c : label)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)

@@ -91,23 +91,6 @@ SResult<void> require_password_session(const Principal& who) {
     return {};
 }
 
-long long utf8_length(std::string_view s) {
-    long long n = 0;
-    for (std::size_t i = 0; i < s.size(); ++n) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80           ? 1
-                          : (c >> 5) == 0x6  ? 2
-                          : (c >> 4) == 0xE  ? 3
-                          : (c >> 3) == 0x1E ? 4
-                                             : 0;
-        if (len == 0 || i + len > s.size()) return -1;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return -1;
-        i += len;
-    }
-    return n;
-}
-
 TokenService::TokenService(std::unique_ptr<Repository> repository, Secret pepper,
                            ServiceOptions options, const Clock& clock, RandomSource& random)
     : m_impl(std::make_unique<Impl>(std::move(repository), std::move(pepper), std::move(options),

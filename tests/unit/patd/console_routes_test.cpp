@@ -306,6 +306,26 @@ TEST_CASE("generate shows the token once with the docker login line; later pages
     CHECK(page.body.find("<span id=\"active-count\">1</span>") != std::string::npos);
 }
 
+TEST_CASE("a console description that is not strict UTF-8 is refused, nothing created",
+          "[patd][console][security]") {
+    // Form data is not decoded by a JSON parser, so the service's label
+    // check is all that stands between these bytes and the database: an
+    // overlong NUL, an overlong '/', a UTF-16 surrogate, a code point above
+    // U+10FFFF (docs/threat-model.md P8).
+    Console c;
+    c.sign_in();
+    for (const char* encoded : {"nul%C0%80", "a%E0%80%AFb", "x%ED%A0%80", "x%F4%90%80%80"}) {
+        INFO(encoded);
+        auto res =
+            c.post("/settings/security/tokens",
+                   "csrf=" + c.csrf + "&description=" + encoded + "&expiration=none&scope=read");
+        CHECK(res.status == 400);
+        CHECK(res.body.find("The description must be 1 to 100 characters") != std::string::npos);
+    }
+    auto page = c.call("GET", "/settings/security/tokens");
+    CHECK(page.body.find("<span id=\"active-count\">0</span>") != std::string::npos);
+}
+
 TEST_CASE("row actions: deactivate, activate, edit, delete with a confirmation naming the token",
           "[patd][console]") {
     Console c;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "common/hex.hpp"
 #include "patd/crypto/token_format.hpp"
 #include "service_fixture.hpp"
 
@@ -66,6 +67,39 @@ TEST_CASE("token requests are validated field by field", "[service][tokens]") {
                              f.client)
               .ok());
     CHECK(f.service->stats().tokens_created == 2);
+}
+
+TEST_CASE(
+    "token labels must be strict UTF-8: overlong, surrogate and out-of-range forms are "
+    "refused on create and on patch",
+    "[service][tokens][security]") {
+    ServiceFixture f;
+    f.add_user("alice");
+    const auto owner = f.session_of("alice");
+    auto created = f.service->create_token(owner, {"kept", {"repo:read"}, {}}, f.client);
+    REQUIRE(created.ok());
+    for (const std::string& label : {
+             std::string("nul\xc0\x80", 5),    // overlong U+0000
+             std::string("\xe0\x80\xaf"),      // overlong '/'
+             std::string("\xf0\x80\x80\x80"),  // overlong, four bytes
+             std::string("\xed\xa0\x80"),      // UTF-16 surrogate U+D800
+             std::string("\xed\xbf\xbf"),      // UTF-16 surrogate U+DFFF
+             std::string("\xf4\x90\x80\x80"),  // U+110000, beyond Unicode
+             std::string("\xf5\x80\x80\x80"),  // lead byte F5
+             std::string("cut\xe2\x82"),       // truncated
+         }) {
+        INFO("label bytes: " << pat::to_hex(label));
+        auto made = f.service->create_token(owner, {label, {"repo:read"}, {}}, f.client);
+        REQUIRE_FALSE(made.ok());
+        CHECK(made.error().fields.begin()->first == "token_label");
+        CHECK(made.error().fields.begin()->second == "must be 1-100 characters of valid UTF-8");
+        auto patched =
+            f.service->patch_token(owner, created->view.uuid, TokenPatch{label, std::nullopt});
+        REQUIRE_FALSE(patched.ok());
+        CHECK(patched.error().fields.begin()->first == "token_label");
+    }
+    CHECK(f.service->get_token(owner, created->view.uuid)->token_label == "kept");
+    CHECK(f.service->list_tokens(owner, PageRequest{1, 100})->count == 1);
 }
 
 TEST_CASE("listing pages newest first with count and active_count", "[service][tokens]") {
