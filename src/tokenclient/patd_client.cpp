@@ -63,12 +63,18 @@ std::optional<TokenInfo> token_from_json(const json& j, const std::string& base_
     return info;
 }
 
-// The TokenState for patd's 401 detail on `current` (src/patd/service/pat_auth.cpp).
-TokenState state_for_detail(const std::string& detail, std::string_view secret) {
-    if (detail == "token is deactivated") return TokenState::inactive;
-    if (detail == "token has expired") return TokenState::expired;
-    // "unknown token": a well-formed PAT that patd does not know was deleted
-    // (or belongs to someone else); anything else was never a PAT.
+// The TokenState for patd's 401 on `current`, from the reply's `reason`
+// (docs/patd-http.md "Why a 401"). A patd from before `reason` sends only
+// the English detail: its two texts are still read, and that is the one
+// place the helper looks at a detail's wording (docs/tokenclient.md).
+TokenState state_for_refusal(std::string_view body, const std::string& detail,
+                             std::string_view secret) {
+    const auto reason = reply_reason(body);
+    if (reason ? *reason == "deactivated" : detail == "token is deactivated")
+        return TokenState::inactive;
+    if (reason ? *reason == "expired" : detail == "token has expired") return TokenState::expired;
+    // "unknown" (or anything else): a well-formed PAT that patd does not know
+    // was deleted (or belongs to someone else); anything else was never a PAT.
     return looks_like_pat(secret) ? TokenState::deleted : TokenState::invalid;
 }
 
@@ -167,7 +173,7 @@ err::Result<TokenInfo> PatdClient::current(const std::string& username, const Se
         info.kind = ServiceKind::patd;
         info.service_url = m_base_url;
         info.reason = reply_detail(response->body).value_or("unknown token");
-        info.state = state_for_detail(info.reason, token.reveal());
+        info.state = state_for_refusal(response->body, info.reason, token.reveal());
         return info;
     }
     auto info = call.token_reply(*response, 200);

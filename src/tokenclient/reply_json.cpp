@@ -30,6 +30,18 @@ std::optional<std::string> reply_detail(std::string_view body) {
     return text;
 }
 
+std::optional<std::string> reply_reason(std::string_view body) {
+    const auto reply = nlohmann::json::parse(body, nullptr, false);
+    if (!reply.is_object()) return std::nullopt;
+    const auto it = reply.find("reason");
+    if (it == reply.end() || !it->is_string()) return std::nullopt;
+    const auto& word = it->get_ref<const std::string&>();
+    if (word.empty() || word.size() > 64 ||
+        word.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        return std::nullopt;
+    return word;
+}
+
 err::Error http_status_error(const std::string& where, long status, std::string_view body) {
     const std::string code = "(HTTP " + std::to_string(status) + ")";
     const auto detail = reply_detail(body);

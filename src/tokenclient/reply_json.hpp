@@ -18,6 +18,12 @@ namespace pat::tokenclient {
 // messages).
 std::optional<std::string> reply_detail(std::string_view body);
 
+// The machine-readable `reason` of a patd 401 ("deactivated", "expired",
+// "unknown", ...; docs/patd-http.md "Why a 401"): a lower_snake word of at
+// most 64 characters, or nullopt (not JSON, no such field, another shape,
+// a patd older than the field, or a service that is not patd).
+std::optional<std::string> reply_reason(std::string_view body);
+
 // The err::Error for a non-2xx HTTP status: 401 service_unauthorized,
 // 403 service_forbidden, other 4xx service_rejected, anything else
 // service_failure. The message: "<where> refused the request (HTTP 4xx):

@@ -131,7 +131,9 @@ class LoginTest(PatdCase):
         # the registry endpoint refuses the password with the exact CLI text, accepts the PAT
         r = self.p.token_endpoint(user, pw, [f"repository:{user}/app:pull"])
         self.assertEqual(r.status, 401, r)
-        self.assertEqual(r.json, {"details": USE_PAT})
+        # distribution's text, unchanged, and the reason for programs
+        # (docs/patd-http.md "Why a 401")
+        self.assertEqual(r.json, {"details": USE_PAT, "reason": "pat_required"})
         r = self.p.token_endpoint(user, tok["token"], [f"repository:{user}/app:pull"])
         self.assertEqual(r.status, 200, r)
         # disabling 2FA makes the password work again

@@ -13,6 +13,9 @@ fake_server.py MODE PORT_FILE
   hugehead   answer with 400 KiB of headers
   interim    answer 100 Continue and 103 Early Hints, then 200 {"ok":true}
   slow401    answer every request after 0.8 s with patd's 401 {"detail": ...}
+  refusal BODY
+             answer every request with 401 and the JSON BODY (a patd that
+             refuses every token in one way; with a "detail" it is taken for patd)
   tls-challenge CERT KEY REALM SERVICE
              HTTPS with CERT/KEY; every request gets a registry's 401 with
              `WWW-Authenticate: Bearer realm="REALM",service="SERVICE"`
@@ -56,6 +59,10 @@ def serve(conn):
             body = b"x" * (2 * 1024 * 1024)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
                          % len(body) + body)
+        elif mode == "refusal":
+            body = sys.argv[3].encode()
+            conn.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
         elif mode == "slow401":
             time.sleep(0.8)
             body = b'{"detail":"authentication required","message":"authentication required"}'

@@ -299,6 +299,7 @@ unset DOCKER_CREDENTIAL_PAT_BACKEND
 
 start_fake() { # MODE [ARGS...] -> FAKE_PORT
   local pf=$tmp/fake-$1.port i
+  rm -f "$pf" # a mode started twice must not read the first one's port
   python3 "$here/fake_server.py" "$1" "$pf" "${@:2}" &
   FAKE_PIDS+=($!)
   for ((i = 0; i < 100; i++)); do [ -s "$pf" ] && break; sleep 0.1; done
@@ -324,6 +325,29 @@ if start_fake slow401; then
   else fail "slow service: took ${MS} ms for a 1200 ms budget"; fi
   DOCKER_CREDENTIAL_PAT_BACKEND=http://127.0.0.1:$FAKE_PORT tc "" -- --deadline 1200 locate "$REG"
   expect_eq "slow service: each request alone fits its deadline" "$(field .kind)" patd
+fi
+# patd's 401 `reason` decides the state, not the English detail; a patd
+# from before `reason` is still read by its detail (docs/tokenclient.md)
+refusal_state() { # BODY -> the validated state of a well-formed PAT
+  start_fake refusal "$1" || return 1
+  DOCKER_CREDENTIAL_PAT_BACKEND=http://127.0.0.1:$FAKE_PORT tc "$W_PAT" -- validate "$REG" alice
+  kill "${FAKE_PIDS[-1]}" 2>/dev/null || true
+}
+if refusal_state '{"detail":"Token ist deaktiviert","reason":"deactivated"}'; then
+  expect_eq "401 reason deactivated, other wording: inactive" "$(field .pat_state)" inactive
+  expect_eq "401 reason: the detail is still what is shown" "$(field .pat_reason)" "Token ist deaktiviert"
+fi
+if refusal_state '{"detail":"token is deactivated","reason":"unknown"}'; then
+  expect_eq "401 reason unknown wins over the wording: deleted" "$(field .pat_state)" deleted
+fi
+if refusal_state '{"detail":"whatever","reason":"expired"}'; then
+  expect_eq "401 reason expired: expired" "$(field .pat_state)" expired
+fi
+if refusal_state '{"detail":"token is deactivated"}'; then
+  expect_eq "older patd without reason: its detail read, inactive" "$(field .pat_state)" inactive
+fi
+if refusal_state '{"detail":"token has expired"}'; then
+  expect_eq "older patd without reason: its detail read, expired" "$(field .pat_state)" expired
 fi
 if start_fake big; then
   tc "" -- http "http://127.0.0.1:$FAKE_PORT/"

@@ -19,8 +19,10 @@ Error bad_request(std::string field, std::string problem) {
     return e;
 }
 
-Error unauthorized(std::string message) {
-    return make(ErrorCode::unauthorized, std::move(message));
+Error unauthorized(std::string message, AuthReason reason) {
+    Error e = make(ErrorCode::unauthorized, std::move(message));
+    e.reason = reason;
+    return e;
 }
 
 Error forbidden_pat_session() {
@@ -49,11 +51,14 @@ Error rate_limited(std::chrono::seconds retry_after, std::string message) {
 Error require_2fa(std::string login_2fa_token) {
     Error e = make(ErrorCode::require_2fa, std::string(k_detail_require_2fa));
     e.login_2fa_token = std::move(login_2fa_token);
+    e.reason = AuthReason::two_factor_required;
     return e;
 }
 
 Error use_pat() {
-    return make(ErrorCode::use_pat, std::string(k_detail_use_pat));
+    Error e = make(ErrorCode::use_pat, std::string(k_detail_use_pat));
+    e.reason = AuthReason::pat_required;
+    return e;
 }
 
 Error unavailable(std::string message) {
@@ -116,6 +121,44 @@ std::string_view code_name(ErrorCode code) {
             return "internal";
     }
     return "internal";
+}
+
+std::string_view reason_name(AuthReason reason) {
+    switch (reason) {
+        case AuthReason::none:
+            return "";
+        case AuthReason::authentication_required:
+            return "authentication_required";
+        case AuthReason::bad_credentials:
+            return "bad_credentials";
+        case AuthReason::unknown:
+            return "unknown";
+        case AuthReason::deactivated:
+            return "deactivated";
+        case AuthReason::expired:
+            return "expired";
+        case AuthReason::session_invalid:
+            return "session_invalid";
+        case AuthReason::session_revoked:
+            return "session_revoked";
+        case AuthReason::session_ended:
+            return "session_ended";
+        case AuthReason::two_factor_required:
+            return "two_factor_required";
+        case AuthReason::two_factor_token_invalid:
+            return "two_factor_token_invalid";
+        case AuthReason::two_factor_code_invalid:
+            return "two_factor_code_invalid";
+        case AuthReason::two_factor_code_reused:
+            return "two_factor_code_reused";
+        case AuthReason::two_factor_not_enabled:
+            return "two_factor_not_enabled";
+        case AuthReason::pat_required:
+            return "pat_required";
+        case AuthReason::id_token_refused:
+            return "id_token_refused";
+    }
+    return "";
 }
 
 }  // namespace pat::patd

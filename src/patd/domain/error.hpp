@@ -27,6 +27,28 @@ enum class ErrorCode {
     internal,               // 500; details went to the log, not to the client
 };
 
+// Why credentials were refused: the `reason` of every 401 reply, one stable
+// lower_snake word that clients act on, so that none has to match the
+// English `detail` (docs/patd-http.md "Why a 401").
+enum class AuthReason {
+    none,                      // not a 401
+    authentication_required,   // no credentials, or malformed ones
+    bad_credentials,           // wrong username or password
+    unknown,                   // no such PAT for this account (also not PAT-shaped)
+    deactivated,               // the PAT is deactivated
+    expired,                   // the PAT has expired
+    session_invalid,           // a session token that is forged, malformed or expired
+    session_revoked,           // the PAT behind a PAT session no longer authenticates
+    session_ended,             // the console session ended (idle, age, sign-out)
+    two_factor_required,       // the password was right; send a TOTP code with login_2fa_token
+    two_factor_token_invalid,  // login_2fa_token forged, malformed or expired
+    two_factor_code_invalid,   // wrong TOTP or recovery code
+    two_factor_code_reused,    // a TOTP code that was used already
+    two_factor_not_enabled,    // a 2FA login for an account without 2FA
+    pat_required,              // /token: 2FA is on, so a password is not enough
+    id_token_refused,          // the CI's ID token failed a check (the detail names it)
+};
+
 // Exact texts clients match on (Docker Hub / docker CLI compatibility).
 inline constexpr std::string_view k_detail_pat_forbidden =
     "access to the resource is forbidden with personal access token";
@@ -50,6 +72,8 @@ struct Error {
     std::chrono::seconds retry_after{0};
     // require_2fa only: the short-lived token for POST /v2/users/2fa-login.
     std::string login_2fa_token;
+    // unauthorized, require_2fa and use_pat: why (never none for those).
+    AuthReason reason = AuthReason::none;
 };
 
 template <class T>
@@ -57,7 +81,7 @@ using SResult = pat::Result<T, Error>;
 
 // Constructors for the common cases.
 Error bad_request(std::string field, std::string problem);
-Error unauthorized(std::string message);
+Error unauthorized(std::string message, AuthReason reason);
 Error forbidden_pat_session();
 Error forbidden(std::string message);
 Error not_found(std::string message);
@@ -73,5 +97,7 @@ Error internal_error(std::string message);
 int http_status(ErrorCode code);
 // A stable lower_snake name for logs and metrics labels ("rate_limited", ...).
 std::string_view code_name(ErrorCode code);
+// The `reason` word of a 401 ("deactivated", ...); "" for AuthReason::none.
+std::string_view reason_name(AuthReason reason);
 
 }  // namespace pat::patd

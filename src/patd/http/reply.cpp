@@ -22,6 +22,10 @@ Response error_reply(int status, std::string_view detail, std::string_view messa
                       {{"detail", detail}, {"message", message.empty() ? detail : message}});
 }
 
+Response unauthorized_reply(std::string_view detail, std::string_view reason) {
+    return json_reply(401, {{"detail", detail}, {"message", detail}, {"reason", reason}});
+}
+
 Response validation_error(std::string_view detail,
                           const std::map<std::string, std::string>& fields) {
     nlohmann::json f = nlohmann::json::object();

@@ -13,6 +13,15 @@ patd::ClientInfo client_info(const Request& req) {
     return client;
 }
 
+namespace {
+// Every 401 names a reason; one the service did not set reads as bad
+// credentials rather than as nothing.
+std::string_view reason_of(const patd::Error& error) {
+    return patd::reason_name(
+        error.reason == patd::AuthReason::none ? patd::AuthReason::bad_credentials : error.reason);
+}
+}  // namespace
+
 Response service_error(const patd::Error& error) {
     using patd::ErrorCode;
     const int status = patd::http_status(error.code);
@@ -31,14 +40,16 @@ Response service_error(const patd::Error& error) {
         case ErrorCode::require_2fa:
             return json_reply(status, {{"detail", patd::k_detail_require_2fa},
                                        {"message", patd::k_detail_require_2fa},
+                                       {"reason", patd::reason_name(error.reason)},
                                        {"login_2fa_token", error.login_2fa_token}});
         case ErrorCode::forbidden_pat_session:
             return error_reply(status, patd::k_detail_pat_forbidden);
         default: {
-            auto res =
-                error_reply(status, error.message.empty() ? "request failed" : error.message);
-            if (status == 401)
-                res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"patd\"");
+            const std::string_view detail =
+                error.message.empty() ? "request failed" : std::string_view(error.message);
+            if (status != 401) return error_reply(status, detail);
+            auto res = unauthorized_reply(detail, reason_of(error));
+            res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"patd\"");
             return res;
         }
     }
@@ -114,7 +125,8 @@ nlohmann::json token_json(const patd::AccessTokenView& v, std::string_view token
 }
 
 Response authentication_required(const char* scheme) {
-    auto res = error_reply(401, "authentication required");
+    auto res = unauthorized_reply("authentication required",
+                                  patd::reason_name(patd::AuthReason::authentication_required));
     res.headers.emplace_back("WWW-Authenticate", std::string(scheme) + " realm=\"patd\"");
     return res;
 }

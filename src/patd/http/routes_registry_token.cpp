@@ -15,10 +15,16 @@ namespace {
 
 using nlohmann::json;
 
-// The token endpoint's error shape (distribution client/errors.go).
-Response token_error(int status, std::string_view details, std::string_view oauth_error = {}) {
+// The token endpoint's error shape (distribution client/errors.go), with
+// the `reason` of a 401 (docs/patd-http.md "Why a 401").
+Response token_error(int status, std::string_view details, std::string_view oauth_error = {},
+                     patd::AuthReason reason = patd::AuthReason::none) {
     json body = {{"details", details}};
     if (!oauth_error.empty()) body["error"] = oauth_error;
+    if (status == 401) {
+        body["reason"] = patd::reason_name(
+            reason == patd::AuthReason::none ? patd::AuthReason::bad_credentials : reason);
+    }
     auto res = json_reply(status, body);
     if (status == 401) res.headers.emplace_back("WWW-Authenticate", "Basic realm=\"patd\"");
     return res;
@@ -28,11 +34,12 @@ Response grant_error(const patd::Error& error) {
     using patd::ErrorCode;
     switch (error.code) {
         case ErrorCode::use_pat:
-            return token_error(401, patd::k_detail_use_pat);
+            return token_error(401, patd::k_detail_use_pat, {}, error.reason);
         case ErrorCode::unauthorized:
         case ErrorCode::require_2fa:
             return token_error(
-                401, error.message.empty() ? "invalid username or password" : error.message);
+                401, error.message.empty() ? "invalid username or password" : error.message, {},
+                error.reason);
         case ErrorCode::rate_limited: {
             auto res = token_error(429, error.message == patd::k_detail_rate_limited
                                             ? "too many failed login attempts, try again later"
@@ -67,7 +74,8 @@ Response issue(RouteContext& ctx, patd::GrantRequest& request) {
         const std::int64_t left =
             std::chrono::floor<std::chrono::seconds>(*grant->not_after).time_since_epoch().count() -
             now;
-        if (left <= 0) return grant_error(patd::unauthorized("token has expired"));
+        if (left <= 0)
+            return grant_error(patd::unauthorized("token has expired", patd::AuthReason::expired));
         ttl = std::min(ttl, left);
     }
     const std::string cache_key = RegistryTokenCache::key(*grant);
@@ -106,7 +114,9 @@ Response get_token(RouteContext& ctx, Request& req) {
     request.scopes = all_params(*query, "scope");
     if (req.has_header("authorization")) {
         request.credentials = parse_basic_auth(req.header("authorization"));
-        if (!request.credentials) return token_error(401, "malformed Basic credentials");
+        if (!request.credentials)
+            return token_error(401, "malformed Basic credentials", {},
+                               patd::AuthReason::authentication_required);
         // docker_auth rejects a mismatch too (docs/registry-token.md "GET /token").
         const auto account = first_param(*query, "account");
         if (account && !account->empty() && *account != request.credentials->username)

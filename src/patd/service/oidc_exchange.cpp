@@ -79,7 +79,9 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     json claims = json::object();
     const auto refuse = [&](std::string_view check, const std::string& why) {
         log_exchange("refused", check, claims, req.client, " reason=" + json(why).dump());
-        return fail(s.failed_attempt(req.client, "", unauthorized("id token refused: " + why)));
+        return fail(s.failed_attempt(
+            req.client, "",
+            unauthorized("id token refused: " + why, AuthReason::id_token_refused)));
     };
     auto decoded = oidc::decode_id_token(req.subject_token.reveal());
     if (!decoded) return refuse("format", "it " + decoded.error());
@@ -130,8 +132,10 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
         // at a public issuer could map out the policies otherwise. The log does.
         log_exchange("refused", "policy", claims, req.client,
                      " unmatched=" + json(misses.empty() ? " none" : misses).dump());
-        return fail(s.failed_attempt(
-            req.client, "", unauthorized("id token refused: no trust policy matches its claims")));
+        return fail(
+            s.failed_attempt(req.client, "",
+                             unauthorized("id token refused: no trust policy matches its claims",
+                                          AuthReason::id_token_refused)));
     }
     std::set<std::string> accounts;
     for (const auto* p : matching) accounts.insert(p->username);

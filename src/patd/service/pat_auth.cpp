@@ -18,18 +18,20 @@ SResult<AuthenticatedPat> TokenService::Impl::authenticate_pat(std::string_view 
     // The name rules and the checksum reject typos and guesses without
     // touching the database.
     if (!valid_username(username) || !is_well_formed_token(options.token_prefix, token))
-        return fail(unauthorized(std::string(k_unknown_token)));
+        return fail(unauthorized(std::string(k_unknown_token), AuthReason::unknown));
     const std::string digest = keys.token_digest(token);
     auto found = repository->find_token_and_owner(digest);
     if (!found) return fail(std::move(found).error());
-    if (!found->has_value()) return fail(unauthorized(std::string(k_unknown_token)));
+    if (!found->has_value())
+        return fail(unauthorized(std::string(k_unknown_token), AuthReason::unknown));
     auto& [t, owner] = **found;
     // The index lookup matched on the digest; confirm in constant time.
     // Another user's token is "unknown" too: the name must match its owner.
     if (!constant_time_equal(t.digest, digest) || !constant_time_equal(owner.username, username))
-        return fail(unauthorized(std::string(k_unknown_token)));
-    if (!t.is_active) return fail(unauthorized("token is deactivated"));
-    if (t.expires_at && *t.expires_at <= now()) return fail(unauthorized("token has expired"));
+        return fail(unauthorized(std::string(k_unknown_token), AuthReason::unknown));
+    if (!t.is_active) return fail(unauthorized("token is deactivated", AuthReason::deactivated));
+    if (t.expires_at && *t.expires_at <= now())
+        return fail(unauthorized("token has expired", AuthReason::expired));
     return AuthenticatedPat{std::move(owner), std::move(t)};
 }
 
@@ -38,7 +40,8 @@ SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_vie
                                                                  const ClientInfo& client) {
     // Nothing a client sends under a name that cannot exist is counted or
     // stored (a 60 KB "username" must not become a 60 KB counter key).
-    if (!valid_username(username)) return fail(unauthorized(std::string(k_bad_credentials)));
+    if (!valid_username(username))
+        return fail(unauthorized(std::string(k_bad_credentials), AuthReason::bad_credentials));
     if (auto r = check_attempt(client, username); !r) return fail(std::move(r).error());
     if (const auto wait = limiter->password_budget(username)) {
         ++rate_limited_count;
@@ -52,11 +55,15 @@ SResult<AccountRecord> TokenService::Impl::authenticate_password(std::string_vie
             m_dummy_hash = hash_password("patd dummy password", options.password_cost);
         });
         (void)verify_password(m_dummy_hash, password);
-        return fail(failed_attempt(client, username, unauthorized(std::string(k_bad_credentials))));
+        return fail(failed_attempt(
+            client, username,
+            unauthorized(std::string(k_bad_credentials), AuthReason::bad_credentials)));
     }
     AccountRecord& a = **found;
     if (!verify_password(a.password_hash, password))
-        return fail(failed_attempt(client, username, unauthorized(std::string(k_bad_credentials))));
+        return fail(failed_attempt(
+            client, username,
+            unauthorized(std::string(k_bad_credentials), AuthReason::bad_credentials)));
     limiter->record_success(username, source_key(client.ip));
     if (password_needs_rehash(a.password_hash, options.password_cost)) {
         a.password_hash = hash_password(password, options.password_cost);

@@ -39,7 +39,7 @@ SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view use
     if (!account) {
         if (account.error().code != ErrorCode::unauthorized)
             return fail(std::move(account).error());
-        return fail(unauthorized(std::string(k_bad_login)));
+        return fail(unauthorized(std::string(k_bad_login), AuthReason::bad_credentials));
     }
     if (account->totp_enabled)
         return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
@@ -57,7 +57,8 @@ SResult<Secret> TokenService::login(std::string_view username, const Secret& sec
         auto pat = s.authenticate_pat(username, secret.reveal());
         if (!pat) {
             if (pat.error().code != ErrorCode::unauthorized) return fail(std::move(pat).error());
-            return fail(s.failed_unguessable(unauthorized(std::string(k_bad_login))));
+            return fail(s.failed_unguessable(
+                unauthorized(std::string(k_bad_login), AuthReason::bad_credentials)));
         }
         s.last_used.record(pat->token.id, s.now());
         return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
@@ -73,12 +74,14 @@ SResult<AccountRecord> second_step(TokenService::Impl& s, std::string_view login
     const auto claims = verify_session(login_2fa_token, SessionKind::login_2fa,
                                        s.keys.session_key(), s.clock.now());
     if (!claims)
-        return fail(s.failed_unguessable(unauthorized("invalid or expired login_2fa_token")));
+        return fail(s.failed_unguessable(unauthorized("invalid or expired login_2fa_token",
+                                                      AuthReason::two_factor_token_invalid)));
     if (auto r = s.check_attempt(client, claims->username); !r) return fail(std::move(r).error());
     auto found = s.repository->find_account_by_id(claims->account_id);
     if (!found) return fail(std::move(found).error());
     if (!found->has_value() || !(*found)->totp_enabled)
-        return fail(unauthorized("two-factor authentication is not enabled"));
+        return fail(unauthorized("two-factor authentication is not enabled",
+                                 AuthReason::two_factor_not_enabled));
     if (auto ok = s.check_second_factor(**found, code, client); !ok)
         return fail(std::move(ok).error());
     return std::move(**found);
@@ -114,7 +117,8 @@ SResult<Principal> TokenService::authenticate_session(std::string_view bearer) {
     Impl& s = *m_impl;
     const auto claims =
         verify_session(bearer, SessionKind::session, s.keys.session_key(), s.clock.now());
-    if (!claims) return fail(unauthorized("invalid or expired session token"));
+    if (!claims)
+        return fail(unauthorized("invalid or expired session token", AuthReason::session_invalid));
     Principal p;
     p.account_id = claims->account_id;
     p.username = claims->username;
@@ -124,7 +128,8 @@ SResult<Principal> TokenService::authenticate_session(std::string_view bearer) {
         if (!t) return fail(std::move(t).error());
         if (!t->has_value() || !(*t)->is_active ||
             ((*t)->expires_at && *(*t)->expires_at <= s.now()))
-            return fail(unauthorized("the token behind this session is no longer valid"));
+            return fail(unauthorized("the token behind this session is no longer valid",
+                                     AuthReason::session_revoked));
         p.is_pat_session = true;
         p.pat_uuid = claims->pat_uuid;
     }

@@ -50,19 +50,26 @@ SResult<void> TokenService::Impl::check_second_factor(const AccountRecord& a, st
         auto used = repository->consume_recovery_code(a.id, recovery_digest(keys, recovery));
         if (!used) return fail(std::move(used).error());
         if (!*used)
-            return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
+            return fail(failed_attempt(
+                client, a.username,
+                unauthorized("invalid 2FA code", AuthReason::two_factor_code_invalid)));
         return {};
     }
     Secret key;
     if (!keys.open(a.totp_secret_sealed, key))
         return fail(internal_error("the stored 2FA secret cannot be decrypted"));
     const auto step = verify_totp(key.reveal(), code, clock.now());
-    if (!step) return fail(failed_attempt(client, a.username, unauthorized("invalid 2FA code")));
+    if (!step)
+        return fail(
+            failed_attempt(client, a.username,
+                           unauthorized("invalid 2FA code", AuthReason::two_factor_code_invalid)));
     // Each code works once (RFC 6238 §5.2).
     auto fresh = repository->consume_totp_step(a.id, *step);
     if (!fresh) return fail(std::move(fresh).error());
     if (!*fresh)
-        return fail(failed_attempt(client, a.username, unauthorized("2FA code already used")));
+        return fail(failed_attempt(
+            client, a.username,
+            unauthorized("2FA code already used", AuthReason::two_factor_code_reused)));
     return {};
 }
 
@@ -150,7 +157,7 @@ SResult<void> TokenService::disable_2fa_checked(const Principal& who, const Secr
     if (!checked) {
         if (checked.error().code != ErrorCode::unauthorized)
             return fail(std::move(checked).error());
-        return fail(unauthorized("incorrect password"));
+        return fail(unauthorized("incorrect password", AuthReason::bad_credentials));
     }
     if (auto ok = s.check_second_factor(*a, code, client); !ok) return fail(std::move(ok).error());
     if (auto r = s.repository->set_totp(a->id, false, ""); !r) return fail(std::move(r).error());

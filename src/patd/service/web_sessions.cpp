@@ -15,7 +15,7 @@ constexpr auto k_touch_every = std::chrono::seconds(60);
 constexpr std::size_t k_cookie_chars = 43;
 
 Error signed_out() {
-    return unauthorized("the console session ended; sign in again");
+    return unauthorized("the console session ended; sign in again", AuthReason::session_ended);
 }
 }  // namespace
 

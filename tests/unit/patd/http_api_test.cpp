@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
+#include "common/rfc3339.hpp"
 #include "jwt_verify.hpp"
 #include "patd/http/api.hpp"
 #include "patd/jwt/keygen.hpp"
@@ -14,7 +16,7 @@ using namespace pat;
 namespace {
 
 struct Fixture {
-    Fixture() {
+    explicit Fixture(const Clock& clock = system_clock()) {
         auto material = jwt::generate_signing_material("patd", 1);
         REQUIRE(material.ok());
         cert_pem = material->cert_pem;
@@ -26,8 +28,8 @@ struct Fixture {
         patd::ServiceOptions options;
         options.password_cost = patd::PasswordCost::minimum;
         options.public_namespaces = {"library"};
-        service = std::make_unique<patd::TokenService>(std::move(repository).value(),
-                                                       Secret(std::string(32, 'p')), options);
+        service = std::make_unique<patd::TokenService>(
+            std::move(repository).value(), Secret(std::string(32, 'p')), options, clock);
         REQUIRE(service->create_account("alice", Secret::copy_of("alice-password")).ok());
         http::ApiOptions options_http;
         options_http.public_url = "https://patd.example/";
@@ -35,7 +37,7 @@ struct Fixture {
         options_http.issuer = "patd-test";
         options_http.token_ttl_seconds = 120;
         options_http.trusted_proxies = {*patd::parse_network("10.1.0.0/16")};
-        api.emplace(*service, *signer, options_http);
+        api.emplace(*service, *signer, options_http, clock);
     }
 
     http::Response call(const std::string& method, const std::string& target,
@@ -108,6 +110,69 @@ TEST_CASE("a PAT created over the API gets a verifiable registry token at /token
     // Own namespace granted; bob's repository is an empty grant, not an error.
     CHECK(claims["access"] ==
           json::parse(R"([{"type":"repository","name":"alice/app","actions":["pull","push"]}])"));
+}
+
+TEST_CASE("every 401 names a machine-readable reason beside the unchanged detail",
+          "[patd][http][api]") {
+    ManualClock clock(std::chrono::system_clock::now());
+    Fixture f(clock);
+    const auto bearer = "Bearer " + f.session();
+    const auto create = [&](const std::string& body) {
+        auto res = f.call("POST", "/v2/access-tokens", body, {{"authorization", bearer}});
+        REQUIRE(res.status == 201);
+        return json::parse(res.body);
+    };
+    const auto soon = format_rfc3339(std::chrono::floor<std::chrono::microseconds>(clock.now()) +
+                                     std::chrono::hours(1));
+    const auto expiring =
+        create(R"({"token_label":"soon","scopes":["repo:read"],"expires_at":")" + soon + "\"}");
+    const auto off = create(R"({"token_label":"off","scopes":["repo:read"]})");
+    REQUIRE(f.call("PATCH", "/v2/access-tokens/" + off["uuid"].get<std::string>(),
+                   R"({"is_active":false})", {{"authorization", bearer}})
+                .status == 200);
+    const auto gone = create(R"({"token_label":"gone","scopes":["repo:read"]})");
+    REQUIRE(f.call("DELETE", "/v2/access-tokens/" + gone["uuid"].get<std::string>(), {},
+                   {{"authorization", bearer}})
+                .status == 204);
+    clock.advance(std::chrono::hours(2));
+
+    // {detail, reason} of a 401 from the API, {details, reason} from /token.
+    const auto refusal = [](const http::Response& res, const char* text_field) {
+        REQUIRE(res.status == 401);
+        const auto body = json::parse(res.body);
+        REQUIRE(body.contains("reason"));
+        return std::pair(body[text_field].get<std::string>(), body["reason"].get<std::string>());
+    };
+    const auto current = [&](const std::string& user, const std::string& secret) {
+        return refusal(f.call("GET", "/v2/access-tokens/current", {},
+                              {{"authorization", basic(user, secret)}}),
+                       "detail");
+    };
+    const auto token = [&](const std::string& user, const std::string& secret) {
+        return refusal(f.call("GET", "/token?service=registry.test", {},
+                              {{"authorization", basic(user, secret)}}),
+                       "details");
+    };
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(current("alice", off["token"]) == Pair{"token is deactivated", "deactivated"});
+    CHECK(current("alice", expiring["token"]) == Pair{"token has expired", "expired"});
+    CHECK(current("alice", gone["token"]) == Pair{"unknown token", "unknown"});
+    CHECK(current("bob", off["token"]) == Pair{"unknown token", "unknown"});
+    CHECK(token("alice", off["token"]) == Pair{"token is deactivated", "deactivated"});
+    CHECK(token("alice", expiring["token"]) == Pair{"token has expired", "expired"});
+    CHECK(token("alice", gone["token"]) == Pair{"unknown token", "unknown"});
+    CHECK(token("alice", "wrong-password") ==
+          Pair{"incorrect username or password", "bad_credentials"});
+    CHECK(
+        refusal(f.call("GET", "/token?service=registry.test", {}, {{"authorization", "Basic !!!"}}),
+                "details") == Pair{"malformed Basic credentials", "authentication_required"});
+    CHECK(refusal(f.call("GET", "/v2/access-tokens"), "detail") ==
+          Pair{"authentication required", "authentication_required"});
+    CHECK(refusal(f.call("GET", "/v2/access-tokens", {}, {{"authorization", "Bearer a.b.c"}}),
+                  "detail") == Pair{"invalid or expired session token", "session_invalid"});
+    CHECK(refusal(f.call("POST", "/v2/users/login",
+                         R"({"username":"alice","password":"not-her-password"})"),
+                  "detail") == Pair{"Incorrect authentication credentials", "bad_credentials"});
 }
 
 TEST_CASE("/token errors use {details}; POST form and grant types", "[patd][http][api]") {
