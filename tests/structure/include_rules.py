@@ -21,7 +21,6 @@ TOKENCLIENT_MAY_INCLUDE = ("common/", "tokenclient/")
 # loop not listed fails, and so does a listed one that is gone (drop it).
 KNOWN_LOOPS = {
     ("platform/linux/secret_service/service", "platform/linux/secret_service/variants"),
-    ("src/patd/service/service_impl", "src/patd/service/token_service"),
 }
 
 

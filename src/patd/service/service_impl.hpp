@@ -1,7 +1,8 @@
 #pragma once
 // Internal state of TokenService shared by its per-area source files
 // (accounts.cpp, sessions.cpp, token_admin.cpp, pat_auth.cpp,
-// registry_grant.cpp). Not part of the public interface.
+// registry_grant.cpp), defined in service_impl.cpp. Not part of the public
+// interface: token_service.hpp never includes this file.
 
 #include <atomic>
 #include <functional>

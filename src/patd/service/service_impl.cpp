@@ -1,13 +1,15 @@
-// TokenService: construction, shared helpers and operations. The routes'
-// logic lives in accounts.cpp, sessions.cpp, token_admin.cpp, pat_auth.cpp
-// and registry_grant.cpp.
-#include "patd/service/token_service.hpp"
+// TokenService::Impl, the state every operation shares, and the
+// TokenService lifetime that owns it (constructor, destructor, stats,
+// flushes). The routes' logic lives in accounts.cpp, sessions.cpp,
+// token_admin.cpp, pat_auth.cpp and registry_grant.cpp. Here rather than in
+// a token_service.cpp so that token_service.hpp (the public interface) and
+// service_impl.hpp (which needs it) do not include each other file-wise.
+#include "patd/service/service_impl.hpp"
 
 #include <algorithm>
 
 #include "common/hex.hpp"
 #include "patd/domain/ip_address.hpp"
-#include "patd/service/service_impl.hpp"
 
 namespace pat::patd {
 
