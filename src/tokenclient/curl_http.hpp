@@ -1,8 +1,8 @@
 #pragma once
 // The libcurl transport alone (curl_http.cpp): https, DNS names, proxies.
-// http_send (http_client.hpp) picks between it and the direct transport;
-// tests call it to exercise libcurl against local services. Same contract
-// as http_send.
+// automatic_http_transport (http_transport.hpp) picks between it and the
+// direct transport; libcurl_http_transport uses it alone, for tests that
+// exercise libcurl against local services. Same contract as HttpTransport.
 
 #include "common/errors.hpp"
 #include "tokenclient/http_message.hpp"

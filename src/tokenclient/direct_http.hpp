@@ -11,7 +11,7 @@
 // cannot be abandoned at a deadline), proxies — stays on libcurl, which
 // does all of it well.
 //
-// Same contract as http_send (http_client.hpp): one total deadline, body
+// Same contract as HttpTransport (http_transport.hpp): one total deadline, body
 // capped at 1 MiB, no redirects followed, header names lower-cased, secrets
 // in our buffers wiped, errors naming scheme://host:port only.
 

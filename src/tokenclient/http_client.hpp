@@ -14,14 +14,14 @@
 
 #include "common/errors.hpp"
 #include "tokenclient/http_message.hpp"
+#include "tokenclient/http_transport.hpp"
 // Callers build their request URLs with these (parse_url, url_encode, …).
 #include "tokenclient/url.hpp"
 
 namespace pat::tokenclient {
 
-// Sends one request. Transport failures (refused, DNS, TLS, deadline) are
-// Errc::service_unreachable with a message naming scheme://host:port only;
-// any HTTP status is a successful Result. Follows no redirects.
+// Sends one request through automatic_http_transport() (http_transport.hpp,
+// which states the contract), for callers that never need another one.
 err::Result<HttpResponse> http_send(const HttpRequest& request);
 
 // The deadline for the next request of an operation with a total budget:
@@ -32,12 +32,5 @@ std::optional<std::chrono::milliseconds> request_deadline(
 
 // service_unreachable for an operation whose time budget ran out.
 err::Error budget_exhausted(std::string_view what);
-
-// Which transport http_send uses: `automatic` is the direct one for local
-// plain HTTP (direct_http.hpp) and libcurl for the rest; `libcurl` sends
-// everything through libcurl. Process-wide, for tests that must cover the
-// libcurl path against local services.
-enum class HttpTransport { automatic, libcurl };
-void set_http_transport(HttpTransport transport);
 
 }  // namespace pat::tokenclient

@@ -1,5 +1,6 @@
-// patd's API (docs/patd-api.md) over http_send. Replies that
-// carry a secret (sessions, new tokens) are wiped as soon as they are read.
+// patd's API (docs/patd-api.md) over the client's HttpTransport. Replies
+// that carry a secret (sessions, new tokens) are wiped as soon as they are
+// read.
 #include "tokenclient/patd_client.hpp"
 
 #include <algorithm>
@@ -80,8 +81,12 @@ TokenState state_for_refusal(std::string_view body, const std::string& detail,
 
 }  // namespace
 
-PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline, const Clock& clock)
-    : m_base_url(std::move(base_url)), m_deadline(deadline), m_clock(&clock) {
+PatdClient::PatdClient(std::string base_url, std::chrono::milliseconds deadline, const Clock& clock,
+                       HttpTransport& transport)
+    : m_base_url(std::move(base_url)),
+      m_deadline(deadline),
+      m_clock(&clock),
+      m_transport(&transport) {
     while (!m_base_url.empty() && m_base_url.back() == '/') m_base_url.pop_back();
 }
 
@@ -92,6 +97,7 @@ struct Call {
     const std::string& base_url;
     std::chrono::milliseconds deadline;
     const Clock& clock;
+    HttpTransport& transport;
 
     std::string where() const { return "token service " + url_endpoint(base_url); }
 
@@ -108,7 +114,7 @@ struct Call {
             request.headers.emplace_back("Content-Type", "application/json");
             request.body = std::move(body);
         }
-        auto response = http_send(request);
+        auto response = transport.send(request);
         wipe_string(request.body);  // a login body holds the password
         return response;
     }
@@ -121,7 +127,7 @@ struct Call {
         request.deadline = deadline;
         request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
         request.body = std::move(body);
-        auto response = http_send(request);
+        auto response = transport.send(request);
         wipe_string(request.body);  // a poll body holds the device code
         return response;
     }
@@ -164,7 +170,7 @@ err::Result<Secret> session_reply(const Call& call, HttpResponse& response) {
 }  // namespace
 
 err::Result<TokenInfo> PatdClient::current(const std::string& username, const Secret& token) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response =
         call.send("GET", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
     if (!response) return fail(std::move(response).error());
@@ -183,7 +189,7 @@ err::Result<TokenInfo> PatdClient::current(const std::string& username, const Se
 
 err::Result<void> PatdClient::report_usage(const std::string& username, const Secret& token,
                                            TimePoint used_at, const std::string& client) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     const json body = {{"used_at", format_time(used_at)}, {"client", client}};
     auto response = call.send("POST", "/v2/access-tokens/current/usage", body.dump(), nullptr,
                               BasicAuth{username, &token});
@@ -193,7 +199,7 @@ err::Result<void> PatdClient::report_usage(const std::string& username, const Se
 }
 
 err::Result<LoginResult> PatdClient::login(const std::string& username, const Secret& password) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response =
         call.send("POST", "/v2/users/login",
                   secret_body({{"username", username}, {"password", password.reveal()}}));
@@ -224,7 +230,7 @@ err::Result<LoginResult> PatdClient::login(const std::string& username, const Se
 }
 
 err::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const std::string& code) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response =
         call.send("POST", "/v2/users/2fa-login",
                   secret_body({{"login_2fa_token", login_2fa_token.reveal()}, {"code", code}}));
@@ -238,7 +244,7 @@ err::Result<Secret> PatdClient::login_2fa(const Secret& login_2fa_token, const s
 }
 
 err::Result<TokenPage> PatdClient::list(const Secret& session, int page, int page_size) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response = call.send("GET",
                               "/v2/access-tokens?page=" + std::to_string(page) +
                                   "&page_size=" + std::to_string(page_size),
@@ -263,7 +269,7 @@ err::Result<TokenPage> PatdClient::list(const Secret& session, int page, int pag
 err::Result<CreatedToken> PatdClient::create(const Secret& session, const std::string& label,
                                              const std::vector<std::string>& scopes,
                                              std::optional<TimePoint> expires_at) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     json body = {{"token_label", label}, {"scopes", scopes}};
     if (expires_at) body["expires_at"] = format_time(*expires_at);
     auto response = call.send("POST", "/v2/access-tokens", body.dump(), &session);
@@ -281,7 +287,7 @@ err::Result<CreatedToken> PatdClient::create(const Secret& session, const std::s
 }
 
 err::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response = call.send("POST", "/v2/access-tokens/desktop-generate", {}, &session);
     if (!response) return fail(std::move(response).error());
     if (response->status != 201 && response->status != 200) return fail(call.error(*response));
@@ -307,7 +313,7 @@ err::Result<CreatedToken> PatdClient::desktop_generate(const Secret& session) {
 }
 
 err::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string& uuid) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response = call.send("GET", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
     return call.token_reply(*response, 200);
@@ -316,7 +322,7 @@ err::Result<TokenInfo> PatdClient::get(const Secret& session, const std::string&
 err::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::string& uuid,
                                          std::optional<std::string> label,
                                          std::optional<bool> is_active) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     json body = json::object();
     if (label) body["token_label"] = *label;
     if (is_active) body["is_active"] = *is_active;
@@ -327,7 +333,7 @@ err::Result<TokenInfo> PatdClient::patch(const Secret& session, const std::strin
 }
 
 err::Result<void> PatdClient::remove(const Secret& session, const std::string& uuid) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response = call.send("DELETE", "/v2/access-tokens/" + url_encode(uuid), {}, &session);
     if (!response) return fail(std::move(response).error());
     if (response->status != 204 && response->status != 200) return fail(call.error(*response));
@@ -337,7 +343,7 @@ err::Result<void> PatdClient::remove(const Secret& session, const std::string& u
 err::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
                                                   const std::string& host_name,
                                                   const std::string& helper_version) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response =
         call.send_form("/oauth/device/code", "client_id=" + url_encode(client_id) +
                                                  "&host_name=" + url_encode(host_name) +
@@ -376,7 +382,7 @@ err::Result<DeviceStart> PatdClient::start_device(const std::string& client_id,
 }
 
 err::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     std::string body =
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
         "&client_id=docker-credential-pat&device_code=" +
@@ -418,7 +424,7 @@ err::Result<DevicePollReply> PatdClient::poll_device(const Secret& device_code) 
 }
 
 err::Result<void> PatdClient::revoke_current(const std::string& username, const Secret& token) {
-    const Call call{m_base_url, m_deadline, *m_clock};
+    const Call call{m_base_url, m_deadline, *m_clock, *m_transport};
     auto response =
         call.send("DELETE", "/v2/access-tokens/current", {}, nullptr, BasicAuth{username, &token});
     if (!response) return fail(std::move(response).error());

@@ -15,6 +15,7 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/secret.hpp"
+#include "tokenclient/http_transport.hpp"
 #include "tokenclient/token_info.hpp"
 
 namespace pat::tokenclient {
@@ -63,8 +64,10 @@ class PatdClient {
   public:
     // `base_url`: e.g. "http://127.0.0.1:5001" (no trailing slash).
     // `clock` judges whether a token is past its expiry.
+    // Every request goes through `transport`, which must outlive the client.
     PatdClient(std::string base_url, std::chrono::milliseconds deadline,
-               const Clock& clock = system_clock());
+               const Clock& clock = system_clock(),
+               HttpTransport& transport = automatic_http_transport());
 
     const std::string& base_url() const { return m_base_url; }
 
@@ -109,6 +112,7 @@ class PatdClient {
     std::string m_base_url;
     std::chrono::milliseconds m_deadline;
     const Clock* m_clock;
+    HttpTransport* m_transport;
 };
 
 }  // namespace pat::tokenclient

@@ -51,11 +51,12 @@ std::string lower(std::string text) {
 }  // namespace
 
 err::Result<BearerChallenge> discover_challenge(std::string_view server_key,
-                                                std::chrono::milliseconds deadline) {
+                                                std::chrono::milliseconds deadline,
+                                                HttpTransport& transport) {
     HttpRequest request;
     request.url = registry_base_url(server_key) + "/v2/";
     request.deadline = deadline;
-    auto response = http_send(request);
+    auto response = transport.send(request);
     if (!response) return fail(std::move(response).error());
     const std::string where = "registry " + url_endpoint(request.url);
     if (response->status == 401) {
@@ -71,7 +72,8 @@ err::Result<BearerChallenge> discover_challenge(std::string_view server_key,
 }
 
 err::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std::string& username,
-                                   const Secret& secret, std::chrono::milliseconds deadline) {
+                                   const Secret& secret, std::chrono::milliseconds deadline,
+                                   HttpTransport& transport) {
     // Repository names are lower-case; a namespace is the account name.
     const std::string repository = lower(username) + "/" + k_probe_repository;
     HttpRequest request;
@@ -82,7 +84,7 @@ err::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std::
     request.url += "&client_id=docker-credential-pat";
     request.basic = BasicAuth{username, &secret};
     request.deadline = deadline;
-    auto response = http_send(request);
+    auto response = transport.send(request);
     if (!response) return fail(std::move(response).error());
     const std::string where = "token service " + url_endpoint(challenge.realm);
 

@@ -11,6 +11,7 @@
 
 #include "common/errors.hpp"
 #include "common/secret.hpp"
+#include "tokenclient/http_transport.hpp"
 #include "tokenclient/token_info.hpp"
 
 namespace pat::tokenclient {
@@ -40,7 +41,8 @@ bool realm_is_acceptable(std::string_view registry_base, std::string_view realm)
 // GET <base>/v2/: the Bearer challenge of a 401 reply. A 200 (no auth) or
 // a Basic challenge -> service_rejected ("registry R does not use token auth").
 err::Result<BearerChallenge> discover_challenge(std::string_view server_key,
-                                                std::chrono::milliseconds deadline);
+                                                std::chrono::milliseconds deadline,
+                                                HttpTransport& transport);
 
 // GET <realm>?service=…&scope=repository:<username>/<probe>:pull,push,delete
 // with Basic username:secret. 200 -> TokenInfo{state active, kind registry,
@@ -48,7 +50,8 @@ err::Result<BearerChallenge> discover_challenge(std::string_view server_key,
 // only used to show what the service grants), owner = username}. 401 ->
 // TokenInfo{state invalid, reason}. Other failures are errors.
 err::Result<TokenInfo> probe_token(const BearerChallenge& challenge, const std::string& username,
-                                   const Secret& secret, std::chrono::milliseconds deadline);
+                                   const Secret& secret, std::chrono::milliseconds deadline,
+                                   HttpTransport& transport);
 
 // The probe repository name ("docker-credential-pat-probe").
 inline constexpr const char* k_probe_repository = "docker-credential-pat-probe";

@@ -48,10 +48,12 @@ class RemoteTokenService final : public TokenService {
                     info = std::move(password);
                     break;
                 }
-                info = PatdClient(endpoint->patd_url, *deadline, m_clock).current(username, secret);
+                info = PatdClient(endpoint->patd_url, *deadline, m_clock, *m_options.transport)
+                           .current(username, secret);
                 break;
             case ServiceKind::registry:
-                info = probe_token(endpoint->challenge, username, secret, *deadline);
+                info = probe_token(endpoint->challenge, username, secret, *deadline,
+                                   *m_options.transport);
                 break;
         }
         if (!info) {
@@ -84,7 +86,7 @@ class RemoteTokenService final : public TokenService {
             return fail(err::Error{err::Errc::service_unauthorized,
                                    "a personal access token cannot sign in to create tokens; "
                                    "use the account password"});
-        PatdClient client(endpoint->patd_url, m_deadline, m_clock);
+        PatdClient client(endpoint->patd_url, m_deadline, m_clock, *m_options.transport);
         auto login = client.login(username, password);
         if (!login)
             return fail(forget_if_unreachable(server_key, std::move(login).error()).error());
@@ -119,7 +121,7 @@ class RemoteTokenService final : public TokenService {
             locate(server_key, stored, std::chrono::steady_clock::now() + 2 * m_deadline);
         if (!endpoint) return fail(std::move(endpoint).error());
         if (endpoint->kind != ServiceKind::patd) return {};
-        auto done = PatdClient(endpoint->patd_url, m_deadline, m_clock)
+        auto done = PatdClient(endpoint->patd_url, m_deadline, m_clock, *m_options.transport)
                         .report_usage(username, secret, used_at, k_client_name);
         if (!done) return fail(forget_if_unreachable(server_key, std::move(done).error()).error());
         return {};

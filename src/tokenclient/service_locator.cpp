@@ -22,11 +22,12 @@ std::int64_t unix_seconds(const Clock& clock) {
 // patd answers an unauthenticated `current` with 401 and a JSON `detail`;
 // a registry or another token service does not (distribution: `errors`,
 // Docker Hub's auth: 404). Transport failures are errors.
-err::Result<bool> is_patd(const std::string& origin, std::chrono::milliseconds deadline) {
+err::Result<bool> is_patd(const std::string& origin, std::chrono::milliseconds deadline,
+                          HttpTransport& transport) {
     HttpRequest request;
     request.url = origin + "/v2/access-tokens/current";
     request.deadline = deadline;
-    auto response = http_send(request);
+    auto response = transport.send(request);
     if (!response) return fail(std::move(response).error());
     if (response->status != 401) return false;
     const auto body = nlohmann::json::parse(response->body, nullptr, false);
@@ -151,7 +152,7 @@ err::Result<ServiceEndpoint> ServiceLocator::locate_within(
     if (url.empty()) {
         const auto deadline = next_deadline();
         if (!deadline) return fail(budget_exhausted("discovery"));
-        auto challenge = discover_challenge(server_key, *deadline);
+        auto challenge = discover_challenge(server_key, *deadline, *m_options.transport);
         if (!challenge) {
             // No token auth at all: no service (cached, with the short TTL).
             if (challenge.error().code != err::Errc::service_rejected)
@@ -175,7 +176,7 @@ err::Result<ServiceEndpoint> ServiceLocator::locate_within(
                                                              source + " is not an http(s) URL"});
         const auto deadline = next_deadline();
         if (!deadline) return fail(budget_exhausted("the patd check"));
-        auto patd = is_patd(origin, *deadline);
+        auto patd = is_patd(origin, *deadline, *m_options.transport);
         if (!patd) return fail(std::move(patd).error());
         if (*patd) {
             endpoint.kind = ServiceKind::patd;
@@ -188,7 +189,7 @@ err::Result<ServiceEndpoint> ServiceLocator::locate_within(
                 // has no path).
                 const auto left = next_deadline();
                 if (!left) return fail(budget_exhausted("discovery"));
-                auto challenge = discover_challenge(server_key, *left);
+                auto challenge = discover_challenge(server_key, *left, *m_options.transport);
                 if (challenge) endpoint.challenge = std::move(*challenge);
                 if (has_path(configured)) endpoint.challenge.realm = configured;
                 if (endpoint.challenge.realm.empty())

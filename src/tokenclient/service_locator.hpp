@@ -23,6 +23,7 @@
 
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "tokenclient/http_transport.hpp"
 #include "tokenclient/service_endpoint.hpp"
 
 namespace pat::tokenclient {
@@ -37,6 +38,9 @@ struct LocatorOptions {
     std::chrono::seconds cache_ttl{3600};
     std::chrono::seconds negative_cache_ttl{300};  // for "no service found"
     std::chrono::milliseconds deadline{2000};      // per request
+    // What every request of the locator and the token service goes
+    // through; never null, must outlive them.
+    HttpTransport* transport = &automatic_http_transport();
 };
 
 // The URL configured for `server_key` (environment, then config file; ""

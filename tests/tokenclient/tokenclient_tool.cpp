@@ -10,7 +10,7 @@
 //                                   prints the info and "token_is_pat", never the token
 //     usage KEY USER [RFC3339]      TokenService::report_usage (secret on stdin)
 //     probe REALM SERVICE USER      probe_token               (secret on stdin)
-//     http URL                      http_send GET: status, body size and first 40
+//     http URL                      one GET through the transport: status, body size and first 40
 //                                   bytes, the Set-Cookie headers in order
 //     admin PATD_URL USER           PatdClient's token management, one step after
 //                                   the other (stdin: password, then a TOTP code
@@ -96,8 +96,9 @@ pat::err::Result<pat::Secret> sign_in(PatdClient& client, const std::string& use
     return session;
 }
 
-int admin(const std::string& url, const std::string& user, std::chrono::milliseconds deadline) {
-    PatdClient client(url, deadline);
+int admin(const std::string& url, const std::string& user, std::chrono::milliseconds deadline,
+          HttpTransport& transport) {
+    PatdClient client(url, deadline, pat::system_clock(), transport);
     json out = json::object();
     auto session = sign_in(client, user);
     if (!session) return print_error(session.error());
@@ -150,7 +151,7 @@ int main(int argc, char** argv) {
         options.backend_url = backend;
     if (const char* transport = std::getenv("TOKENCLIENT_TOOL_TRANSPORT");
         transport != nullptr && std::string(transport) == "libcurl")
-        set_http_transport(HttpTransport::libcurl);
+        options.transport = &libcurl_http_transport();
     std::size_t i = 0;
     for (; i + 1 < args.size() && args[i].rfind("--", 0) == 0; i += 2) {
         if (args[i] == "--deadline") {
@@ -189,7 +190,7 @@ int main(int argc, char** argv) {
         HttpRequest request;
         request.url = rest[0];
         request.deadline = deadline;
-        auto response = http_send(request);
+        auto response = options.transport->send(request);
         if (!response) return print_error(response.error());
         json cookies = json::array();
         for (const auto& [name, value] : response->headers)
@@ -204,14 +205,16 @@ int main(int argc, char** argv) {
     }
     if (op == "probe" && rest.size() == 3) {
         const pat::Secret secret = read_secret();
-        auto info = probe_token(BearerChallenge{rest[0], rest[1]}, rest[2], secret, deadline);
+        auto info = probe_token(BearerChallenge{rest[0], rest[1]}, rest[2], secret, deadline,
+                                *options.transport);
         if (!info) return print_error(info.error());
         std::cout << info_json(*info).dump() << "\n";
         return 0;
     }
-    if (op == "admin" && rest.size() == 2) return admin(rest[0], rest[1], deadline);
+    if (op == "admin" && rest.size() == 2)
+        return admin(rest[0], rest[1], deadline, *options.transport);
     if (op == "session-list" && rest.size() == 2) {
-        PatdClient client(rest[0], deadline);
+        PatdClient client(rest[0], deadline, pat::system_clock(), *options.transport);
         auto session = sign_in(client, rest[1]);
         if (!session) return print_error(session.error());
         auto page = client.list(*session, 1, 10);
