@@ -23,6 +23,7 @@ test_pkgs=(
   help2man lintian dpkg-dev file bash-completion zsh fish
   chromium chromium-driver python3-selenium zbar-tools
   libsystemd-dev
+  g++-mingw-w64-x86-64-posix wine64
 )
 
 case "${1:-build}" in
