@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Black-box golden tests of the built docker-credential-pat.
 
-usage: helper_golden.py HELPER keyring|secretservice
+usage: helper_golden.py HELPER keyring|secretservice|credman
 
 For every action and every bad input: the exact stdout and exit code. After
 each bad input the keychain is checked byte for byte against a snapshot
@@ -9,6 +9,14 @@ taken independently of the helper (keyctl for the kernel keyring; gdbus and
 secret-tool for the Secret Service). Run it inside tests/lib/with-keyring.sh
 (private bus + gnome-keyring, fresh session keyring, temp HOME). Exit 77 =
 skipped (a tool is missing).
+
+credman: HELPER runs docker-credential-pat.exe under wine64
+(tests/windows/wine_helper.sh, WINEPREFIX set by the caller) and the
+snapshot is Wine's registry copy of the Credential Manager (`reg export`).
+The Windows build has the protocol over the Credential Manager but not yet
+the PAT lifecycle, so the cases of the commands for people, the build's
+feature lines, the token service and the helper's configuration are left
+out there and named as such (docs/windows.md).
 """
 import json
 import os
@@ -27,7 +35,8 @@ def skip(why):
 
 # Isolate every run: a private bus with its own unlocked gnome-keyring, a
 # fresh session keyring and a temp HOME, so the snapshots see only this test.
-if os.environ.get("PAT_GOLDEN_ISOLATED") != "1":
+PAT_LIFECYCLE = STORE != "credman"
+if STORE != "credman" and os.environ.get("PAT_GOLDEN_ISOLATED") != "1":
     for tool in ["dbus-run-session", "gnome-keyring-daemon", "keyctl"]:
         if not shutil.which(tool):
             skip(tool + " is not installed")
@@ -49,7 +58,7 @@ EMPTY = b"no credentials on stdin: expected a JSON object with ServerURL, Userna
 TOO_LARGE = b"payload too large: the helper reads at most 1114112 bytes from stdin\n"
 
 
-for tool in (["keyctl"] if STORE == "keyring" else ["gdbus", "secret-tool"]):
+for tool in {"keyring": ["keyctl"], "credman": []}.get(STORE, ["gdbus", "secret-tool"]):
     if not shutil.which(tool):
         skip(tool + " is not installed")
 if STORE == "secretservice" and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
@@ -61,7 +70,12 @@ ENV = dict(os.environ, DOCKER_CREDENTIAL_PAT_STORE=STORE, DOCKER_CREDENTIAL_PAT_
            DOCKER_CREDENTIAL_PAT_TIMEOUT_MS="20000")
 
 
+runs = 0  # helper runs so far: a snapshot taken since the last one still holds
+
+
 def run(args, stdin=b"", env=None):
+    global runs
+    runs += 1
     p = subprocess.run([HELPER] + args, input=stdin, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=TIMEOUT, env=env or ENV)
     return p.stdout, p.returncode
@@ -111,11 +125,36 @@ def secret_service_snapshot():
     return b"\n".join(out)
 
 
-snapshot = keyring_snapshot if STORE == "keyring" else secret_service_snapshot
+def credman_snapshot():
+    # Wine keeps the Credential Manager in the registry (blobs RC4-encrypted
+    # with a per-prefix key: a change of secret still changes the export).
+    out = os.path.join(os.environ["WINEPREFIX"], "golden-snapshot.reg")
+    subprocess.run([os.environ["PAT_WINE"], "reg", "export",
+                    "HKCU\\Software\\Wine\\Credential Manager", out, "/y"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT)
+    with open(out, "rb") as f:
+        data = f.read().decode("utf-16").encode()
+    os.unlink(out)
+    return data
+
+
+def left_out(what):
+    print("skip %s (not in the Windows build yet: docs/windows.md)" % what)
+
+
+snapshot = {"keyring": keyring_snapshot, "credman": credman_snapshot}.get(STORE,
+                                                                         secret_service_snapshot)
+
+
+last_snapshot = (-1, None)  # (runs, snapshot): reused under wine, where each costs a process
 
 
 def check(name, args, stdin, want_out, want_rc, unchanged=True):
-    before = snapshot() if unchanged else None
+    global last_snapshot
+    before = None
+    if unchanged:
+        reuse = STORE == "credman" and last_snapshot[0] == runs
+        before = last_snapshot[1] if reuse else snapshot()
     try:
         out, rc = run(args, stdin)
     except subprocess.TimeoutExpired:
@@ -127,6 +166,7 @@ def check(name, args, stdin, want_out, want_rc, unchanged=True):
                         % (name, rc, out[:300], want_rc, getattr(want_out, "pattern", want_out)))
     if unchanged:
         after = snapshot()
+        last_snapshot = (runs, after)
         if after != before:
             failures.append("%s: the keychain changed" % name)
     print("%-4s %s" % ("ok" if ok_out and rc == want_rc else "FAIL", name))
@@ -149,7 +189,9 @@ check("store <token> in Go's HTML escaping", ["store"],
 # The snapshot must see what the helper stored, and see a change: otherwise
 # "unchanged" below would prove nothing.
 base = snapshot()
-if b"golden.example.com" not in base or (b"pw-1" not in base and b"pw-1".hex().encode() not in base):
+# (Wine keeps blobs encrypted: there only the key shows, and the change below.)
+if b"golden.example.com" not in base or (b"pw-1" not in base and b"pw-1".hex().encode() not in base
+                                         and STORE != "credman"):
     failures.append("snapshot does not show the stored credential: %r" % base[:500])
 run(["store"], creds("golden.example.com", "alice", "pw-2"))
 if snapshot() == base:
@@ -163,12 +205,18 @@ check("argv version", ["version"], b"", VERSION_RE, 0)
 FEATURES_RE = re.compile(VERSION_RE.pattern[:-3] + rb"\nstores: secretservice .*keyring .*\n"
                          rb"transports: http .*libcurl.*\n$")
 for arg in ["--version", "-v"]:
-    check("argv " + arg, [arg], b"", FEATURES_RE, 0)
+    if PAT_LIFECYCLE:
+        check("argv " + arg, [arg], b"", FEATURES_RE, 0)
+    else:
+        left_out("argv %s: the stores and transports lines" % arg)
 # --help/-h/help: upstream's usage line first, then every command.
 HELP_RE = re.compile(re.escape(USAGE) + rb"(.*\n)*  tokens .*\n  check .*\n  ci .*\n"
                      rb"  configure .*\n  doctor .*\n(.*\n)*.*COMMAND --help.*\n(.*\n)*")
 for arg in ["--help", "-h", "help"]:
-    check("argv " + arg, [arg], b"", HELP_RE, 0)
+    if PAT_LIFECYCLE:
+        check("argv " + arg, [arg], b"", HELP_RE, 0)
+    else:
+        left_out("argv %s: the commands for people" % arg)
 check("argv none", [], b"", USAGE, 1)
 check("argv extra argument", ["get", "extra"], b"golden.example.com", USAGE, 1)
 check("argv store with extra argument", ["store", "x"], creds("x", "u", "s"), USAGE, 1)
@@ -292,12 +340,14 @@ for name, payload, want in bad_keys:
 # registry, a refused store must not even connect to it (before, the store
 # asked https://bad\xff\xfe.example:443 before writing).
 import socket
+if not PAT_LIFECYCLE:
+    left_out("the token-service cases (no connection for a refused store)")
 listener = socket.socket()
 listener.bind(("127.0.0.1", 0))
 listener.listen(8)
 listener.setblocking(False)
 NET_ENV = dict(ENV, DOCKER_CREDENTIAL_PAT_BACKEND="http://127.0.0.1:%d" % listener.getsockname()[1])
-for name, payload, want in bad_keys:
+for name, payload, want in (bad_keys if PAT_LIFECYCLE else []):
     out, rc = run(["store"], payload, NET_ENV)
     try:
         listener.accept()
@@ -311,21 +361,24 @@ for name, payload, want in bad_keys:
                         % (name, rc, out, connected))
 # The listener does see a good store (else the check above proves nothing);
 # the helper then stores unchecked with a warning, which is what we erase.
-out, rc = run(["store"], creds("net.example.com", "u", "s"), dict(NET_ENV,
+out, rc = (b"", 0) if not PAT_LIFECYCLE else run(["store"], creds("net.example.com", "u", "s"), dict(NET_ENV,
               DOCKER_CREDENTIAL_PAT_VALIDATE_MS="300"))
 try:
     listener.accept()
     seen = True
 except BlockingIOError:
     seen = False
-print("%-4s a good store does reach the listener" % ("ok" if seen else "FAIL"))
-if not seen:
+if PAT_LIFECYCLE:
+    print("%-4s a good store does reach the listener" % ("ok" if seen else "FAIL"))
+if not seen and PAT_LIFECYCLE:
     failures.append("the listener saw no connection from a good store (rc=%d, %r)" % (rc, out))
 run(["erase"], b"net.example.com")
 listener.close()
 
 # ---- configuration errors ----------------------------------------------------------
-for var, value, want in [
+if not PAT_LIFECYCLE:
+    left_out("the configuration errors (DOCKER_CREDENTIAL_PAT_STORE, _KEYRING, _TIMEOUT_MS)")
+for var, value, want in [] if not PAT_LIFECYCLE else [
         ("DOCKER_CREDENTIAL_PAT_STORE", "bogus",
          b'invalid DOCKER_CREDENTIAL_PAT_STORE value "bogus": expected auto, secretservice or keyring\n'),
         ("DOCKER_CREDENTIAL_PAT_KEYRING", "thread",

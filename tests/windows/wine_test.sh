@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Windows tests under wine64: cross-builds exactly the Windows test
-# executables with MinGW-w64 (cmake/mingw-w64-x86_64.cmake) into BUILD and
+# executables and docker-credential-pat.exe with MinGW-w64 (cmake/mingw-w64-x86_64.cmake) into BUILD and
 # runs them in a throw-away WINEPREFIX, whose wineserver is stopped and whose
 # directory is removed at the end. Wine's Credential Manager differs from
 # Windows' in places; the tests say where (docs/windows.md "Wine").
@@ -13,7 +13,7 @@ build=$2
 # -O3 reports a false -Wrestrict inside libstdc++'s std::string.
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$src/cmake/mingw-w64-x86_64.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DPAT_WERROR=ON >/dev/null
-cmake --build "$build" --target credential_manager_conformance
+cmake --build "$build" --target credential_manager_conformance docker-credential-pat
 
 wine=/usr/lib/wine/wine64  # Debian's wine64 package puts no wine64 on PATH
 [ -x "$wine" ] || wine=$(command -v wine64)
@@ -28,4 +28,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A persistent wineserver, and wine's own background processes started with
+# no pipe of ours: the helper runs below end when the helper does.
+"$wineserver" -p </dev/null >/dev/null 2>&1
+timeout 120 "$wine" wineboot </dev/null >/dev/null 2>&1
+
 timeout 300 "$wine" "$build/tests/credential_manager_conformance.exe"
+# The black-box protocol suite, the same cases as on Linux (those of the PAT
+# lifecycle left out and named: tests/blackbox/helper_golden.py).
+export PAT_WINE=$wine PAT_WINE_EXE=$build/docker-credential-pat.exe
+/usr/bin/python3 "$src/tests/blackbox/helper_golden.py" "$src/tests/windows/wine_helper.sh" credman
