@@ -77,6 +77,22 @@ std::string part_target(std::uint64_t generation, std::uint32_t index) {
     return name;
 }
 
+std::optional<std::uint64_t> part_generation(std::string_view target) {
+    constexpr std::string_view k_prefix = "docker-credential-pat:part:";
+    // Case-insensitive, as the Credential Manager compares names.
+    if (target.size() < k_prefix.size() + 17) return std::nullopt;
+    for (std::size_t i = 0; i < k_prefix.size(); ++i) {
+        const char c = target[i];
+        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        if (lower != k_prefix[i]) return std::nullopt;
+    }
+    std::string_view rest = target.substr(k_prefix.size());
+    std::uint64_t generation = 0;
+    auto [next, ec] = std::from_chars(rest.data(), rest.data() + 16, generation, 16);
+    if (ec != std::errc() || next != rest.data() + 16 || rest[16] != ':') return std::nullopt;
+    return generation;
+}
+
 std::string encode_metadata(const cred::Metadata& metadata) {
     std::string out;
     for (const auto& [name, value] : metadata) {

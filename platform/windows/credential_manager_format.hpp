@@ -47,6 +47,9 @@ cred::Result<std::optional<PartsPointer>> parse_head_comment(std::string_view co
 // `docker-credential-pat:part:<generation as 16 hex digits>:<index>`.
 std::string part_target(std::uint64_t generation, std::uint32_t index);
 
+// The generation of a part's target name; nullopt for any other name.
+std::optional<std::uint64_t> part_generation(std::string_view target);
+
 // The metadata block: per entry in name order, name NUL value NUL (neither
 // may hold a NUL: cred::validate_metadata).
 std::string encode_metadata(const cred::Metadata& metadata);

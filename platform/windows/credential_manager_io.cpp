@@ -63,6 +63,8 @@ std::optional<Item> to_item(const CREDENTIALW& credential, bool with_blob) {
             utf8_or_empty(attribute.Keyword),
             std::string(reinterpret_cast<const char*>(attribute.Value), attribute.ValueSize));
     }
+    item.last_written = (std::uint64_t{credential.LastWritten.dwHighDateTime} << 32) |
+                        credential.LastWritten.dwLowDateTime;
     if (with_blob && credential.CredentialBlobSize > 0) {
         item.blob.assign(reinterpret_cast<const char*>(credential.CredentialBlob),
                          credential.CredentialBlobSize);
@@ -128,6 +130,12 @@ cred::Result<void> remove(const std::string& target) {
     // (docs/windows.md "Wine").
     if (code == ERROR_NOT_FOUND || code == ERROR_NOT_SUPPORTED) return {};
     return fail(system_error("CredDeleteW", code));
+}
+
+std::uint64_t now_filetime() {
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    return (std::uint64_t{now.dwHighDateTime} << 32) | now.dwLowDateTime;
 }
 
 cred::Result<std::vector<Item>> enumerate(const std::string& prefix, bool with_blobs) {

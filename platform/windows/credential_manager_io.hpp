@@ -21,6 +21,9 @@ struct Item {
     std::string comment;
     std::vector<std::pair<std::string, std::string>> attributes;  // keyword, value bytes
     std::string blob;
+    // When the item was last written (FILETIME: 100 ns since 1601); 0 for an
+    // item this process builds to write.
+    std::uint64_t last_written = 0;
 };
 
 // The largest CredentialBlob Windows accepts with CRED_PERSIST_LOCAL_MACHINE
@@ -37,6 +40,9 @@ cred::Result<void> write(const Item& item);
 
 // Deletes `target`; a missing one is not an error (the caller read it first).
 cred::Result<void> remove(const std::string& target);
+
+// Now as a FILETIME (GetSystemTimeAsFileTime), to compare with last_written.
+std::uint64_t now_filetime();
 
 // Every generic credential whose target starts with `prefix` (case-
 // insensitive, as the Credential Manager compares names); all when empty.

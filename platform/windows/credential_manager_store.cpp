@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "credentials/metadata.hpp"
 #include "windows/credential_manager_format.hpp"
@@ -58,8 +59,31 @@ std::optional<fmt::PartsPointer> pointer_of(const credman::Item& head) {
     return pointer ? *pointer : std::nullopt;
 }
 
+// Deletes the parts no head names that are older than `orphan_age`: what
+// writers that died between their parts and their head left behind. Best
+// effort, like every clean-up of parts.
+void sweep_orphan_parts(std::chrono::seconds orphan_age) {
+    auto items = credman::enumerate("", false);
+    if (!items) return;
+    std::set<std::uint64_t> referenced;
+    for (const auto& item : *items) {
+        if (!fmt::is_docker_item(item)) continue;
+        if (auto pointer = pointer_of(item)) referenced.insert(pointer->generation);
+    }
+    const std::uint64_t now = credman::now_filetime();
+    const auto min_age = static_cast<std::uint64_t>(orphan_age.count()) * 10'000'000;
+    for (const auto& item : *items) {
+        auto generation = fmt::part_generation(item.target);
+        if (!generation || referenced.count(*generation)) continue;
+        if (item.last_written + min_age > now) continue;
+        (void)credman::remove(item.target);
+    }
+}
+
 class CredentialManagerStore final : public cred::CredentialStore {
   public:
+    explicit CredentialManagerStore(std::chrono::seconds orphan_age) : m_orphan_age(orphan_age) {}
+
     Result<void> add(const Credentials& credentials) override {
         if (auto ok = check_text(credentials.server_url, "the server URL"); !ok) return ok;
         if (auto ok = check_text(credentials.username, "the username"); !ok) return ok;
@@ -104,6 +128,7 @@ class CredentialManagerStore final : public cred::CredentialStore {
             return committed;
         }
         if (*old) delete_parts(pointer_of(**old));
+        sweep_orphan_parts(m_orphan_age);
         return {};
     }
 
@@ -162,6 +187,8 @@ class CredentialManagerStore final : public cred::CredentialStore {
     }
 
   private:
+    std::chrono::seconds m_orphan_age;
+
     static Error incomplete(std::string_view key, const std::string& why) {
         return Error{Errc::backend, "Credential Manager: the item for " + std::string(key) +
                                         " is incomplete (" + why + ")"};
@@ -206,8 +233,9 @@ class CredentialManagerStore final : public cred::CredentialStore {
 
 }  // namespace
 
-std::unique_ptr<cred::CredentialStore> make_credential_manager_store() {
-    return std::make_unique<CredentialManagerStore>();
+std::unique_ptr<cred::CredentialStore> make_credential_manager_store(
+    std::chrono::seconds orphan_age) {
+    return std::make_unique<CredentialManagerStore>(orphan_age);
 }
 
 }  // namespace pat::platform

@@ -220,6 +220,32 @@ TEST_CASE("long secrets: parts of the old generation go, a crash leaves old or n
     CHECK(part_count() == 0);
 }
 
+TEST_CASE("parts a crashed writer left are swept once old enough, named parts never",
+          "[windows][parts]") {
+    auto store = platform::make_credential_manager_store(std::chrono::seconds(0));
+    clear(*store);
+    REQUIRE(store->add({"long", "u", Secret::copy_of(std::string(6000, 'l')), {}}).ok());
+    REQUIRE(part_count() == 2);
+    REQUIRE(platform::credman::write({fmt::part_target(0xdead, 0), "", "", {}, "orphan"}).ok());
+    REQUIRE(platform::credman::write({"other-program:part", "", "", {}, "not ours"}).ok());
+    REQUIRE(part_count() == 3);
+    // A store with the default age keeps a fresh orphan: it may be a store
+    // in progress in another process.
+    REQUIRE(platform::make_credential_manager_store()
+                ->add({"h:5000", "a", Secret::copy_of("s"), {}})
+                .ok());
+    CHECK(part_count() == 3);
+    Sleep(20);  // the orphan's LastWritten is now in the past
+    REQUIRE(store->add({"h:5000", "a", Secret::copy_of("s"), {}}).ok());
+    CHECK(part_count() == 2);
+    CHECK(store->get("long")->secret.reveal() == std::string(6000, 'l'));
+    auto other = platform::credman::read("other-program:part");
+    REQUIRE(other.ok());
+    CHECK(other->has_value());
+    REQUIRE(platform::credman::remove("other-program:part").ok());
+    clear(*store);
+}
+
 TEST_CASE("a secret above 1 MiB is refused and the old one kept", "[windows][parts]") {
     auto store = platform::make_credential_manager_store();
     clear(*store);
