@@ -12,7 +12,8 @@ skipped (a tool is missing).
 
 credman: HELPER runs docker-credential-pat.exe under wine64
 (tests/windows/wine_helper.sh, WINEPREFIX set by the caller) and the
-snapshot is Wine's registry copy of the Credential Manager (`reg export`).
+snapshot is Wine's registry copy of the Credential Manager
+(tests/windows/registry_snapshot.cpp).
 The Windows build has the protocol over the Credential Manager but not yet
 the PAT lifecycle, so the cases of the commands for people, the build's
 feature lines, the token service and the helper's configuration are left
@@ -125,17 +126,37 @@ def secret_service_snapshot():
     return b"\n".join(out)
 
 
+credman_snapshotter = None
+
+
 def credman_snapshot():
     # Wine keeps the Credential Manager in the registry (blobs RC4-encrypted
-    # with a per-prefix key: a change of secret still changes the export).
-    out = os.path.join(os.environ["WINEPREFIX"], "golden-snapshot.reg")
-    subprocess.run([os.environ["PAT_WINE"], "reg", "export",
-                    "HKCU\\Software\\Wine\\Credential Manager", out, "/y"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT)
-    with open(out, "rb") as f:
-        data = f.read().decode("utf-16").encode()
-    os.unlink(out)
-    return data
+    # with a per-prefix key: a change of secret still changes the snapshot).
+    # registry_snapshot.exe reads it there and stays running, so a snapshot
+    # costs no wine process start.
+    global credman_snapshotter
+    if credman_snapshotter is None:
+        credman_snapshotter = subprocess.Popen(
+            [os.environ["PAT_WINE"], os.environ["PAT_WINE_SNAPSHOT_EXE"]],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    credman_snapshotter.stdin.write(b"\n")
+    credman_snapshotter.stdin.flush()
+    lines = []
+    while True:
+        line = credman_snapshotter.stdout.readline()
+        if not line or line.rstrip(b"\r\n") == b"END":
+            break
+        lines.append(line.rstrip(b"\r\n"))
+    if not line:
+        raise RuntimeError("registry_snapshot.exe ended")
+    # Key and value names as UTF-16 hex: decode them, so that checks for a
+    # key's name in the snapshot see it.
+    out = []
+    for line in lines:
+        kind, name, rest = (line.split(b" ", 2) + [b""])[:3]
+        text = bytes.fromhex(name.decode()).decode("utf-16-be", "replace").encode()
+        out.append(kind + b" " + text + b" " + rest)
+    return b"\n".join(out)
 
 
 def left_out(what):

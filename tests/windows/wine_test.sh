@@ -9,11 +9,19 @@ set -euo pipefail
 src=$1
 build=$2
 
+# Each phase's wall time goes to stderr: this test is CI time.
+phase_start=$SECONDS
+phase() {
+  echo "wine_test: $1 took $((SECONDS - phase_start)) s" >&2
+  phase_start=$SECONDS
+}
+
 # Release without debug info (the cross build is CI time) at -O2: GCC 12's
 # -O3 reports a false -Wrestrict inside libstdc++'s std::string.
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$src/cmake/mingw-w64-x86_64.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DPAT_WERROR=ON >/dev/null
-cmake --build "$build" --target credential_manager_conformance docker-credential-pat
+cmake --build "$build" --target credential_manager_conformance docker-credential-pat registry_snapshot
+phase "the cross build"
 
 wine=/usr/lib/wine/wine64  # Debian's wine64 package puts no wine64 on PATH
 [ -x "$wine" ] || wine=$(command -v wine64)
@@ -32,9 +40,13 @@ trap cleanup EXIT
 # no pipe of ours: the helper runs below end when the helper does.
 "$wineserver" -p </dev/null >/dev/null 2>&1
 timeout 120 "$wine" wineboot </dev/null >/dev/null 2>&1
+phase "the WINEPREFIX"
 
 timeout 300 "$wine" "$build/tests/credential_manager_conformance.exe"
+phase "the store conformance and interop cases"
 # The black-box protocol suite, the same cases as on Linux (those of the PAT
 # lifecycle left out and named: tests/blackbox/helper_golden.py).
 export PAT_WINE=$wine PAT_WINE_EXE=$build/docker-credential-pat.exe
+export PAT_WINE_SNAPSHOT_EXE=$build/tests/registry_snapshot.exe
 /usr/bin/python3 "$src/tests/blackbox/helper_golden.py" "$src/tests/windows/wine_helper.sh" credman
+phase "the black-box protocol suite"
