@@ -15,7 +15,10 @@ ss_init() {
   export XDG_RUNTIME_DIR=$SS_TMP/run
   mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
-  unset DISPLAY WAYLAND_DISPLAY
+  # gnome-keyring-daemon --replace quits the daemon whose control directory
+  # GNOME_KEYRING_CONTROL names before it looks in XDG_RUNTIME_DIR or on the
+  # bus: a value inherited from the shared session would reach its daemon.
+  unset DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL
   trap ss_cleanup EXIT
 }
 
@@ -53,10 +56,15 @@ XML
   export DBUS_SESSION_BUS_ADDRESS
 }
 
+# Only a bus this script started, and its provider: before ss_start_bus,
+# DBUS_SESSION_BUS_ADDRESS is still the shared session of with-keyring.sh,
+# whose gnome-keyring every other test is using (killing it from a cleanup
+# trap was the cause of the shared daemon "exiting" mid-run: docs/testing.md).
 ss_stop_bus() {
   local pid
+  [ -n "$SS_BUS_PID" ] || return 0
   pid=$(ss_provider_pid 2>/dev/null) && [ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null && kill "$pid" 2>/dev/null
-  [ -n "$SS_BUS_PID" ] && kill "$SS_BUS_PID" 2>/dev/null
+  kill "$SS_BUS_PID" 2>/dev/null
   SS_BUS_PID=
 }
 
@@ -70,6 +78,11 @@ ss_provider_pid() {
 # ss_start_keyring unlocked|locked: (re)starts gnome-keyring on the bus; with
 # "unlocked" it unlocks (or creates) the login keyring with $SS_PASSWORD.
 ss_start_keyring() {
+  # --replace on the shared bus would quit the shared daemon.
+  if [ -z "$SS_BUS_PID" ]; then
+    echo "ss_start_keyring: call ss_start_bus first (no private bus)" >&2
+    return 1
+  fi
   if [ "$1" = unlocked ]; then
     printf %s "$SS_PASSWORD" |
       timeout 10 gnome-keyring-daemon --unlock --replace --daemonize --components=secrets >/dev/null 2>&1

@@ -33,6 +33,7 @@ std::unique_ptr<pat::cred::CredentialStore> store() {
 
 pat::platform::ss::Service service() {
     auto s = pat::platform::ss::Service::open(std::chrono::milliseconds(3000), false);
+    INFO((s.ok() ? std::string() : s.error().message));
     REQUIRE(s.ok());
     return std::move(s).value();
 }
@@ -58,6 +59,7 @@ void create_upstream_item(pat::platform::ss::Service& s, const std::string& key,
 std::size_t items_for(const std::string& key) {
     auto found = service().search(
         {{"xdg:schema", "io.docker.Credentials"}, {"server", key}, {"docker_cli", "1"}});
+    INFO((found.ok() ? std::string() : found.error().message));
     REQUIRE(found.ok());
     return found.value().unlocked.size() + found.value().locked.size();
 }
