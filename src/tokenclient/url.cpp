@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "common/hex.hpp"
+#include "common/percent.hpp"
 
 namespace pat::tokenclient {
 namespace {
@@ -74,18 +74,7 @@ std::string url_endpoint(std::string_view url) {
 }
 
 std::string url_encode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += ch;
-        } else {
-            out += '%';
-            append_hex(out, c, HexCase::upper);
-        }
-    }
-    return out;
+    return percent_encode(text);
 }
 
 }  // namespace pat::tokenclient

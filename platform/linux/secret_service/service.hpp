@@ -12,14 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "attributes.hpp"
 #include "common/secret.hpp"
 #include "credentials/errors.hpp"
 #include "dbus_client.hpp"
 #include "errors.hpp"
 
 namespace pat::platform::ss {
-
-using Attributes = std::map<std::string, std::string>;
 
 // SearchItems' answer: item object paths, split by lock state.
 struct SearchResult {

@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "attributes.hpp"
 #include "common/secret.hpp"
-#include "service.hpp"
+#include "glib_ptr.hpp"
 
 namespace pat::platform::ss {
 

@@ -110,9 +110,9 @@ int run_check(const Args& args, CommandContext& ctx) {
     const auto pending = use_state ? spool.pending() : cred::Result<Pending>(Pending{});
     std::unique_ptr<tokenclient::TokenService> service;
     if (parsed->vm.count("refresh")) {
-        service = make_token_service(config, system_clock());
+        service = make_token_service(config, ctx.clock);
     }
-    const auto now = system_clock().now();
+    const auto now = ctx.clock.now();
     std::vector<Row> rows;
     for (const auto& key : keys) {
         auto item = store->get(key);

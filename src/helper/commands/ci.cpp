@@ -121,7 +121,7 @@ int ci_login(const Args& args, CommandContext& ctx) {
         ctx.out.flush();
     }
 
-    auto service = make_token_service(config, system_clock());
+    auto service = make_token_service(config, ctx.clock);
     auto info = service->validate(server, username, *secret, tokenclient::k_new_secret);
     if (!info) {
         return report_error(ctx, name,

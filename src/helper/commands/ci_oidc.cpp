@@ -45,7 +45,8 @@ std::chrono::milliseconds left_until(Clock::time_point until) {
 
 // The keyring item's metadata: what `check` and `get` know about any PAT,
 // plus generated_by "oidc" and the patd URL, which ci logout revokes at.
-tokenclient::TokenInfo info_of(const ExchangedToken& t, const std::string& patd_url) {
+tokenclient::TokenInfo info_of(const ExchangedToken& t, const std::string& patd_url,
+                               const pat::Clock& clock) {
     tokenclient::TokenInfo info;
     info.state = tokenclient::TokenState::active;
     info.kind = tokenclient::ServiceKind::patd;
@@ -56,7 +57,7 @@ tokenclient::TokenInfo info_of(const ExchangedToken& t, const std::string& patd_
     info.owner = t.username;
     info.generated_by = "oidc";
     info.expires_at = t.expires_at;
-    info.checked_at = system_clock().now();
+    date_by_helper(info, clock);
     return info;
 }
 
@@ -89,7 +90,7 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     if (github) ctx.out << "::add-mask::" << id_token->token.reveal() << '\n' << std::flush;
 
     config.locator.deadline = std::min(config.locator.deadline, left_until(until));
-    auto patd = locate_patd(config, o.server);
+    auto patd = locate_patd(config, o.server, ctx.clock);
     if (!patd)
         return report_error(
             ctx, k_name,
@@ -121,7 +122,8 @@ int login(const Options& o, OutputFormat fmt, CommandContext& ctx) {
     const std::string username = issued->username;
     const cred::Credentials item{o.server, username, std::move(issued->token), {}};
     auto keyring = keyring_store(store_config, ttl);
-    if (auto added = store_with_token_info(*keyring, item, info_of(*issued, base)); !added) {
+    if (auto added = store_with_token_info(*keyring, item, info_of(*issued, base, ctx.clock));
+        !added) {
         (void)revoke_exchanged_token(base, item.secret, left_until(until));
         return report_error(ctx, k_name,
                             "cannot store the token in the " + keyring_name(store_config) + ": " +

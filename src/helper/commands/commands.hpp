@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "credentials/store_config.hpp"
 
 namespace pat::helper {
@@ -18,6 +19,8 @@ struct CommandContext {
     std::ostream& out;
     std::ostream& err;
     bool stdin_is_tty = false;
+    // "Now" for every judgement of time a command makes (expiry, checked_at).
+    const Clock& clock = system_clock();
 };
 
 using Args = std::vector<std::string>;

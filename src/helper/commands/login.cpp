@@ -102,7 +102,7 @@ int login(const Args& args, CommandContext& ctx) {
     if (!settings) return report_error(ctx, name, settings.error().message);
     HelperConfig& config = settings->helper;
     auto store = open_native_store(settings->store, ctx.env);
-    auto client = locate_patd(config, server);
+    auto client = locate_patd(config, server, ctx.clock);
     if (!client) return report_error(ctx, name, client.error().message);
 
     auto start = (*client)->start_device("docker-credential-pat", host_name(), k_version);
@@ -161,8 +161,8 @@ int login(const Args& args, CommandContext& ctx) {
                                 "); it was deleted again, nothing stored");
     }
     const std::string label = info->label, uuid = info->uuid;
-    if (auto added =
-            store_patd_token(*store, server, username, token.clone(), *info, (*client)->base_url());
+    if (auto added = store_patd_token(*store, server, username, token.clone(), *info,
+                                      (*client)->base_url(), ctx.clock);
         !added) {
         (void)(*client)->revoke_current(username, token);
         return report_error(ctx, name,

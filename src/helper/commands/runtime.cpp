@@ -11,8 +11,9 @@ std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig
 }
 
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,
-                                                                   const std::string& key) {
-    tokenclient::ServiceLocator locator(config.locator, system_clock());
+                                                                   const std::string& key,
+                                                                   const Clock& clock) {
+    tokenclient::ServiceLocator locator(config.locator, clock);
     auto endpoint = locator.locate(key);
     if (!endpoint) return fail(std::move(endpoint).error());
     if (endpoint->kind != tokenclient::ServiceKind::patd) {
@@ -23,7 +24,8 @@ cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperC
         return fail(cred::Error{cred::Errc::service_rejected,
                                 what + "; token management needs patd's API"});
     }
-    return std::make_unique<tokenclient::PatdClient>(endpoint->patd_url, config.locator.deadline);
+    return std::make_unique<tokenclient::PatdClient>(endpoint->patd_url, config.locator.deadline,
+                                                     clock);
 }
 
 std::set<std::string> cached_session_services(cred::CredentialStore& store) {
@@ -40,12 +42,13 @@ std::set<std::string> cached_session_services(cred::CredentialStore& store) {
 
 cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
                                     const std::string& username, Secret token,
-                                    tokenclient::TokenInfo info, const std::string& service_url) {
+                                    tokenclient::TokenInfo info, const std::string& service_url,
+                                    const Clock& clock) {
     info.state = tokenclient::TokenState::active;
     info.kind = tokenclient::ServiceKind::patd;
     info.service_url = service_url;
     info.owner = username;
-    info.checked_at = system_clock().now();
+    date_by_helper(info, clock);
     return store_with_token_info(store, cred::Credentials{server, username, std::move(token), {}},
                                  std::move(info));
 }

@@ -26,8 +26,10 @@ std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig
 // patd's client for `key` (a registry server key or, when only
 // DOCKER_CREDENTIAL_PAT_BACKEND is set, that URL). Errors: the service
 // cannot be reached, or it is not patd ("… token management needs patd's API").
+// `clock` is the command's (CommandContext::clock): discovery and expiry.
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,
-                                                                   const std::string& key);
+                                                                   const std::string& key,
+                                                                   const Clock& clock);
 
 // The patd URLs with a cached `tokens` session in `store`, sorted; empty
 // when the store cannot be listed. Lets `tokens` find the one patd a person
@@ -36,11 +38,12 @@ std::set<std::string> cached_session_services(cred::CredentialStore& store);
 
 // Keeps a patd token that a command just received (`tokens create --store`,
 // `login`) under `server` with the metadata the lifecycle reads later:
-// active, patd at `service_url`, owned by `username`, checked now, a fresh
-// generation (store_with_token_info). Replaces an item stored for `server`
-// before.
+// active, patd at `service_url`, owned by `username`, dated now by `clock`
+// (date_by_helper), a fresh generation (store_with_token_info). Replaces an item stored for
+// `server` before.
 cred::Result<void> store_patd_token(cred::CredentialStore& store, const std::string& server,
                                     const std::string& username, Secret token,
-                                    tokenclient::TokenInfo info, const std::string& service_url);
+                                    tokenclient::TokenInfo info, const std::string& service_url,
+                                    const Clock& clock);
 
 }  // namespace pat::helper::cmd

@@ -71,7 +71,7 @@ cred::Result<void> AdminSession::ensure_session() {
                 !expires && meta != cached->metadata.end()) {
                 expires = tokenclient::parse_time(meta->second);
             }
-            if (expires && *expires > system_clock().now() + k_expiry_margin) {
+            if (expires && *expires > m_ctx.clock.now() + k_expiry_margin) {
                 m_username = cached->username;
                 m_session = std::move(cached->secret);
                 m_from_cache = true;
@@ -126,7 +126,7 @@ cred::Result<void> AdminSession::sign_in() {
     m_from_cache = false;
     if (m_store && m_options.use_cache) {
         const auto expires =
-            jwt_expiry(m_session->reveal()).value_or(system_clock().now() + k_default_session_life);
+            jwt_expiry(m_session->reveal()).value_or(m_ctx.clock.now() + k_default_session_life);
         cred::Credentials item{cache_key(),
                                m_username,
                                m_session->clone(),

@@ -115,8 +115,9 @@ int do_create(Context& c, const std::string& label, const std::string& scope,
     if (!created) return report_error(c.io, c.name, created.error());
     TokenInfo& info = created->info;
     if (!store_for.empty()) {
-        if (auto added = store_patd_token(*c.store, store_for, c.session->username(),
-                                          std::move(created->token), info, c.client->base_url());
+        if (auto added =
+                store_patd_token(*c.store, store_for, c.session->username(),
+                                 std::move(created->token), info, c.client->base_url(), c.io.clock);
             !added) {
             return report_error(
                 c.io, c.name,
@@ -247,7 +248,7 @@ int run_tokens(const Args& args, CommandContext& ctx) {
         if (!s) return report_error(ctx, name, s.error());
         patd_scope = *s;
         if (vm.count("expires")) {
-            auto e = parse_expiry(expires, system_clock().now());
+            auto e = parse_expiry(expires, ctx.clock.now());
             if (!e) return report_error(ctx, name, e.error());
             expires_at = *e;
         }
@@ -284,7 +285,7 @@ int run_tokens(const Args& args, CommandContext& ctx) {
         key = *known.begin();
         config.locator.backend_url = key;
     }
-    auto client = locate_patd(config, key);
+    auto client = locate_patd(config, key, ctx.clock);
     if (!client) return report_error(ctx, name, client.error().message);
 
     SignInOptions sign_in;

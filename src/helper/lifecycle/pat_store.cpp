@@ -78,11 +78,11 @@ cred::Result<void> PatAwareStore::add(const cred::Credentials& credentials) {
     // An identity token (username "<token>") is an OAuth refresh token the
     // CLI trades at the token endpoint: a Basic probe cannot judge it, so it
     // is stored unchecked, and the flush leaves it alone (kind none, checked).
-    // No service answered, so this is the one checked_at the helper sets.
+    // No service answered, so the helper dates it itself.
     if (credentials.username == k_identity_token_username) {
         TokenInfo info;
         info.reason = "identity token: not checked";
-        info.checked_at = m_deps.clock.now();
+        date_by_helper(info, m_deps.clock);
         return keep(m_deps, credentials, std::move(info));
     }
     auto checked = m_deps.service.validate(key, credentials.username, credentials.secret,

@@ -29,6 +29,10 @@ std::string fresh_generation() {
     return to_hex(bytes);
 }
 
+void date_by_helper(tokenclient::TokenInfo& info, const Clock& clock) {
+    info.checked_at = clock.now();
+}
+
 cred::Result<void> store_with_token_info(cred::CredentialStore& store,
                                          const cred::Credentials& credentials,
                                          tokenclient::TokenInfo info) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/clock.hpp"
 #include "credentials/credential_store.hpp"
 #include "tokenclient/token_info.hpp"
 
@@ -23,6 +24,12 @@ bool is_internal_key(std::string_view key);
 // 128 random bits from getrandom as 32 lower-case hex digits. A failing
 // getrandom (no entropy source at all) is unexpected: it throws.
 std::string fresh_generation();
+
+// The one checked_at the helper sets itself, for metadata no token service
+// dated: an identity token (never checked) and a token patd has just issued
+// to the helper (`tokens create --store`, `login`, `ci login --oidc`). Every
+// other checked_at is the token service's date of its answer.
+void date_by_helper(tokenclient::TokenInfo& info, const Clock& clock);
 
 // Stores `credentials` in `store` with `info` as its token metadata (over
 // the credentials' own metadata) and a fresh generation, replacing what

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/hex.hpp"
+#include "common/percent.hpp"
 #include "helper/state/locked_file.hpp"
 
 namespace pat::helper {
@@ -26,36 +26,16 @@ constexpr std::string_view k_what = "usage spool";
 // Keys are server URLs: printable ASCII stays, '%', space and everything
 // else becomes %XX so that a line is always "<secs> <key>[ <count>]".
 std::string escape(const std::string& key) {
-    std::string out;
-    out.reserve(key.size());
-    for (const char c : key) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u > 0x20 && u < 0x7f && c != '%') {
-            out += c;
-        } else {
-            out += '%';
-            append_hex(out, u, HexCase::upper);
-        }
-    }
-    return out;
+    return percent_encode(key, [](unsigned char c) { return c > 0x20 && c < 0x7f && c != '%'; });
 }
 
 std::optional<std::string> unescape(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto u = static_cast<unsigned char>(text[i]);
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u >= 0x7f) return std::nullopt;  // escape() never leaves these
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (i + 2 >= text.size()) return std::nullopt;
-        const int hi = hex_digit_value(text[i + 1]), lo = hex_digit_value(text[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
     }
-    if (out.empty()) return std::nullopt;
+    auto out = percent_decode(text);
+    if (!out || out->empty()) return std::nullopt;
     return out;
 }
 

@@ -1,6 +1,6 @@
 #include "patd/console/page.hpp"
 
-#include "common/hex.hpp"
+#include "common/percent.hpp"
 #include "patd/console/assets.hpp"
 #include "patd/crypto/hmac.hpp"
 
@@ -125,15 +125,8 @@ Response to_sign_in(const Request& req) {
     if (req.target != "/" && !req.target.empty()) {
         // Percent-encode the whole target as one query value.
         target += "?next=";
-        for (const unsigned char c : req.target) {
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '/') {
-                target.push_back(static_cast<char>(c));
-            } else {
-                target.push_back('%');
-                append_hex(target, c, HexCase::upper);
-            }
-        }
+        target += percent_encode(
+            req.target, [](unsigned char c) { return (is_unreserved(c) && c != '~') || c == '/'; });
     }
     return redirect(target);
 }

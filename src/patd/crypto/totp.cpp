@@ -1,28 +1,12 @@
 #include "patd/crypto/totp.hpp"
 
-#include "common/hex.hpp"
+#include "common/percent.hpp"
 #include "patd/crypto/hmac.hpp"
 
 namespace pat::patd {
 
 namespace {
 constexpr std::string_view k_b32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string uri_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            append_hex(out, u, HexCase::upper);
-        }
-    }
-    return out;
-}
 }  // namespace
 
 std::string hotp(std::string_view key, std::uint64_t counter, int digits) {
@@ -107,9 +91,10 @@ bool base32_decode(std::string_view text, std::string& out) {
 }
 
 std::string otpauth_uri(std::string_view issuer, std::string_view account, std::string_view key) {
-    const std::string iss = uri_escape(issuer);
-    return "otpauth://totp/" + iss + ":" + uri_escape(account) + "?secret=" + base32_encode(key) +
-           "&issuer=" + iss + "&algorithm=SHA1&digits=6&period=30";
+    const std::string iss = percent_encode(issuer);
+    return "otpauth://totp/" + iss + ":" + percent_encode(account) +
+           "?secret=" + base32_encode(key) + "&issuer=" + iss +
+           "&algorithm=SHA1&digits=6&period=30";
 }
 
 }  // namespace pat::patd

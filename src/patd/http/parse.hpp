@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/percent.hpp"
 #include "common/secret.hpp"
 #include "patd/domain/types.hpp"
 
@@ -17,9 +18,9 @@ namespace pat::http {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// Percent-decodes `text`; with `plus_is_space` (forms, query strings) '+' is a
-// space. nullopt on a bad escape.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+// Percent-decoding (forms and query strings pass plus_is_space) is the
+// common one.
+using pat::percent_decode;
 
 // Splits `a=1&b=2&b=3` into decoded pairs in order (repeated keys repeat; a
 // key without '=' has an empty value). nullopt on a bad escape.
