@@ -28,7 +28,8 @@ constexpr std::array k_help{
                 "patd serve [--listen 127.0.0.1:5001] [--data-dir DIR] [--database URL]\n"
                 "                  [--service NAME] [--issuer NAME] [--public-url URL]\n"
                 "                  [--signing-key PEM --signing-cert PEM] [--token-ttl 300]\n"
-                "                  [--last-used-interval 60] [--public-namespace NAME]...\n"
+                "                  [--last-used-interval 60] [--audit-retention 90]\n"
+                "                  [--public-namespace NAME]...\n"
                 "                  [--auth-fail-limit 10] [--auth-max-delay 300]\n"
                 "                  [--password-logins-per-minute 30] [--trusted-proxy CIDR]...\n"
                 "                  [--max-connections N] [--max-connections-per-address N] "
@@ -50,6 +51,10 @@ constexpr std::array k_help{
                 "--scope S [--ttl 15m]\n"
                 "       patd oidc policy list [--account NAME]\n"
                 "       patd oidc policy remove ID\n",
+                false},
+    CommandHelp{"audit",
+                "patd audit [--account NAME] [--token UUID] [--since TIME] [--until TIME] "
+                "[--json]\n",
                 false},
     CommandHelp{"cert",
                 "patd cert                               print the signing certificate (PEM)\n",
@@ -100,6 +105,7 @@ void print_help(const std::string& command, std::ostream& out) {
     bool unused = false;
     if (command == "user") out << "\n" << user_options(unused);
     if (command == "oidc") out << "\n" << oidc_options_help();
+    if (command == "audit") out << "\n" << audit_options_help();
 }
 
 void usage_error(const std::string& message) {
@@ -135,6 +141,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
         return 0;
     }
     if (command == "oidc") return cmd_oidc({args.begin() + 1, args.end()}, out);
+    if (command == "audit") return cmd_audit({args.begin() + 1, args.end()}, out);
     if (command != "serve" && command != "user" && command != "cert") {
         usage_error("unknown command '" + command + "'");
         return 2;

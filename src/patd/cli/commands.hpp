@@ -21,6 +21,10 @@ int cmd_user(config::Config& config, const std::vector<std::string>& words, bool
 int cmd_oidc(const std::vector<std::string>& args, std::ostream& out);
 // The options of `patd oidc`, as `patd oidc --help` lists them.
 std::string oidc_options_help();
+// `patd audit …` (`args` after "audit"): the audit log of every account.
+int cmd_audit(const std::vector<std::string>& args, std::ostream& out);
+// The options of `patd audit`, as `patd audit --help` lists them.
+std::string audit_options_help();
 // `patd cert`.
 int cmd_cert(config::Config& config, std::ostream& out);
 

@@ -12,6 +12,7 @@ Result<std::unique_ptr<TokenService>, std::string> open_service(const config::Co
     ServiceOptions options;
     options.public_namespaces = config.public_namespaces;
     options.last_used_interval = std::chrono::seconds(config.last_used_interval);
+    options.audit_retention = std::chrono::days(config.audit_retention);
     options.rate_limit.free_failures = config.auth_fail_limit;
     options.rate_limit.max_delay = std::chrono::seconds(config.auth_max_delay);
     options.rate_limit.password_logins_per_minute = config.password_logins_per_minute;

@@ -45,6 +45,8 @@ po::options_description serve_options(Config& c) {
         "lifetime of registry tokens, >= 60 (default 300)")(
         "last-used-interval", po::value(&c.last_used_interval)->value_name("SECONDS"),
         "at most one last-used write per token per interval (default 60)")(
+        "audit-retention", po::value(&c.audit_retention)->value_name("DAYS"),
+        "days the audit log keeps an event, 0 = forever (default 90)")(
         "public-namespace", po::value(&c.public_namespaces)->value_name("NAME")->composing(),
         "repeatable: a namespace whose repositories anyone may pull")(
         "auth-fail-limit", po::value(&c.auth_fail_limit)->value_name("N"),
@@ -125,6 +127,8 @@ Result<void, std::string> finalize(Config& c) {
         return fail(std::string("--token-ttl must be between 60 and 86400 seconds"));
     if (c.last_used_interval < 0 || c.last_used_interval > 86400)
         return fail(std::string("--last-used-interval must be between 0 and 86400 seconds"));
+    if (c.audit_retention < 0 || c.audit_retention > 36500)
+        return fail(std::string("--audit-retention must be between 0 and 36500 days"));
     if (c.threads < 1 || c.threads > 64) return fail(std::string("--threads must be 1..64"));
     if (c.device_poll_interval < 1 || c.device_poll_interval > 60)
         return fail(std::string("--device-poll-interval must be 1..60"));

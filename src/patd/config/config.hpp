@@ -26,6 +26,7 @@ struct Config {
     std::string signing_cert;  // PEM path; "" = <data_dir>/signing-cert.pem
     int token_ttl = 300;
     int last_used_interval = 60;
+    int audit_retention = 90;  // days the audit log keeps an event; 0 = forever
     std::vector<std::string> public_namespaces;
     int auth_fail_limit = 10;                  // wrong passwords/2FA codes per account and source
     int auth_max_delay = 300;                  // --auth-max-delay (old name --auth-ban-seconds)

@@ -261,7 +261,7 @@ Response set_active(RouteContext& ctx, Request& req, const SignedIn& who, const 
     if (auto bad = check_form(ctx, req, *form, &who)) return *bad;
     patd::TokenPatch patch;
     patch.is_active = active;
-    auto done = ctx.service.patch_token(who.principal(), uuid, patch);
+    auto done = ctx.service.patch_token(who.principal(), uuid, patch, http::client_info(req));
     if (!done) {
         Response error;
         (void)find(ctx, who, uuid, error);
@@ -286,7 +286,7 @@ Response save_edit(RouteContext& ctx, Request& req, const SignedIn& who, const s
     if (auto bad = check_form(ctx, req, *form, &who)) return *bad;
     patd::TokenPatch patch;
     patch.token_label = http::first_param(*form, "description").value_or("");
-    auto done = ctx.service.patch_token(who.principal(), uuid, patch);
+    auto done = ctx.service.patch_token(who.principal(), uuid, patch, http::client_info(req));
     if (done) return redirect(std::string(k_list) + "?done=saved");
     if (done.error().code == patd::ErrorCode::bad_request)
         return edit_page(who, uuid, *patch.token_label,
@@ -304,7 +304,7 @@ Response delete_token(RouteContext& ctx, Request& req, const SignedIn& who,
     auto form = form_body(req);
     if (!form) return redirect(k_list);
     if (auto bad = check_form(ctx, req, *form, &who)) return *bad;
-    auto done = ctx.service.delete_token(who.principal(), uuid);
+    auto done = ctx.service.delete_token(who.principal(), uuid, http::client_info(req));
     if (done) return redirect(std::string(k_list) + "?done=deleted");
     Response error;
     (void)find(ctx, who, uuid, error);

@@ -31,6 +31,13 @@ std::string_view to_string(GeneratedBy g);
 GeneratedBy parse_generated_by(std::string_view text);
 
 // The accessToken of the API, without the plaintext token (see CreatedToken).
+// One source address a token was used from, with the latest such use (the
+// audit log's "token.used" events).
+struct TokenAddressUse {
+    std::string ip;
+    Timestamp last_used;
+};
+
 struct AccessTokenView {
     std::string uuid;
     std::string client_id;
@@ -43,6 +50,9 @@ struct AccessTokenView {
     std::string token_label;
     TokenScope scope = TokenScope::public_read;  // JSON: "scopes":[to_string(scope)]
     std::optional<Timestamp> expires_at;
+    // Filled by the single-token view only (GET /v2/access-tokens/{uuid}):
+    // recent distinct addresses, most recent first.
+    std::vector<TokenAddressUse> last_used_ips;
 };
 
 // The reply to create / desktop-generate: the only time `token` is shown.

@@ -1,3 +1,5 @@
+#include <charconv>
+
 #include "common/secret.hpp"
 #include "patd/http/parse.hpp"
 #include "patd/http/reply.hpp"
@@ -103,6 +105,16 @@ bool checks_password(const Request& req, const patd::TokenService& service) {
 
 void wipe_body(Request& req) {
     wipe_string(req.body);
+}
+
+std::optional<long long> parse_integer_param(const std::optional<std::string>& text,
+                                             long long fallback) {
+    if (!text) return fallback;
+    long long value = 0;
+    const auto* end = text->data() + text->size();
+    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+    if (ec != std::errc() || ptr != end) return std::nullopt;
+    return value;
 }
 
 nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t) {

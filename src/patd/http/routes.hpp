@@ -55,6 +55,8 @@ void add_access_token_routes(Router& router, RouteContext& ctx);
 void add_registry_token_routes(Router& router, RouteContext& ctx);
 // GET /healthz, GET /metrics.
 void add_ops_routes(Router& router, RouteContext& ctx);
+// GET /v2/audit-logs.
+void add_audit_routes(Router& router, RouteContext& ctx);
 // Keyless CI (docs/oidc.md): POST /v2/oidc/token and /v2/oidc/revoke, and
 // /v2/oidc/issuers, /v2/oidc/policies (GET /v2/oidc/tokens is with the
 // access-token routes).
@@ -81,6 +83,10 @@ std::string base_url(const ApiOptions& options);
 bool checks_password(const Request& req, const patd::TokenService& service);
 // Wipes the body of a request that carried a secret (password, code).
 void wipe_body(Request& req);
+// A decimal query parameter (page, page_size): `fallback` when absent,
+// nullopt when it is not an integer.
+std::optional<long long> parse_integer_param(const std::optional<std::string>& text,
+                                             long long fallback);
 // An RFC 3339 string, or JSON null.
 nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t);
 // The accessToken shape; `token` is the plaintext only in a creation reply.

@@ -1,8 +1,6 @@
 // /v2/access-tokens… : Docker Hub's personal-access-token API (docs/patd-api.md,
 // docs/registry-token.md). Management routes need a password session (Bearer);
 // `current` and `current/usage` take Basic username:PAT.
-#include <charconv>
-
 #include "patd/http/parse.hpp"
 #include "patd/http/reply.hpp"
 #include "patd/http/routes.hpp"
@@ -12,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<long long> parse_positive(const std::optional<std::string>& text,
-                                        long long fallback) {
-    if (!text) return fallback;
-    long long value = 0;
-    const auto* end = text->data() + text->size();
-    const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (ec != std::errc() || ptr != end) return std::nullopt;
-    return value;
-}
-
 // GET /v2/access-tokens (manual and auto-generated) or, with `oidc`,
 // GET /v2/oidc/tokens (issued by the OIDC exchange): the same page shape.
 Response list(RouteContext& ctx, Request& req, bool oidc) {
@@ -30,8 +18,8 @@ Response list(RouteContext& ctx, Request& req, bool oidc) {
     if (!who) return error;
     auto query = parse_form(req.query);
     if (!query) return validation_error("malformed query string", {{"query", "bad escape"}});
-    const auto page = parse_positive(first_param(*query, "page"), 1);
-    const auto size = parse_positive(first_param(*query, "page_size"), 10);
+    const auto page = parse_integer_param(first_param(*query, "page"), 1);
+    const auto size = parse_integer_param(first_param(*query, "page_size"), 10);
     std::map<std::string, std::string> bad;
     if (!page) bad["page"] = "must be an integer";
     if (!size) bad["page_size"] = "must be an integer";
@@ -109,7 +97,12 @@ Response get_one(RouteContext& ctx, Request& req, const PathParams& params) {
     if (!who) return error;
     auto view = ctx.service.get_token(*who, params.at(0));
     if (!view) return service_error(view.error());
-    return json_reply(200, token_json(*view));
+    json body = token_json(*view);
+    json ips = json::array();
+    for (const auto& use : view->last_used_ips)
+        ips.push_back({{"ip", use.ip}, {"last_used", patd::format_rfc3339(use.last_used)}});
+    body["last_used_ips"] = std::move(ips);
+    return json_reply(200, body);
 }
 
 Response patch_one(RouteContext& ctx, Request& req, const PathParams& params) {
@@ -134,7 +127,7 @@ Response patch_one(RouteContext& ctx, Request& req, const PathParams& params) {
     }
     if (body->contains("expires_at")) bad["expires_at"] = "cannot be changed";
     if (!bad.empty()) return validation_error("invalid access token update", bad);
-    auto view = ctx.service.patch_token(*who, params.at(0), patch);
+    auto view = ctx.service.patch_token(*who, params.at(0), patch, client_info(req));
     if (!view) return service_error(view.error());
     return json_reply(200, token_json(*view));
 }
@@ -143,7 +136,7 @@ Response delete_one(RouteContext& ctx, Request& req, const PathParams& params) {
     Response error;
     auto who = session(ctx, req, error);
     if (!who) return error;
-    auto done = ctx.service.delete_token(*who, params.at(0));
+    auto done = ctx.service.delete_token(*who, params.at(0), client_info(req));
     if (!done) return service_error(done.error());
     return no_content();
 }

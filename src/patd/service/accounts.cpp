@@ -71,6 +71,8 @@ SResult<Secret> TokenService::enable_2fa(std::string_view username) {
     // Recovery codes belong to the secret they were made with.
     if (auto r = s.repository->replace_recovery_codes((*found)->id, {}); !r)
         return fail(std::move(r).error());
+    s.audit(audit_kind::two_factor_enabled, (*found)->id, "admin", "", ClientInfo{},
+            {{"via", "patd user 2fa"}});
     return Secret(otpauth_uri(s.options.totp_issuer, username, key.reveal()));
 }
 
@@ -80,7 +82,11 @@ SResult<void> TokenService::disable_2fa(std::string_view username) {
     if (!found->has_value()) return fail(not_found("no account " + std::string(username)));
     if (auto r = m_impl->repository->set_totp((*found)->id, false, ""); !r)
         return fail(std::move(r).error());
-    return m_impl->repository->replace_recovery_codes((*found)->id, {});
+    if (auto r = m_impl->repository->replace_recovery_codes((*found)->id, {}); !r)
+        return fail(std::move(r).error());
+    m_impl->audit(audit_kind::two_factor_disabled, (*found)->id, "admin", "", ClientInfo{},
+                  {{"via", "patd user 2fa"}});
+    return {};
 }
 
 }  // namespace pat::patd

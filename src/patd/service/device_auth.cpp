@@ -180,7 +180,8 @@ SResult<DevicePoll> TokenService::poll_device(std::string_view device_code,
     t.generated_by = GeneratedBy::automatic;
     ClientInfo creator = client;
     creator.client_id = d.client_id;
-    auto created = s.insert_new_token(d.account_id, std::move(t), creator);
+    auto created =
+        s.insert_new_token(d.account_id, std::move(t), creator, "account:" + (*account)->username);
     if (!created) return fail(std::move(created).error());
     out.username = (*account)->username;
     out.view = std::move(created->view);
@@ -189,7 +190,7 @@ SResult<DevicePoll> TokenService::poll_device(std::string_view device_code,
 }
 
 SResult<void> TokenService::revoke_current(const BasicCredentials& credentials,
-                                           const ClientInfo& /*client*/) {
+                                           const ClientInfo& client) {
     Impl& s = *m_impl;
     auto pat = s.authenticate_pat_request(credentials);
     if (!pat) return fail(std::move(pat).error());
@@ -199,6 +200,9 @@ SResult<void> TokenService::revoke_current(const BasicCredentials& credentials,
                      "in the console or with `docker-credential-pat tokens delete`"));
     auto deleted = s.repository->delete_token(pat->account.id, pat->token.uuid);
     if (!deleted) return fail(std::move(deleted).error());
+    s.audit(audit_kind::token_deleted, pat->account.id, actor_of(pat->token), pat->token.uuid,
+            client,
+            {{"token_label", pat->token.label}, {"generated_by", "auto"}, {"via", "logout"}});
     return {};
 }
 

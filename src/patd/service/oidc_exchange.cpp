@@ -57,6 +57,31 @@ std::string label_for(const json& claims) {
     return shown("OIDC " + sub, 96);
 }
 
+// The job's identity as the audit log names it: the same text as the label
+// of the token it gets, so the exchange and the token's uses share an actor.
+std::string job_actor(const json& claims) {
+    return "oidc:" + label_for(claims).substr(5);
+}
+
+// The claims every exchange event records (never the ID token itself).
+json identity_detail(const json& claims) {
+    json out = json::object();
+    for (const char* name : {"iss", "sub", "jti"}) out[name] = shown(string_claim(claims, name));
+    if (const auto aud = claims.find("aud"); aud != claims.end()) out["aud"] = *aud;
+    return out;
+}
+
+// A refused exchange in the audit log: under no account (the refusal may come
+// before any policy names one), with the failed check.
+void audit_refusal(TokenService::Impl& s, std::string_view check, const std::string& why,
+                   const json& claims, const ClientInfo& client) {
+    json detail = identity_detail(claims);
+    detail["check"] = check;
+    detail["reason"] = why;
+    s.audit(audit_kind::oidc_exchange_refused, 0, claims.empty() ? "unknown" : job_actor(claims),
+            "", client, std::move(detail));
+}
+
 Timestamp numeric_time(const json& claims, const char* name) {
     const double v = claims.at(name).get<double>();
     return from_micros(static_cast<long long>(v) * 1'000'000);
@@ -79,6 +104,7 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     json claims = json::object();
     const auto refuse = [&](std::string_view check, const std::string& why) {
         log_exchange("refused", check, claims, req.client, " reason=" + json(why).dump());
+        audit_refusal(s, check, why, claims, req.client);
         return fail(s.failed_attempt(
             req.client, "",
             unauthorized("id token refused: " + why, AuthReason::id_token_refused)));
@@ -103,6 +129,8 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     if (!key && key.error().unavailable) {
         log_exchange("unavailable", "jwks", claims, req.client,
                      " reason=" + json(key.error().message).dump());
+        audit_refusal(s, "jwks", "the issuer's keys cannot be fetched: " + key.error().message,
+                      claims, req.client);
         return fail(unavailable("cannot check the id token now: " + key.error().message));
     }
     if (!key) return refuse("kid", shown(key.error().message));
@@ -132,6 +160,10 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
         // at a public issuer could map out the policies otherwise. The log does.
         log_exchange("refused", "policy", claims, req.client,
                      " unmatched=" + json(misses.empty() ? " none" : misses).dump());
+        audit_refusal(s, "policy",
+                      "no trust policy matches its claims (unmatched:" +
+                          (misses.empty() ? std::string(" none") : misses) + ")",
+                      claims, req.client);
         return fail(
             s.failed_attempt(req.client, "",
                              unauthorized("id token refused: no trust policy matches its claims",
@@ -161,6 +193,7 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
                                     " is more than the trust policy grants (" +
                                     std::string(to_string(policy.scope)) + ")";
             log_exchange("refused", "scope", claims, req.client, " reason=" + json(why).dump());
+            audit_refusal(s, "scope", why, claims, req.client);
             return fail(bad_request("scope", why));
         }
         scope = *asked;
@@ -189,6 +222,16 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
                      " token=" + created.view.uuid + " scope=" + std::string(to_string(scope)) +
                      " expires_at=" + format_rfc3339(*created.view.expires_at) +
                      " claims=" + claims.dump(-1, ' ', true, json::error_handler_t::replace));
+    json detail = identity_detail(claims);
+    detail["policy"] = policy.uuid;
+    json matched = json::object();
+    for (const auto& [name, pattern] : policy.claims)
+        if (const auto it = claims.find(name); it != claims.end()) matched[name] = *it;
+    detail["matched"] = std::move(matched);
+    detail["scope"] = to_string(scope);
+    detail["expires_at"] = format_rfc3339(*created.view.expires_at);
+    s.audit(audit_kind::oidc_exchange, policy.account_id, job_actor(claims), created.view.uuid,
+            req.client, std::move(detail));
     return OidcExchangeResult{std::move(created), policy.username, policy.uuid};
 }
 
@@ -208,6 +251,9 @@ SResult<void> TokenService::revoke_oidc_token(const Secret& token, const ClientI
     auto deleted = s.repository->delete_token((*found)->account_id, (*found)->uuid);
     if (!deleted) return fail(std::move(deleted).error());
     log::info("oidc revoke token=" + (*found)->uuid + " client=" + client.ip);
+    s.audit(audit_kind::token_deleted, (*found)->account_id, actor_of(**found), (*found)->uuid,
+            client,
+            {{"token_label", (*found)->label}, {"generated_by", "oidc"}, {"via", "revoke"}});
     return {};
 }
 
@@ -218,6 +264,17 @@ void TokenService::sweep_expired() {
         std::lock_guard lock(s.sweep_mutex);
         if (now - s.last_sweep < s.options.oidc.sweep_interval) return;
         s.last_sweep = now;
+    }
+    // Before the expired oidc tokens go: their expiry is recorded too.
+    if (auto n = s.repository->audit().record_expirations(now); !n)
+        log::warn("audit: cannot record expirations: " + n.error().message);
+    const auto retention =
+        std::chrono::duration_cast<std::chrono::microseconds>(s.options.audit_retention);
+    if (retention.count() > 0) {
+        if (auto n = s.repository->audit().prune(now - retention); !n)
+            log::warn("audit: cannot prune old events: " + n.error().message);
+        else if (*n > 0)
+            log::info("audit: pruned " + std::to_string(*n) + " events older than the retention");
     }
     auto deleted = s.repository->oidc().delete_expired(now);
     if (!deleted)

@@ -90,12 +90,13 @@ SResult<AccessTokenView> TokenService::current(const BasicCredentials& credentia
 
 SResult<void> TokenService::record_usage(const BasicCredentials& credentials,
                                          std::optional<Timestamp> used_at,
-                                         const ClientInfo& /*client*/) {
+                                         const ClientInfo& client) {
     auto pat = m_impl->authenticate_pat_request(credentials);
     if (!pat) return fail(std::move(pat).error());
     const Timestamp now = m_impl->now();
     // A client cannot move last_used into the future.
     m_impl->last_used.record(pat->token.id, used_at && *used_at < now ? *used_at : now);
+    m_impl->audit_token_use(pat->token, client, "usage-report");
     return {};
 }
 

@@ -76,7 +76,7 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
 
     Grant grant;
     std::optional<TokenScope> scope;
-    std::optional<std::int64_t> token_id;
+    std::optional<TokenRecord> used_token;
     if (request.credentials) {
         const auto& c = *request.credentials;
         if (s.looks_like_pat(c.secret.reveal())) {
@@ -88,11 +88,15 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
                 return fail(s.failed_unguessable(std::move(pat).error()));
             }
             scope = pat->token.scope;
-            token_id = pat->token.id;
+            used_token = pat->token;
             grant.not_after = pat->token.expires_at;
         } else {
             auto account = s.authenticate_password(c.username, c.secret.reveal(), request.client);
-            if (!account) return fail(std::move(account).error());
+            if (!account) {
+                if (account.error().code == ErrorCode::unauthorized)
+                    s.audit_failed_signin(c.username, request.client, "/token", "bad_credentials");
+                return fail(std::move(account).error());
+            }
             // With 2FA on, the CLI must use a PAT (docker prints our text).
             if (account->totp_enabled) return fail(use_pat());
             scope = TokenScope::admin;
@@ -109,7 +113,10 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
         if (!is_valid_repository_name(r.name)) continue;
         add_grant(grant.access, r, allowed_actions(s.options, grant.subject, scope, r.name));
     }
-    if (token_id) s.last_used.record(*token_id, s.now());
+    if (used_token) {
+        s.last_used.record(used_token->id, s.now());
+        s.audit_token_use(*used_token, request.client, "/token");
+    }
     ++s.grants;
     return grant;
 }

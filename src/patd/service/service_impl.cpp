@@ -33,6 +33,7 @@ TokenService::Impl::Impl(std::unique_ptr<Repository> repo, Secret pepper, Servic
       last_used(*repository, c, options.last_used_interval),
       oidc_keys(options.oidc.fetcher ? options.oidc.fetcher : oidc::make_curl_fetcher(),
                 key_cache_options(options.oidc), c),
+      audit_uses(options.last_used_interval),
       password_gate(std::clamp(options.max_concurrent_password_hashes, 1, 1024)) {}
 
 std::string TokenService::Impl::new_uuid() {

@@ -12,6 +12,7 @@
 
 #include "patd/crypto/keys.hpp"
 #include "patd/oidc/key_cache.hpp"
+#include "patd/service/audit.hpp"
 #include "patd/service/last_used.hpp"
 #include "patd/service/rate_limiter.hpp"
 #include "patd/service/token_service.hpp"
@@ -38,6 +39,7 @@ struct TokenService::Impl {
     oidc::KeyCache oidc_keys;
     std::mutex sweep_mutex;
     Timestamp last_sweep{};
+    AuditUseThrottle audit_uses;
 
     // Bounds concurrent Argon2id work (see ServiceOptions).
     std::counting_semaphore<1024> password_gate;
@@ -84,9 +86,25 @@ struct TokenService::Impl {
     // digest, a uuid, the creation time and the client's origin.
     Secret fill_new_token(std::int64_t account_id, TokenRecord& t, const ClientInfo& client);
     // Inserts a new token for `account_id` with a fresh secret, digest and
-    // uuid (and evicts surplus auto-generated tokens in the same transaction).
+    // uuid (and evicts surplus auto-generated tokens in the same transaction),
+    // and records its creation by `actor` in the audit log.
     SResult<CreatedToken> insert_new_token(std::int64_t account_id, TokenRecord t,
-                                           const ClientInfo& client);
+                                           const ClientInfo& client, std::string_view actor);
+
+    // Appends one event to the audit log (service/audit.hpp). Best effort: a
+    // failed write is logged and does not fail the operation it records.
+    // `detail` must never hold a secret.
+    void audit(std::string_view kind, std::int64_t account_id, std::string actor,
+               std::string token_uuid, const ClientInfo& client,
+               nlohmann::json detail = nlohmann::json::object());
+    // "token.used" for the first use of `token` per last_used_interval and
+    // source address; `via` says which route.
+    void audit_token_use(const TokenRecord& token, const ClientInfo& client, std::string_view via);
+    // "signin.failed" for a refused password or second factor given for
+    // `username`: under that account when it exists, else under none and
+    // without the name (a name that is no account may be a mistyped password).
+    void audit_failed_signin(std::string_view username, const ClientInfo& client,
+                             std::string_view via, std::string_view reason);
 
     // Checks username + password behind the rate limiter (Argon2id; a dummy
     // hash is verified for unknown users so timing does not reveal which

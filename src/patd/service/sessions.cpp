@@ -34,15 +34,19 @@ std::string issue(TokenService::Impl& s, SessionKind kind, const AccountRecord& 
 // source); with 2FA on the result is require_2fa carrying the
 // login_2fa_token for the second step.
 SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view username,
-                                     const Secret& password, const ClientInfo& client) {
+                                     const Secret& password, const ClientInfo& client,
+                                     std::string_view via) {
     auto account = s.authenticate_password(username, password.reveal(), client);
     if (!account) {
         if (account.error().code != ErrorCode::unauthorized)
             return fail(std::move(account).error());
+        s.audit_failed_signin(username, client, via, "bad_credentials");
         return fail(unauthorized(std::string(k_bad_login), AuthReason::bad_credentials));
     }
     if (account->totp_enabled)
         return fail(require_2fa(issue(s, SessionKind::login_2fa, *account, "")));
+    s.audit(audit_kind::signin, account->id, "account:" + account->username, "", client,
+            {{"via", via}, {"method", "password"}});
     return account;
 }
 }  // namespace
@@ -61,16 +65,20 @@ SResult<Secret> TokenService::login(std::string_view username, const Secret& sec
                 unauthorized(std::string(k_bad_login), AuthReason::bad_credentials)));
         }
         s.last_used.record(pat->token.id, s.now());
+        s.audit_token_use(pat->token, client, "/v2/users/login");
+        s.audit(audit_kind::signin, pat->account.id, actor_of(pat->token), pat->token.uuid, client,
+                {{"via", "api"}, {"method", "token"}});
         return Secret(issue(s, SessionKind::session, pat->account, pat->token.uuid));
     }
-    auto account = password_step(s, username, secret, client);
+    auto account = password_step(s, username, secret, client, "api");
     if (!account) return fail(std::move(account).error());
     return Secret(issue(s, SessionKind::session, *account, ""));
 }
 
 namespace {
 SResult<AccountRecord> second_step(TokenService::Impl& s, std::string_view login_2fa_token,
-                                   std::string_view code, const ClientInfo& client) {
+                                   std::string_view code, const ClientInfo& client,
+                                   std::string_view via) {
     const auto claims = verify_session(login_2fa_token, SessionKind::login_2fa,
                                        s.keys.session_key(), s.clock.now());
     if (!claims)
@@ -82,15 +90,21 @@ SResult<AccountRecord> second_step(TokenService::Impl& s, std::string_view login
     if (!found->has_value() || !(*found)->totp_enabled)
         return fail(unauthorized("two-factor authentication is not enabled",
                                  AuthReason::two_factor_not_enabled));
-    if (auto ok = s.check_second_factor(**found, code, client); !ok)
+    if (auto ok = s.check_second_factor(**found, code, client); !ok) {
+        if (ok.error().code != ErrorCode::rate_limited)
+            s.audit(audit_kind::signin_failed, (*found)->id, "account:" + (*found)->username, "",
+                    client, {{"via", via}, {"reason", "second_factor"}});
         return fail(std::move(ok).error());
+    }
+    s.audit(audit_kind::signin, (*found)->id, "account:" + (*found)->username, "", client,
+            {{"via", via}, {"method", "password+2fa"}});
     return std::move(**found);
 }
 }  // namespace
 
 SResult<Secret> TokenService::login_2fa(std::string_view login_2fa_token, std::string_view code,
                                         const ClientInfo& client) {
-    auto account = second_step(*m_impl, login_2fa_token, code, client);
+    auto account = second_step(*m_impl, login_2fa_token, code, client, "api");
     if (!account) return fail(std::move(account).error());
     return Secret(issue(*m_impl, SessionKind::session, *account, ""));
 }
@@ -101,14 +115,14 @@ SResult<WebSession> TokenService::web_login(std::string_view username, const Sec
     // Refused before it is checked: the console must not become a way to
     // test tokens, and a token can never do account work.
     if (s.looks_like_pat(password.reveal())) return fail(forbidden_pat_session());
-    auto account = password_step(s, username, password, client);
+    auto account = password_step(s, username, password, client, "console");
     if (!account) return fail(std::move(account).error());
     return s.open_web_session(account->id, client);
 }
 
 SResult<WebSession> TokenService::web_login_2fa(std::string_view login_2fa_token,
                                                 std::string_view code, const ClientInfo& client) {
-    auto account = second_step(*m_impl, login_2fa_token, code, client);
+    auto account = second_step(*m_impl, login_2fa_token, code, client, "console");
     if (!account) return fail(std::move(account).error());
     return m_impl->open_web_session(account->id, client);
 }

@@ -12,6 +12,8 @@ constexpr std::string_view k_default_client_id = "patd";
 // "≤ 1 year ahead": 366 days, so a date picked one calendar year ahead fits.
 constexpr auto k_max_expiry = std::chrono::days(366);
 constexpr long long k_max_page_size = 100;
+// How many distinct source addresses a token's detail shows.
+constexpr long long k_last_used_ips = 10;
 
 std::optional<Error> check_label(std::string_view label) {
     // Strict UTF-8 (common/utf8.hpp): an overlong or surrogate form would let
@@ -46,7 +48,8 @@ Secret TokenService::Impl::fill_new_token(std::int64_t account_id, TokenRecord& 
 }
 
 SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_id, TokenRecord t,
-                                                           const ClientInfo& client) {
+                                                           const ClientInfo& client,
+                                                           std::string_view actor) {
     Secret token = fill_new_token(account_id, t, client);
     const std::optional<int> max_auto = t.generated_by == GeneratedBy::automatic
                                             ? std::optional(options.max_auto_tokens)
@@ -54,6 +57,12 @@ SResult<CreatedToken> TokenService::Impl::insert_new_token(std::int64_t account_
     auto stored = repository->insert_token(t, max_auto);
     if (!stored) return fail(std::move(stored).error());
     ++tokens_created;
+    audit(audit_kind::token_created, account_id, std::string(actor), stored->uuid, client,
+          {{"token_label", stored->label},
+           {"scopes", {to_string(stored->scope)}},
+           {"generated_by", to_string(stored->generated_by)},
+           {"expires_at", stored->expires_at ? nlohmann::json(format_rfc3339(*stored->expires_at))
+                                             : nlohmann::json(nullptr)}});
     return CreatedToken{view_of(*stored), std::move(token)};
 }
 
@@ -104,7 +113,7 @@ SResult<CreatedToken> TokenService::create_token(const Principal& who,
     t.scope = *scope;
     t.generated_by = GeneratedBy::manual;
     t.expires_at = request.expires_at;
-    return m_impl->insert_new_token(who.account_id, std::move(t), client);
+    return m_impl->insert_new_token(who.account_id, std::move(t), client, actor_of(who));
 }
 
 SResult<CreatedToken> TokenService::desktop_generate(const Principal& who,
@@ -114,7 +123,7 @@ SResult<CreatedToken> TokenService::desktop_generate(const Principal& who,
     t.label = std::string(k_desktop_label);
     t.scope = TokenScope::admin;
     t.generated_by = GeneratedBy::automatic;
-    return m_impl->insert_new_token(who.account_id, std::move(t), client);
+    return m_impl->insert_new_token(who.account_id, std::move(t), client, actor_of(who));
 }
 
 SResult<AccessTokenView> TokenService::get_token(const Principal& who, std::string_view uuid) {
@@ -122,25 +131,51 @@ SResult<AccessTokenView> TokenService::get_token(const Principal& who, std::stri
     auto found = m_impl->repository->find_token(who.account_id, uuid);
     if (!found) return fail(std::move(found).error());
     if (!found->has_value()) return fail(token_not_found());
-    return m_impl->view_of(**found);
+    AccessTokenView view = m_impl->view_of(**found);
+    auto ips = m_impl->repository->audit().recent_addresses((*found)->uuid, k_last_used_ips);
+    if (!ips) return fail(std::move(ips).error());
+    view.last_used_ips = std::move(*ips);
+    return view;
 }
 
 SResult<AccessTokenView> TokenService::patch_token(const Principal& who, std::string_view uuid,
-                                                   const TokenPatch& patch) {
+                                                   const TokenPatch& patch,
+                                                   const ClientInfo& client) {
+    auto& s = *m_impl;
     if (auto r = require_password_session(who); !r) return fail(std::move(r).error());
     if (patch.token_label)
         if (auto e = check_label(*patch.token_label)) return fail(std::move(*e));
-    auto updated = m_impl->repository->update_token(who.account_id, uuid, patch);
+    // The old state, for the audit log (what changed, from what).
+    auto before = s.repository->find_token(who.account_id, uuid);
+    if (!before) return fail(std::move(before).error());
+    if (!before->has_value()) return fail(token_not_found());
+    auto updated = s.repository->update_token(who.account_id, uuid, patch);
     if (!updated) return fail(std::move(updated).error());
     if (!updated->has_value()) return fail(token_not_found());
-    return m_impl->view_of(**updated);
+    const TokenRecord& old = **before;
+    const TokenRecord& now = **updated;
+    if (old.label != now.label)
+        s.audit(audit_kind::token_renamed, who.account_id, actor_of(who), now.uuid, client,
+                {{"from", old.label}, {"to", now.label}});
+    if (old.is_active != now.is_active)
+        s.audit(now.is_active ? audit_kind::token_activated : audit_kind::token_deactivated,
+                who.account_id, actor_of(who), now.uuid, client, {{"token_label", now.label}});
+    return s.view_of(now);
 }
 
-SResult<void> TokenService::delete_token(const Principal& who, std::string_view uuid) {
+SResult<void> TokenService::delete_token(const Principal& who, std::string_view uuid,
+                                         const ClientInfo& client) {
+    auto& s = *m_impl;
     if (auto r = require_password_session(who); !r) return fail(std::move(r).error());
-    auto deleted = m_impl->repository->delete_token(who.account_id, uuid);
+    auto found = s.repository->find_token(who.account_id, uuid);
+    if (!found) return fail(std::move(found).error());
+    if (!found->has_value()) return fail(token_not_found());
+    auto deleted = s.repository->delete_token(who.account_id, uuid);
     if (!deleted) return fail(std::move(deleted).error());
     if (!*deleted) return fail(token_not_found());
+    s.audit(
+        audit_kind::token_deleted, who.account_id, actor_of(who), (*found)->uuid, client,
+        {{"token_label", (*found)->label}, {"generated_by", to_string((*found)->generated_by)}});
     return {};
 }
 

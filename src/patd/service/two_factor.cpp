@@ -143,6 +143,8 @@ SResult<std::vector<Secret>> TokenService::confirm_2fa_setup(const Principal& wh
     // The confirming code must not work a second time.
     (void)s.repository->consume_totp_step(a->id, *step);
     (void)s.repository->set_pending_totp(a->id, "");
+    s.audit(audit_kind::two_factor_enabled, a->id, actor_of(who), "", client,
+            {{"recovery_codes", k_recovery_codes}});
     return codes;
 }
 
@@ -161,7 +163,10 @@ SResult<void> TokenService::disable_2fa_checked(const Principal& who, const Secr
     }
     if (auto ok = s.check_second_factor(*a, code, client); !ok) return fail(std::move(ok).error());
     if (auto r = s.repository->set_totp(a->id, false, ""); !r) return fail(std::move(r).error());
-    return s.repository->replace_recovery_codes(a->id, {});
+    if (auto r = s.repository->replace_recovery_codes(a->id, {}); !r)
+        return fail(std::move(r).error());
+    s.audit(audit_kind::two_factor_disabled, a->id, actor_of(who), "", client);
+    return {};
 }
 
 }  // namespace pat::patd

@@ -20,6 +20,7 @@
 #include "patd/domain/scope.hpp"
 #include "patd/domain/time.hpp"
 #include "patd/domain/types.hpp"
+#include "patd/store/audit_store.hpp"
 #include "patd/store/oidc_store.hpp"
 
 namespace pat::patd {
@@ -184,6 +185,9 @@ class Repository {
 
     // Issuers, trust policies, the jti replay cache and oidc tokens.
     virtual OidcStore& oidc() = 0;
+
+    // The audit log.
+    virtual AuditStore& audit() = 0;
 };
 
 // Opens a repository from a URL and runs pending schema migrations:

@@ -79,6 +79,9 @@ class SpyRepository final : public Repository {
     OidcStore& oidc() override {
         return m_inner->oidc();
     }
+    AuditStore& audit() override {
+        return m_inner->audit();
+    }
 
   private:
     std::unique_ptr<Repository> m_inner;

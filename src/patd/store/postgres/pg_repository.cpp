@@ -2,6 +2,7 @@
 
 #include "patd/store/postgres/pg_call.hpp"
 #include "patd/store/postgres/pg_console.hpp"
+#include "patd/store/postgres/pg_audit_store.hpp"
 #include "patd/store/postgres/pg_oidc_store.hpp"
 #include "patd/store/postgres/pg_schema.hpp"
 
@@ -32,7 +33,7 @@ std::optional<TokenRecord> first_token(const Rows& r) {
 class PgRepository final : public Repository {
   public:
     PgRepository(const std::string& uri, std::size_t n)
-        : m_pool(connect_all(uri, n)), m_oidc(m_pool) {
+        : m_pool(connect_all(uri, n)), m_oidc(m_pool), m_audit(m_pool) {
         auto lease = m_pool.acquire();
         pg::migrate(*lease);
     }
@@ -285,6 +286,7 @@ class PgRepository final : public Repository {
     }
 
     OidcStore& oidc() override { return m_oidc; }
+    AuditStore& audit() override { return m_audit; }
 
   private:
     static std::vector<std::unique_ptr<Connection>> connect_all(const std::string& uri,
@@ -313,6 +315,7 @@ class PgRepository final : public Repository {
 
     Pool m_pool;
     pg::PgOidcStore m_oidc;
+    pg::PgAuditStore m_audit;
 };
 }  // namespace
 

@@ -7,7 +7,7 @@ namespace pat::patd::pg {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 4> k_migrations = {
     R"sql(
 CREATE TABLE accounts (
   id             BIGSERIAL PRIMARY KEY,
@@ -100,6 +100,24 @@ CREATE TABLE device_auths (
   status         TEXT    NOT NULL,
   account_id     BIGINT  NOT NULL DEFAULT 0
 );
+)sql",
+    // 4: the audit log (docs/patd-api.md, "Audit log"). No foreign keys:
+    // events outlive the tokens and accounts they name. Never a secret.
+    R"sql(
+CREATE TABLE audit_events (
+  id         BIGSERIAL PRIMARY KEY,
+  at         BIGINT NOT NULL,
+  account_id BIGINT,
+  kind       TEXT    NOT NULL,
+  actor      TEXT    NOT NULL,
+  token_uuid TEXT    NOT NULL,
+  client_ip  TEXT    NOT NULL,
+  user_agent TEXT    NOT NULL,
+  detail     TEXT    NOT NULL
+);
+CREATE INDEX audit_events_by_account ON audit_events(account_id, at DESC, id DESC);
+CREATE INDEX audit_events_by_token ON audit_events(token_uuid, kind, at DESC);
+CREATE INDEX audit_events_by_time ON audit_events(at);
 )sql",
 };
 

@@ -10,7 +10,7 @@ namespace pat::patd::sqlite {
 
 namespace {
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 4> k_migrations = {
     // 1: accounts and tokens. Times are microseconds since the Unix epoch (UTC).
     R"sql(
 CREATE TABLE accounts (
@@ -106,6 +106,24 @@ CREATE TABLE device_auths (
   status         TEXT    NOT NULL,
   account_id     INTEGER NOT NULL DEFAULT 0
 );
+)sql",
+    // 4: the audit log (docs/patd-api.md, "Audit log"). No foreign keys:
+    // events outlive the tokens and accounts they name. Never a secret.
+    R"sql(
+CREATE TABLE audit_events (
+  id         INTEGER PRIMARY KEY,
+  at         INTEGER NOT NULL,
+  account_id INTEGER,
+  kind       TEXT    NOT NULL,
+  actor      TEXT    NOT NULL,
+  token_uuid TEXT    NOT NULL,
+  client_ip  TEXT    NOT NULL,
+  user_agent TEXT    NOT NULL,
+  detail     TEXT    NOT NULL
+);
+CREATE INDEX audit_events_by_account ON audit_events(account_id, at DESC, id DESC);
+CREATE INDEX audit_events_by_token ON audit_events(token_uuid, kind, at DESC);
+CREATE INDEX audit_events_by_time ON audit_events(at);
 )sql",
 };
 

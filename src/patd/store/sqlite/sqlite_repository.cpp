@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "patd/store/sqlite/migrations.hpp"
+#include "patd/store/sqlite/sqlite_audit_store.hpp"
 #include "patd/store/sqlite/sqlite_call.hpp"
 #include "patd/store/sqlite/sqlite_console.hpp"
 #include "patd/store/sqlite/sqlite_db.hpp"
@@ -76,7 +77,7 @@ class TokenLookupCache {
 class SqliteRepository final : public Repository {
   public:
     SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
-        : m_pool(open_all(path, uri, pool_size)), m_oidc(m_pool) {
+        : m_pool(open_all(path, uri, pool_size)), m_oidc(m_pool), m_audit(m_pool) {
         auto lease = m_pool.acquire();
         sqlite::migrate(*lease);
     }
@@ -372,6 +373,7 @@ class SqliteRepository final : public Repository {
     }
 
     OidcStore& oidc() override { return m_oidc; }
+    AuditStore& audit() override { return m_audit; }
 
   private:
     // Runs `body` (no result) with a pooled connection.
@@ -394,6 +396,7 @@ class SqliteRepository final : public Repository {
 
     Pool m_pool;
     sqlite::SqliteOidcStore m_oidc;
+    sqlite::SqliteAuditStore m_audit;
     TokenLookupCache m_token_cache;
 };
 }  // namespace
