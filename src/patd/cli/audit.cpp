@@ -103,7 +103,10 @@ int cmd_audit(const std::vector<std::string>& args, std::ostream& out) {
     }
     // Newest first, page after page; the upper bound is fixed first so that
     // events written meanwhile do not shift the pages.
-    if (!query.until) query.until = from_micros(to_micros(std::chrono::system_clock::now()) + 1);
+    if (!query.until)
+        query.until = std::chrono::time_point_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now()) +
+                      std::chrono::microseconds(1);
     const std::optional<std::string_view> account =
         a.account.empty() ? std::nullopt : std::optional<std::string_view>(a.account);
     for (;;) {

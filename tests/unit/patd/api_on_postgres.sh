@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the black-box API suite (tests/patd/api_test.py) against a patd whose
-# every command uses the PostgreSQL database of with_postgres.sh:
-#   with_postgres.sh api_on_postgres.sh API_TEST_PY BUILD_DIR
+# Runs a black-box suite (tests/patd/api_test.py, audit_test.py) against a
+# patd whose every command uses the PostgreSQL database of with_postgres.sh:
+#   with_postgres.sh api_on_postgres.sh TEST_PY BUILD_DIR [MIN_ACCOUNTS]
 # Exit 77 (skipped) when patd or python3 is missing.
 set -euo pipefail
 api_test=${1:?usage: api_on_postgres.sh API_TEST_PY BUILD_DIR}
 build=${2:?usage: api_on_postgres.sh API_TEST_PY BUILD_DIR}
+min_accounts=${3:-10}
 [ -x "$build/patd" ] || { echo "api_on_postgres: $build/patd not built; skipping" >&2; exit 77; }
 command -v python3 >/dev/null || { echo "api_on_postgres: no python3; skipping" >&2; exit 77; }
 : "${PATD_TEST_POSTGRES_URL:?run me under with_postgres.sh}"
@@ -23,5 +24,10 @@ python3 "$api_test" "$wrap"
 if command -v psql >/dev/null; then
   n=$(psql "$PATD_TEST_POSTGRES_URL" -tAc "SELECT COUNT(*) FROM accounts")
   echo "api_on_postgres: $n accounts in PostgreSQL"
-  [ "$n" -gt 10 ] || { echo "api_on_postgres: expected the suite's accounts in PostgreSQL" >&2; exit 1; }
+  if [ "$(basename "$api_test")" = audit_test.py ]; then
+    e=$(psql "$PATD_TEST_POSTGRES_URL" -tAc "SELECT COUNT(*) FROM audit_events")
+    echo "api_on_postgres: $e audit events in PostgreSQL"
+    [ "$e" -gt 10 ] || { echo "api_on_postgres: expected the audit events in PostgreSQL" >&2; exit 1; }
+  fi
+  [ "$n" -gt "$min_accounts" ] || { echo "api_on_postgres: expected the suite's accounts in PostgreSQL" >&2; exit 1; }
 fi
