@@ -184,6 +184,53 @@ class ExchangeTest(OidcCase):
         finally:
             self.issuer.publish(["rsa-1", "ec-1"])
 
+    def test_exchange_and_uses_are_audited_under_the_jobs_identity(self):
+        token = self.mint(jti="audit-" + patdlib.rand_name(""), environment="prod")
+        _, claims = patdlib.jwt_claims(token)
+        r = self.p.request("POST", "/v2/oidc/token", raw=urllib.parse.urlencode(
+            {"grant_type": GRANT, "subject_token_type": ID_TOKEN, "subject_token": token}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "User-Agent": "ci-runner/1.0"}, source_ip="127.0.0.7")
+        self.assertEqual(r.status, 200, r)
+        pat = r.json["access_token"]
+        self.p.secrets.add(pat)
+        self.assertEqual(self.p.token_endpoint(self.acme, pat, [f"repository:{self.acme}/app:pull"],
+                                               headers={"User-Agent": "skopeo/1.9"},
+                                               source_ip="127.0.0.8").status, 200)
+        uuid = self.p.request("GET", "/v2/access-tokens/current", auth=(self.acme, pat)).json["uuid"]
+        session = self.p.session(self.acme, self.acme_pw)
+        r = self.p.request("GET", f"/v2/audit-logs?token={uuid}", bearer=session)
+        self.assertEqual(r.status, 200, r)
+        events = {e["action"]: e for e in r.json["results"]}
+        job = f"oidc:repo:{self.acme}/app:ref:refs/heads/main"
+        ex = events["oidc.exchange"]
+        self.assertEqual((ex["actor"], ex["ip_address"], ex["user_agent"]),
+                         (job, "127.0.0.7", "ci-runner/1.0"))
+        self.assertEqual(ex["data"]["iss"], self.issuer.url)
+        self.assertEqual(ex["data"]["sub"], claims["sub"])
+        self.assertEqual(ex["data"]["aud"], AUD)
+        self.assertEqual(ex["data"]["jti"], claims["jti"])
+        self.assertEqual(ex["data"]["policy"], self.policy_id)
+        self.assertEqual(ex["data"]["matched"],
+                         {"repository": f"{self.acme}/app", "ref": "refs/heads/main"})
+        self.assertEqual(ex["data"]["scope"], "repo:write")
+        used = events["token.used"]
+        self.assertEqual((used["actor"], used["ip_address"], used["user_agent"]),
+                         (job, "127.0.0.8", "skopeo/1.9"))
+        self.assertNotIn(token, r.body)
+        self.assertNotIn(pat, r.body)
+        # A refusal names the failed check, never the token; the operator sees it.
+        self.assert_refused(self.exchange(token), REFUSED + "its jti was used before (a replayed token)")
+        out = self.p.cli("audit", "--json").stdout.decode()
+        refusals = [json.loads(line) for line in out.splitlines()
+                    if json.loads(line)["action"] == "oidc.exchange.refused"]
+        replay = [e for e in refusals if e["data"]["jti"] == claims["jti"]]
+        self.assertEqual(len(replay), 1, refusals)
+        self.assertEqual(replay[0]["data"]["check"], "replay")
+        self.assertEqual(replay[0]["actor"], job)
+        self.assertNotIn(token, out)
+        self.assertNotIn(pat, out)
+
     def test_scope_never_more_than_the_policy(self):
         r = self.exchange(self.mint(), scope="repo:read")
         self.assertEqual(r.status, 200, r)
