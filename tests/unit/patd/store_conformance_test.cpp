@@ -349,3 +349,61 @@ TEST_CASE("delete_auto_tokens removes only that account's auto-generated tokens"
     CHECK(repo->find_token_by_digest("digest-y1")->has_value());
     CHECK(*repo->delete_auto_tokens(alice) == 0);
 }
+
+TEST_CASE("audit events: listed newest first per account, filtered, pruned, expiries once",
+          "[store][audit]") {
+    auto repo = fresh_repository();
+    const auto alice = repo->create_account(account("alice"))->id;
+    const auto bob = repo->create_account(account("bob"))->id;
+    auto& log = repo->audit();
+    const auto event = [&](std::int64_t who, std::string kind, std::string uuid, Timestamp at) {
+        AuditEventRecord e;
+        e.at = at;
+        e.account_id = who;
+        e.kind = std::move(kind);
+        e.actor = "test";
+        e.token_uuid = std::move(uuid);
+        e.client_ip = "127.0.0.1";
+        e.detail = "{}";
+        REQUIRE(log.insert(e).ok());
+    };
+    event(alice, "token.used", "t1", k_t0);
+    event(alice, "token.used", "t1", k_t0 + seconds(10));
+    event(bob, "signin", "", k_t0 + seconds(20));
+    event(0, "signin.failed", "", k_t0 + seconds(30));
+
+    AuditFilter mine;
+    mine.account_id = alice;
+    auto page = log.list(mine, 0, 10);
+    REQUIRE(page.ok());
+    CHECK(page->count == 2);
+    REQUIRE(page->rows.size() == 2);
+    CHECK(page->rows[0].at == k_t0 + seconds(10));
+    CHECK(page->rows[0].username == "alice");
+    AuditFilter everyone;
+    CHECK(log.list(everyone, 0, 10)->count == 4);
+    CHECK(log.list(everyone, 0, 10)->rows[0].account_id == 0);
+    AuditFilter window;
+    window.since = k_t0 + seconds(10);
+    window.until = k_t0 + seconds(30);
+    CHECK(log.list(window, 0, 10)->count == 2);  // since inclusive, until exclusive
+    AuditFilter by_token;
+    by_token.token_uuid = "t1";
+    by_token.account_id = bob;
+    CHECK(log.list(by_token, 0, 10)->count == 0);  // another account's token: nothing
+
+    auto ips = log.recent_addresses("t1", 10);
+    REQUIRE(ips.ok());
+    REQUIRE(ips->size() == 1);
+    CHECK((*ips)[0].last_used == k_t0 + seconds(10));
+
+    auto expiring = token(alice, "exp", k_t0);
+    expiring.expires_at = k_t0 + seconds(5);
+    REQUIRE(repo->insert_token(expiring, std::nullopt).ok());
+    CHECK(*log.record_expirations(k_t0) == 0);
+    CHECK(*log.record_expirations(k_t0 + seconds(5)) == 1);
+    CHECK(*log.record_expirations(k_t0 + seconds(60)) == 0);  // once per token
+
+    CHECK(*log.prune(k_t0 + seconds(10)) == 2);  // k_t0 and the expiry at k_t0 + 5 s
+    CHECK(log.list(everyone, 0, 10)->count == 3);
+}
