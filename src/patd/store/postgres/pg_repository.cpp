@@ -1,8 +1,8 @@
 #include "patd/store/postgres/pg_repository.hpp"
 
+#include "patd/store/postgres/pg_audit_store.hpp"
 #include "patd/store/postgres/pg_call.hpp"
 #include "patd/store/postgres/pg_console.hpp"
-#include "patd/store/postgres/pg_audit_store.hpp"
 #include "patd/store/postgres/pg_oidc_store.hpp"
 #include "patd/store/postgres/pg_schema.hpp"
 
