@@ -94,9 +94,9 @@ struct TokenService::Impl {
     // Appends one event to the audit log (service/audit.hpp). Best effort: a
     // failed write is logged and does not fail the operation it records.
     // `detail` must never hold a secret.
-    void audit(std::string_view kind, std::int64_t account_id, std::string actor,
+    void audit(std::string_view kind, std::int64_t account_id, const std::string& actor,
                std::string token_uuid, const ClientInfo& client,
-               nlohmann::json detail = nlohmann::json::object());
+               const nlohmann::json& detail = nlohmann::json::object());
     // "token.used" for the first use of `token` per last_used_interval and
     // source address; `via` says which route.
     void audit_token_use(const TokenRecord& token, const ClientInfo& client, std::string_view via);
