@@ -4,13 +4,13 @@ _patd() {
   _init_completion || return
   local common="--config --data-dir --database --log-level --help"
   local serve="--listen --service --issuer --public-url --signing-key --signing-cert --token-ttl
-    --last-used-interval --public-namespace --auth-fail-limit --auth-max-delay --auth-ban-seconds
+    --last-used-interval --audit-retention --public-namespace --auth-fail-limit --auth-max-delay --auth-ban-seconds
     --password-logins-per-minute --trusted-proxy --max-connections --max-connections-per-address
     --threads
     --oidc-admin --oidc-fetch-timeout --oidc-key-refresh --oidc-sweep-interval
     --registry --device-poll-interval --device-code-ttl"
   if [[ $cword -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "serve user oidc cert --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "serve user oidc cert audit --help --version" -- "$cur"))
     return
   fi
   case $prev in
@@ -22,6 +22,7 @@ _patd() {
   local opts=$common
   case ${words[1]} in
     serve) opts="$serve $common" ;;
+    audit) opts="--account --token --since --until --json $common" ;;
     user)
       case $cword in
         2) COMPREPLY=($(compgen -W "add 2fa list" -- "$cur")); return ;;

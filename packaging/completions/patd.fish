@@ -1,10 +1,11 @@
 # fish completion for patd (installed by the Debian package)
-set -l cmds serve user oidc cert
+set -l cmds serve user oidc cert audit
 complete -c patd -f
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a serve -d "run the token service"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a user -d "accounts and 2FA"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a oidc -d "trusted OIDC issuers and policies"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a cert -d "print the signing certificate"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a audit -d "read the audit log"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -l version -d "print the version"
 complete -c patd -s h -l help -d "show help"
 complete -c patd -l config -r -F -d "settings file"
@@ -19,8 +20,12 @@ complete -c patd -n "__fish_seen_subcommand_from policy; and not __fish_seen_sub
 for o in audience account issuer claim ttl
   complete -c patd -n "__fish_seen_subcommand_from oidc" -l $o -x
 end
+for o in account token since until
+  complete -c patd -n "__fish_seen_subcommand_from audit" -l $o -x
+end
+complete -c patd -n "__fish_seen_subcommand_from audit" -l json -d "one JSON object per line"
 complete -c patd -n "__fish_seen_subcommand_from oidc" -l scope -xa "read write delete"
-for o in listen service issuer public-url token-ttl last-used-interval public-namespace auth-fail-limit auth-max-delay auth-ban-seconds password-logins-per-minute trusted-proxy max-connections max-connections-per-address threads oidc-admin oidc-fetch-timeout oidc-key-refresh oidc-sweep-interval registry device-poll-interval device-code-ttl
+for o in listen service issuer public-url token-ttl last-used-interval audit-retention public-namespace auth-fail-limit auth-max-delay auth-ban-seconds password-logins-per-minute trusted-proxy max-connections max-connections-per-address threads oidc-admin oidc-fetch-timeout oidc-key-refresh oidc-sweep-interval registry device-poll-interval device-code-ttl
   complete -c patd -n "__fish_seen_subcommand_from serve" -l $o -x
 end
 complete -c patd -n "__fish_seen_subcommand_from serve" -l signing-key -r -F
