@@ -2,6 +2,7 @@
 # Installs what the project needs from Debian 12 / Ubuntu packages.
 #   install-deps.sh build    the compiler and -dev libraries (quickstart)
 #   install-deps.sh test     build + every real service the test suite drives
+#   install-deps.sh fuzz     build + clang and libFuzzer (tests/fuzz/run.sh)
 # Skips apt-get entirely when everything is already installed, so repeated
 # runs are fast and work offline.
 set -euo pipefail
@@ -25,12 +26,14 @@ test_pkgs=(
   libsystemd-dev
   g++-mingw-w64-x86-64-posix wine64
 )
+fuzz_pkgs=(clang-14 libclang-rt-14-dev catch2)
 
 case "${1:-build}" in
   build) pkgs=("${build_pkgs[@]}") ;;
   runtime) pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}") ;;
   test) pkgs=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|runtime|test" >&2; exit 2 ;;
+  fuzz) pkgs=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 build|runtime|test|fuzz" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -241,6 +241,11 @@ err::Result<HttpResponse> direct_http_send(const HttpRequest& request) {
         return fail(unreachable(request.url, "connection failed (" + failure.message() + ")"));
 
     const auto& message = parser->get();
+    // Beast reads any three digits; a status must be 100-599 (RFC 9110
+    // §15), and callers branch on it, so 099 or 600 is not a reply.
+    if (message.result_int() < 100 || message.result_int() > 599)
+        return fail(unreachable(request.url, "not a valid HTTP reply (status " +
+                                                 std::to_string(message.result_int()) + ")"));
     HttpResponse response;
     response.status = static_cast<long>(message.result_int());
     for (const auto& field : message)
