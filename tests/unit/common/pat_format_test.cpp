@@ -29,6 +29,13 @@ TEST_CASE("the PAT format: prefix, 30 base62 characters, 6 of CRC32", "[common]"
     CHECK(looks_like_pat(make_token("other-service_", k_random)));
 }
 
+TEST_CASE("the example token published in docs/token-format.md is this format", "[common]") {
+    // tests/structure/token_format_doc_test.py runs the page's checker and
+    // gitleaks rule against the same string.
+    CHECK(make_token("dckr_pat_", k_random) == "dckr_pat_0123456789ABCDEFGHIJabcdefghij4Us3aw");
+    CHECK(is_well_formed_token("dckr_pat_", "dckr_pat_0123456789ABCDEFGHIJabcdefghij4Us3aw"));
+}
+
 TEST_CASE("looks_like_pat refuses a wrong checksum and characters outside base62", "[common]") {
     std::string token = make_token("dckr_pat_", k_random);
     token[12] = token[12] == 'x' ? 'y' : 'x';
