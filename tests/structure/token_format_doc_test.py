@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-doc = (Path(sys.argv[1]) / "docs" / "token-format.md").read_text()
+doc = (Path(sys.argv[1]) / "docs/token-format.md").read_text()
 example = re.search(r"^`(dckr_pat_[0-9A-Za-z]+)`$", doc, re.M).group(1)
 checker = re.search(r"```python\n(.*?)```", doc, re.S).group(1)
 rule = re.search(r"^regex = '''(.*)'''$", doc, re.M).group(1)
@@ -42,4 +42,4 @@ if failures:
     for f in failures:
         print("FAIL:", f)
     sys.exit(1)
-print("token-format.md: checker and gitleaks rule agree with the example")
+print("docs/token-format.md: checker and gitleaks rule agree with the example")
