@@ -218,6 +218,11 @@ struct ServiceStats {
     std::uint64_t rate_limit_entries = 0;  // counters the rate limiter holds now
     std::uint64_t grants = 0;              // successful /token grants
     std::uint64_t tokens_created = 0;
+    // Strings reported at POST /v2/credentials/revoke: refused by the
+    // checksum (no database work), and looked up. How many matched is not
+    // counted, so the metrics cannot tell a reporter that a string was live.
+    std::uint64_t leak_reports_malformed = 0;
+    std::uint64_t leak_reports_checked = 0;
 };
 
 }  // namespace pat::patd

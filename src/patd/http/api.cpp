@@ -21,6 +21,7 @@ Api::Api(patd::TokenService& service, const jwt::Es256Signer& signer, ApiOptions
     add_user_routes(m_router, m_ctx);
     add_access_token_routes(m_router, m_ctx);
     add_audit_routes(m_router, m_ctx);
+    add_credential_routes(m_router, m_ctx);
     add_registry_token_routes(m_router, m_ctx);
     add_oidc_routes(m_router, m_ctx);
     console::add_console_routes(m_router, m_ctx);

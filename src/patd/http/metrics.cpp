@@ -66,6 +66,12 @@ std::string HttpMetrics::render(const patd::ServiceStats& stats) const {
             stats.last_used_writes);
     counter(out, "patd_tokens_created_total", "Personal access tokens created.",
             stats.tokens_created);
+    counter(out, "patd_leak_reports_malformed_total",
+            "Reported leaked-token strings refused by the checksum, without database work.",
+            stats.leak_reports_malformed);
+    counter(out, "patd_leak_reports_checked_total",
+            "Reported leaked-token strings looked up (matches are not counted).",
+            stats.leak_reports_checked);
     return out;
 }
 

@@ -57,6 +57,8 @@ void add_registry_token_routes(Router& router, RouteContext& ctx);
 void add_ops_routes(Router& router, RouteContext& ctx);
 // GET /v2/audit-logs.
 void add_audit_routes(Router& router, RouteContext& ctx);
+// POST /v2/credentials/revoke (leaked-token reports, no authentication).
+void add_credential_routes(Router& router, RouteContext& ctx);
 // Keyless CI (docs/oidc.md): POST /v2/oidc/token and /v2/oidc/revoke, and
 // /v2/oidc/issuers, /v2/oidc/policies (GET /v2/oidc/tokens is with the
 // access-token routes).

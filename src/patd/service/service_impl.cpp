@@ -124,6 +124,8 @@ ServiceStats TokenService::stats() const {
     s.rate_limit_entries = m_impl->limiter->size();
     s.grants = m_impl->grants.load();
     s.tokens_created = m_impl->tokens_created.load();
+    s.leak_reports_malformed = m_impl->leak_reports_malformed.load();
+    s.leak_reports_checked = m_impl->leak_reports_checked.load();
     return s;
 }
 

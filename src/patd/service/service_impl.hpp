@@ -48,6 +48,8 @@ struct TokenService::Impl {
     std::atomic<std::uint64_t> rate_limited_count{0};
     std::atomic<std::uint64_t> grants{0};
     std::atomic<std::uint64_t> tokens_created{0};
+    std::atomic<std::uint64_t> leak_reports_malformed{0};
+    std::atomic<std::uint64_t> leak_reports_checked{0};
 
     Timestamp now() const { return to_timestamp(clock.now()); }
     // A random RFC 4122 version 4 UUID.

@@ -256,6 +256,11 @@ class TokenService {
     // ok for an unknown token (nothing to revoke); bad_request for a token
     // that is not from the exchange.
     SResult<void> revoke_oidc_token(const Secret& token, const ClientInfo& client);
+    // A leaked-token report (POST /v2/credentials/revoke, no authentication):
+    // deactivates each active token among `tokens` and audits it. ok whether
+    // or not anything matched; rate_limited when the client's source is over
+    // its failure budget (each report counts as one failure).
+    SResult<void> revoke_leaked(const std::vector<Secret>& tokens, const ClientInfo& client);
 
     // True when `secret` would be checked as a password (Argon2id, ~0.1 s of
     // CPU and 64 MiB), false when it is taken for a PAT (a hash lookup). The
