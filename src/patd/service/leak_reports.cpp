@@ -1,6 +1,6 @@
 // POST /v2/credentials/revoke: anyone who finds a leaked token (a secret
 // scanner, a colleague) reports it and patd deactivates it
-// (docs/patd-core.md "Leaked-token reports"). Unauthenticated, so: every
+// (docs/patd-api.md "Leaked tokens"). Unauthenticated, so: every
 // request counts against the client's source like a failed sign-in, a string
 // whose checksum is wrong costs no database work, and nothing in the reply,
 // the metrics or the timing of a malformed string tells whether a string

@@ -337,3 +337,55 @@ TEST_CASE("a registry token never outlives the expiring PAT it was granted for",
     CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() ==
           reply["expires_in"].get<long long>());
 }
+
+TEST_CASE("POST /v2/credentials/revoke deactivates a reported token, says nothing, counts",
+          "[patd][http][api][leak]") {
+    Fixture f;
+    const auto bearer = "Bearer " + f.session();
+    auto created =
+        f.call("POST", "/v2/access-tokens", R"({"token_label":"leaked","scopes":["repo:write"]})",
+               {{"authorization", bearer}});
+    REQUIRE(created.status == 201);
+    const std::string token = json::parse(created.body)["token"];
+    const std::string uuid = json::parse(created.body)["uuid"];
+
+    // No authentication; the reply is the same for a match and for junk.
+    auto hit = f.call("POST", "/v2/credentials/revoke",
+                      json{{"credentials", {token, "dckr_pat_typo"}}}.dump());
+    auto miss =
+        f.call("POST", "/v2/credentials/revoke", json{{"credentials", {"dckr_pat_typo"}}}.dump());
+    CHECK(hit.status == 202);
+    CHECK(miss.status == 202);
+    CHECK(hit.body == miss.body);
+    auto detail = f.call("GET", "/v2/access-tokens/" + uuid, {}, {{"authorization", bearer}});
+    CHECK(json::parse(detail.body)["is_active"] == false);
+    CHECK(f.call("GET", "/token?service=registry.test", {},
+                 {{"authorization", basic("alice", token)}})
+              .status == 401);
+
+    const auto metrics = f.call("GET", "/metrics").body;
+    CHECK(metrics.find("patd_leak_reports_malformed_total 2\n") != std::string::npos);
+    CHECK(metrics.find("patd_leak_reports_checked_total 1\n") != std::string::npos);
+
+    const auto refusal = [&](const std::string& body) {
+        auto res = f.call("POST", "/v2/credentials/revoke", body);
+        CHECK(res.status == 400);
+        return json::parse(res.body)["detail"].get<std::string>();
+    };
+    CHECK(refusal(R"({"credentials":[]})") == "credentials: must not be empty");
+    CHECK(refusal(R"({"credentials":"x"})") == "credentials: must be a list of token strings");
+    CHECK(refusal(R"({"credentials":[1]})") == "credentials: must be a list of token strings");
+    CHECK(refusal(R"({})") == "credentials: must be a list of token strings");
+    CHECK(refusal(json{{"credentials", std::vector<std::string>(1001, "x")}}.dump()) ==
+          "credentials: at most 1000 per request");
+}
+
+TEST_CASE("POST /v2/credentials/revoke answers 429 past the source's budget",
+          "[patd][http][api][leak]") {
+    Fixture f;
+    int status = 0;
+    for (int i = 0; i < 500 && status != 429; ++i)
+        status =
+            f.call("POST", "/v2/credentials/revoke", R"({"credentials":["dckr_pat_x"]})").status;
+    CHECK(status == 429);
+}
