@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "patd/crypto/hmac.hpp"
 #include "patd/crypto/token_format.hpp"
+#include "patd/domain/ip_address.hpp"
 #include "patd/service/service_impl.hpp"
 
 namespace pat::patd {

@@ -5,6 +5,8 @@
 
 #include "service_fixture.hpp"
 
+using namespace patd_test;
+
 namespace {
 std::vector<pat::Secret> reported(std::initializer_list<std::string_view> texts) {
     std::vector<pat::Secret> out;
@@ -17,7 +19,7 @@ TEST_CASE("a reported token is deactivated and audited, its siblings are not", "
     ServiceFixture f;
     auto [owner, leaked] = f.alice_with("repo:write");
     CreatedToken kept = f.make_token(owner, "repo:read");
-    const pat::ClientInfo reporter{"192.0.2.7", "scanner/1.0", ""};
+    const ClientInfo reporter{"192.0.2.7", "scanner/1.0", ""};
 
     REQUIRE(f.service->revoke_leaked(reported({leaked.token.reveal()}), reporter).ok());
     auto r = f.service->current(f.basic("alice", leaked.token), f.client);
@@ -58,7 +60,7 @@ TEST_CASE("a reported string with a bad checksum makes no database call", "[serv
 
 TEST_CASE("reports are rate limited per source", "[service][leak]") {
     ServiceFixture f;
-    const pat::ClientInfo flood{"198.51.100.9", "flood/1.0", ""};
+    const ClientInfo flood{"198.51.100.9", "flood/1.0", ""};
     bool limited = false;
     int accepted = 0;
     for (int i = 0; i < 500 && !limited; ++i) {
