@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -176,6 +177,7 @@ def flow_counts(s):
     s.press(Keys.ENTER)
     s.wait_text("The token is deactivated.")
     assert check() == (11, 1)
+    _check_ci_tokens(s, name, session, check)
 
     # Phone width: no sideways scrolling, each cell names its column.
     s.driver.set_window_size(390, 844)
@@ -187,6 +189,51 @@ def flow_counts(s):
     assert cell.is_displayed()
     s.shot("tokens-phone")
     s.driver.set_window_size(1280, 900)
+
+
+def _check_ci_tokens(s, name, session, check):
+    """Tokens of the OIDC exchange show in their own "CI tokens (OIDC)"
+    section (subject, scope, expiry, created, last used; no secret), in
+    neither the token table nor its counts."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oidc"))
+    import oidc_issuer
+    issuer = oidc_issuer.Issuer()
+    try:
+        s.patd.cli("oidc", "add-issuer", issuer.url, "--audience", "console")
+        s.patd.cli("oidc", "policy", "add", "--account", name, "--issuer", issuer.url,
+                   "--claim", "repository=acme/*", "--scope", "write", "--ttl", "15m")
+        subjects = ["repo:acme/app:ref:refs/heads/main", "repo:acme/lib:ref:refs/tags/v1"]
+        for sub in subjects:
+            body = urllib.parse.urlencode({
+                "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+                "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+                "subject_token": issuer.mint({"aud": "console", "sub": sub,
+                                              "repository": sub.split(":")[1]})}).encode()
+            r = s.patd.request("POST", "/v2/oidc/token", raw=body,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+            assert r.status == 200, r
+            s.secrets.add(r.json["access_token"])
+    finally:
+        issuer.stop()
+    api = s.patd.request("GET", "/v2/oidc/tokens", bearer=session)
+    assert api.status == 200 and api.json["count"] == 2, api
+    s.open("/settings/security/tokens")
+    s.wait_text("CI tokens (OIDC)")
+    rows = s.css("#ci-tokens tr[data-ci-uuid]")
+    assert [r.get_attribute("data-ci-uuid") for r in rows] == \
+        [t["uuid"] for t in api.json["results"]], rows
+    cells = [[c.text for c in r.find_elements("css selector", "th, td")] for r in rows]
+    assert [c[0] for c in cells] == subjects[::-1], cells
+    assert all(c[1] == "Read & Write" and c[2].startswith("in ") and c[4] == "Never"
+               for c in cells), cells
+    # Not in the manual/auto table, not in its counts (the API agrees).
+    table = {r.get_attribute("data-uuid") for r in s.css("tr[data-uuid]")}
+    assert not table & {t["uuid"] for t in api.json["results"]}, table
+    assert check() == (11, 1)
+    page = s.driver.page_source
+    assert not [t for t in s.secrets if t in page], "a secret is on the page"
+    s.shot("ci-tokens")
+    s.assert_no_secrets()
 
 
 def flow_actions(s):

@@ -3,6 +3,7 @@
 // token's plaintext), and each row's actions.
 #include <charconv>
 
+#include "patd/console/ci_tokens.hpp"
 #include "patd/console/console.hpp"
 #include "patd/console/page.hpp"
 #include "patd/console/token_view.hpp"
@@ -134,6 +135,7 @@ Response list_page(RouteContext& ctx, const SignedIn& who, PageChoice choice, st
                                {"auto_note", any_auto ? render_asset("auto_note.html", {}) : ""},
                                {"listing", listing_html},
                                {"pager", pager_html(choice, listing->count)},
+                               {"ci_tokens", ci_tokens_html(ctx, who, now)},
                                {"csrf", who.csrf()}});
     return settings_page(status, "Personal access tokens", "tokens", content, who);
 }

@@ -38,9 +38,10 @@ SResult<AuditPage> audit_page(Repository& repository, AuditFilter filter, const 
 }
 }  // namespace
 
-void TokenService::Impl::audit(std::string_view kind, std::int64_t account_id,
-                               const std::string& actor, std::string token_uuid,
-                               const ClientInfo& client, const nlohmann::json& detail) {
+AuditEventRecord TokenService::Impl::audit_event(std::string_view kind, std::int64_t account_id,
+                                                const std::string& actor, std::string token_uuid,
+                                                const ClientInfo& client,
+                                                const nlohmann::json& detail) {
     AuditEventRecord e;
     e.at = now();
     e.account_id = account_id;
@@ -51,6 +52,14 @@ void TokenService::Impl::audit(std::string_view kind, std::int64_t account_id,
     e.user_agent = audit_text(client.user_agent);
     // Invalid UTF-8 in a claim or label becomes U+FFFD rather than an exception.
     e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return e;
+}
+
+void TokenService::Impl::audit(std::string_view kind, std::int64_t account_id,
+                               const std::string& actor, std::string token_uuid,
+                               const ClientInfo& client, const nlohmann::json& detail) {
+    const AuditEventRecord e =
+        audit_event(kind, account_id, actor, std::move(token_uuid), client, detail);
     if (auto r = repository->audit().insert(e); !r)
         log::warn("audit: cannot record " + e.kind + ": " + r.error().message);
 }

@@ -210,18 +210,6 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
     ClientInfo client = req.client;
     if (client.client_id.empty()) client.client_id = "oidc";
     Secret secret = s.fill_new_token(policy.account_id, t, client);
-    // One transaction: the jti is burnt exactly when the token exists.
-    auto stored = s.repository->oidc().issue_token(trusted.id, string_claim(claims, "jti"),
-                                                   jti_until, now, t);
-    if (!stored) return fail(std::move(stored).error());
-    if (!*stored) return refuse("replay", "its jti was used before (a replayed token)");
-    ++s.tokens_created;
-    auto created = CreatedToken{s.view_of(**stored), std::move(secret)};
-    log_exchange("issued", "", claims, req.client,
-                 " account=" + policy.username + " policy=" + policy.uuid +
-                     " token=" + created.view.uuid + " scope=" + std::string(to_string(scope)) +
-                     " expires_at=" + format_rfc3339(*created.view.expires_at) +
-                     " claims=" + claims.dump(-1, ' ', true, json::error_handler_t::replace));
     json detail = identity_detail(claims);
     detail["policy"] = policy.uuid;
     json matched = json::object();
@@ -229,9 +217,24 @@ SResult<OidcExchangeResult> TokenService::exchange_oidc_token(const OidcExchange
         if (const auto it = claims.find(name); it != claims.end()) matched[name] = *it;
     detail["matched"] = std::move(matched);
     detail["scope"] = to_string(scope);
-    detail["expires_at"] = format_rfc3339(*created.view.expires_at);
-    s.audit(audit_kind::oidc_exchange, policy.account_id, job_actor(claims), created.view.uuid,
-            req.client, std::move(detail));
+    detail["expires_at"] = format_rfc3339(*t.expires_at);
+    const AuditEventRecord event = s.audit_event(audit_kind::oidc_exchange, policy.account_id,
+                                                 job_actor(claims), t.uuid, req.client, detail);
+    // One transaction: the jti is burnt exactly when the token exists, and
+    // the exchange is in the audit log exactly then too (one commit instead
+    // of two: docs/oidc.md "Cost").
+    auto stored = s.repository->oidc().issue_token(trusted.id, string_claim(claims, "jti"),
+                                                   jti_until, now, t, event);
+    if (!stored) return fail(std::move(stored).error());
+    if (!*stored) return refuse("replay", "its jti was used before (a replayed token)");
+    ++s.tokens_created;
+    auto created = CreatedToken{s.view_of(**stored), std::move(secret)};
+    if (log::level() <= log::Level::info)  // the line is long: build it only to write it
+        log_exchange("issued", "", claims, req.client,
+                     " account=" + policy.username + " policy=" + policy.uuid +
+                         " token=" + created.view.uuid + " scope=" + std::string(to_string(scope)) +
+                         " expires_at=" + format_rfc3339(*created.view.expires_at) +
+                         " claims=" + claims.dump(-1, ' ', true, json::error_handler_t::replace));
     return OidcExchangeResult{std::move(created), policy.username, policy.uuid};
 }
 

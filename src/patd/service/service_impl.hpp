@@ -99,6 +99,11 @@ struct TokenService::Impl {
     void audit(std::string_view kind, std::int64_t account_id, const std::string& actor,
                std::string token_uuid, const ClientInfo& client,
                const nlohmann::json& detail = nlohmann::json::object());
+    // The event audit() appends, for a caller that writes it in its own
+    // transaction (the OIDC exchange).
+    AuditEventRecord audit_event(std::string_view kind, std::int64_t account_id,
+                                 const std::string& actor, std::string token_uuid,
+                                 const ClientInfo& client, const nlohmann::json& detail);
     // "token.used" for the first use of `token` per last_used_interval and
     // source address; `via` says which route.
     void audit_token_use(const TokenRecord& token, const ClientInfo& client, std::string_view via);

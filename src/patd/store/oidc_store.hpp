@@ -21,6 +21,7 @@
 
 namespace pat::patd {
 
+struct AuditEventRecord;
 struct TokenListing;
 struct TokenRecord;
 
@@ -70,15 +71,17 @@ class OidcStore {
     virtual SResult<bool> delete_policy(std::optional<std::int64_t> account_id,
                                         std::string_view uuid) = 0;
 
-    // The exchange's write, in one transaction: records `jti` of
-    // `issuer_id` as used until `jti_expires_at` and inserts `token` (a
-    // generated_by "oidc" row; returned with its id). nullopt, and nothing
+    // The exchange's write, in one transaction (one commit: docs/oidc.md
+    // "Cost"): records `jti` of `issuer_id` as used until `jti_expires_at`,
+    // inserts `token` (a generated_by "oidc" row; returned with its id) and
+    // appends `event`, the exchange's audit record. nullopt, and nothing
     // written, when the jti was recorded already and has not expired at
     // `now` (a replay); an entry expired at `now` no longer counts.
     virtual SResult<std::optional<TokenRecord>> issue_token(std::int64_t issuer_id,
                                                             std::string_view jti,
                                                             Timestamp jti_expires_at, Timestamp now,
-                                                            const TokenRecord& token) = 0;
+                                                            const TokenRecord& token,
+                                                            const AuditEventRecord& event) = 0;
 
     // The account's generated_by "oidc" tokens, newest first (the manual
     // and auto-generated listing leaves them out).

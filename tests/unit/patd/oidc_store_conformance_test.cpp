@@ -113,6 +113,20 @@ TEST_CASE("policies round-trip and are listed by account or issuer, oldest first
     CHECK(oidc.list_policies({})->size() == 2);
 }
 
+namespace {
+// The exchange's audit record, written by issue_token with the token.
+AuditEventRecord exchange_event(std::int64_t account_id, const TokenRecord& t) {
+    AuditEventRecord e;
+    e.at = t.created_at;
+    e.account_id = account_id;
+    e.kind = "oidc.exchange";
+    e.actor = "oidc:job";
+    e.token_uuid = t.uuid;
+    e.detail = "{}";
+    return e;
+}
+}  // namespace
+
 TEST_CASE("a jti is consumed once until it expires, per issuer, with its token", "[store][oidc]") {
     auto repo = fresh_repository();
     auto& oidc = repo->oidc();
@@ -124,7 +138,7 @@ TEST_CASE("a jti is consumed once until it expires, per issuer, with its token",
     const auto issue = [&](std::int64_t iss, const char* jti, Timestamp expires, Timestamp now) {
         auto t = token(acme, "t" + std::to_string(++n), now, GeneratedBy::oidc);
         t.expires_at = now + seconds(60);
-        auto r = oidc.issue_token(iss, jti, expires, now, t);
+        auto r = oidc.issue_token(iss, jti, expires, now, t, exchange_event(acme, t));
         REQUIRE(r.ok());
         return r->has_value();
     };
@@ -144,10 +158,23 @@ TEST_CASE("a jti is consumed once until it expires, per issuer, with its token",
     REQUIRE(stored->has_value());
     CHECK((*stored)->generated_by == GeneratedBy::oidc);
     CHECK((*stored)->expires_at == k_t0 + seconds(60));
+    // Each issued token's audit record came in the same transaction; a
+    // replay recorded none.
+    AuditFilter of_acme;
+    of_acme.account_id = acme;
+    auto events = repo->audit().list(of_acme, 0, 100);
+    REQUIRE(events.ok());
+    CHECK(events->count == 4);
+    of_acme.token_uuid = "t2";
+    CHECK(repo->audit().list(of_acme, 0, 100)->count == 0);
+    of_acme.token_uuid = "t3";
+    CHECK(repo->audit().list(of_acme, 0, 100)->count == 1);
     // A token that cannot be inserted (its digest exists) leaves the jti unused.
     auto dup = token(acme, "t1", k_t0, GeneratedBy::oidc);
-    auto failed = oidc.issue_token(a, "j3", until, k_t0, dup);
+    auto failed = oidc.issue_token(a, "j3", until, k_t0, dup, exchange_event(acme, dup));
     REQUIRE_FALSE(failed.ok());
+    of_acme.token_uuid.reset();
+    CHECK(repo->audit().list(of_acme, 0, 100)->count == 4);
     CHECK(issue(a, "j3", until, k_t0));
 }
 
@@ -187,10 +214,12 @@ TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after exp
     const auto iss = repo->oidc().insert_issuer(issuer("https://a.example"))->id;
     auto t_old = token(id, "jti-old", k_t0, GeneratedBy::oidc);
     t_old.expires_at = k_t0 + seconds(1000);
-    REQUIRE(repo->oidc().issue_token(iss, "old", k_t0 + seconds(150), k_t0, t_old)->has_value());
+    REQUIRE(repo->oidc().issue_token(iss, "old", k_t0 + seconds(150), k_t0, t_old,
+                                     exchange_event(id, t_old))->has_value());
     auto t_new = token(id, "jti-new", k_t0, GeneratedBy::oidc);
     t_new.expires_at = k_t0 + seconds(1000);
-    REQUIRE(repo->oidc().issue_token(iss, "new", k_t0 + seconds(500), k_t0, t_new)->has_value());
+    REQUIRE(repo->oidc().issue_token(iss, "new", k_t0 + seconds(500), k_t0, t_new,
+                                     exchange_event(id, t_new))->has_value());
     auto deleted = repo->oidc().delete_expired(k_t0 + seconds(200));
     REQUIRE(deleted.ok());
     CHECK(*deleted == 2);
@@ -200,8 +229,10 @@ TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after exp
     // "old" may be consumed again, "new" not.
     const auto later = k_t0 + seconds(200);
     auto again = token(id, "jti-again", later, GeneratedBy::oidc);
-    CHECK(repo->oidc().issue_token(iss, "old", k_t0 + seconds(900), later, again)->has_value());
+    CHECK(repo->oidc().issue_token(iss, "old", k_t0 + seconds(900), later, again,
+                                     exchange_event(id, again))->has_value());
     auto replay = token(id, "jti-replay", later, GeneratedBy::oidc);
     CHECK_FALSE(
-        repo->oidc().issue_token(iss, "new", k_t0 + seconds(900), later, replay)->has_value());
+        repo->oidc().issue_token(iss, "new", k_t0 + seconds(900), later, replay,
+                                     exchange_event(id, replay))->has_value());
 }

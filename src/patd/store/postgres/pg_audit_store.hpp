@@ -7,6 +7,9 @@
 
 namespace pat::patd::pg {
 
+// Appends `event` on `c`, in the caller's transaction if one is open.
+void insert_audit_row(Connection& c, const AuditEventRecord& event);
+
 class PgAuditStore final : public AuditStore {
   public:
     explicit PgAuditStore(Pool& pool) : m_pool(pool) {}

@@ -1,6 +1,7 @@
 #include "patd/store/postgres/pg_oidc_store.hpp"
 
 #include "patd/store/oidc_rows.hpp"
+#include "patd/store/postgres/pg_audit_store.hpp"
 #include "patd/store/postgres/pg_schema.hpp"
 #include "patd/store/repository.hpp"
 
@@ -131,7 +132,8 @@ SResult<std::optional<TokenRecord>> PgOidcStore::issue_token(std::int64_t issuer
                                                              std::string_view jti,
                                                              Timestamp jti_expires_at,
                                                              Timestamp now,
-                                                             const TokenRecord& token) {
+                                                             const TokenRecord& token,
+                                                             const AuditEventRecord& event) {
     return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
         Transaction tx(c);
         // Two instances racing on one jti: the second waits for the first's
@@ -146,6 +148,7 @@ SResult<std::optional<TokenRecord>> PgOidcStore::issue_token(std::int64_t issuer
                 .affected() == 1;
         if (!fresh) return std::optional<TokenRecord>();
         auto stored = insert_token_row(c, token);
+        insert_audit_row(c, event);
         tx.commit();
         return std::optional(std::move(stored));
     });

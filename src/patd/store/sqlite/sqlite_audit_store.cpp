@@ -30,9 +30,8 @@ void bind_filter(Statement& s, const AuditFilter& f) {
 
 }  // namespace
 
-SResult<void> SqliteAuditStore::insert(const AuditEventRecord& e) {
-    auto done = with_connection<bool>(m_pool, [&](Connection& c) {
-        c.prepare(
+void insert_audit_row(Connection& c, const AuditEventRecord& e) {
+    c.prepare(
              "INSERT INTO audit_events (at, account_id, kind, actor, token_uuid, client_ip, "
              "user_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, std::int64_t{to_micros(e.at)})
@@ -44,6 +43,11 @@ SResult<void> SqliteAuditStore::insert(const AuditEventRecord& e) {
             .bind(7, e.user_agent)
             .bind(8, e.detail)
             .run();
+}
+
+SResult<void> SqliteAuditStore::insert(const AuditEventRecord& e) {
+    auto done = with_connection<bool>(m_pool, [&](Connection& c) {
+        insert_audit_row(c, e);
         return true;
     });
     if (!done) return fail(std::move(done).error());

@@ -6,6 +6,9 @@
 
 namespace pat::patd::sqlite {
 
+// Appends `event` on `c`, in the caller's transaction if one is open.
+void insert_audit_row(Connection& c, const AuditEventRecord& event);
+
 class SqliteAuditStore final : public AuditStore {
   public:
     explicit SqliteAuditStore(Pool& pool) : m_pool(pool) {}

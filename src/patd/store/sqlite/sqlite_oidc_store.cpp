@@ -4,6 +4,7 @@
 
 #include "patd/store/oidc_rows.hpp"
 #include "patd/store/repository.hpp"
+#include "patd/store/sqlite/sqlite_audit_store.hpp"
 #include "patd/store/sqlite/sqlite_rows.hpp"
 
 namespace pat::patd::sqlite {
@@ -135,7 +136,8 @@ SResult<std::optional<TokenRecord>> SqliteOidcStore::issue_token(std::int64_t is
                                                                  std::string_view jti,
                                                                  Timestamp jti_expires_at,
                                                                  Timestamp now,
-                                                                 const TokenRecord& token) {
+                                                                 const TokenRecord& token,
+                                                                 const AuditEventRecord& event) {
     return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
         Transaction tx(c, true);
         // An entry that expired may be reused: the token it guarded cannot
@@ -151,6 +153,7 @@ SResult<std::optional<TokenRecord>> SqliteOidcStore::issue_token(std::int64_t is
             .run();
         if (c.changes() != 1) return std::optional<TokenRecord>();
         auto stored = insert_token(c, token);
+        insert_audit_row(c, event);
         tx.commit();
         return std::optional(std::move(stored));
     });

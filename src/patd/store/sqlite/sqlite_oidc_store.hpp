@@ -20,7 +20,8 @@ class SqliteOidcStore final : public OidcStore {
                                 std::string_view uuid) override;
     SResult<std::optional<TokenRecord>> issue_token(std::int64_t issuer_id, std::string_view jti,
                                                     Timestamp jti_expires_at, Timestamp now,
-                                                    const TokenRecord& token) override;
+                                                    const TokenRecord& token,
+                                                    const AuditEventRecord& event) override;
     SResult<TokenListing> list_tokens(std::int64_t account_id, long long offset,
                                       long long limit) override;
     SResult<long long> delete_expired(Timestamp now) override;
