@@ -25,19 +25,19 @@ std::string ci_tokens_html(RouteContext& ctx, const SignedIn& who, patd::Timesta
     if (!listing || listing->count == 0) return {};
     std::string rows;
     for (const auto& t : listing->results) {
-        rows += render_asset(
-            "ci_token_row.html",
-            {{"uuid", t.uuid},
-             {"subject", subject_of(t)},
-             {"scope", std::string(scope_label(t.scope))},
-             {"expires", t.expires_at ? time_element(*t.expires_at, now) : "Never"},
-             {"created", time_element(t.created_at, now)},
-             {"last_used", t.last_used ? time_element(*t.last_used, now) : "Never"}});
+        rows +=
+            render_asset("ci_token_row.html",
+                         {{"uuid", t.uuid},
+                          {"subject", subject_of(t)},
+                          {"scope", std::string(scope_label(t.scope))},
+                          {"expires", t.expires_at ? time_element(*t.expires_at, now) : "Never"},
+                          {"created", time_element(t.created_at, now)},
+                          {"last_used", t.last_used ? time_element(*t.last_used, now) : "Never"}});
     }
     std::string more;
     if (listing->count > static_cast<long long>(listing->results.size()))
-        more = "<p class=\"note\">The newest " + std::to_string(listing->results.size()) +
-               " of " + std::to_string(listing->count) +
+        more = "<p class=\"note\">The newest " + std::to_string(listing->results.size()) + " of " +
+               std::to_string(listing->count) +
                "; <code>GET /v2/oidc/tokens</code> lists them all.</p>";
     return render_asset("ci_tokens.html", {{"rows", rows}, {"more", more}});
 }

@@ -39,9 +39,9 @@ SResult<AuditPage> audit_page(Repository& repository, AuditFilter filter, const 
 }  // namespace
 
 AuditEventRecord TokenService::Impl::audit_event(std::string_view kind, std::int64_t account_id,
-                                                const std::string& actor, std::string token_uuid,
-                                                const ClientInfo& client,
-                                                const nlohmann::json& detail) {
+                                                 const std::string& actor, std::string token_uuid,
+                                                 const ClientInfo& client,
+                                                 const nlohmann::json& detail) {
     AuditEventRecord e;
     e.at = now();
     e.account_id = account_id;

@@ -214,12 +214,16 @@ TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after exp
     const auto iss = repo->oidc().insert_issuer(issuer("https://a.example"))->id;
     auto t_old = token(id, "jti-old", k_t0, GeneratedBy::oidc);
     t_old.expires_at = k_t0 + seconds(1000);
-    REQUIRE(repo->oidc().issue_token(iss, "old", k_t0 + seconds(150), k_t0, t_old,
-                                     exchange_event(id, t_old))->has_value());
+    REQUIRE(
+        repo->oidc()
+            .issue_token(iss, "old", k_t0 + seconds(150), k_t0, t_old, exchange_event(id, t_old))
+            ->has_value());
     auto t_new = token(id, "jti-new", k_t0, GeneratedBy::oidc);
     t_new.expires_at = k_t0 + seconds(1000);
-    REQUIRE(repo->oidc().issue_token(iss, "new", k_t0 + seconds(500), k_t0, t_new,
-                                     exchange_event(id, t_new))->has_value());
+    REQUIRE(
+        repo->oidc()
+            .issue_token(iss, "new", k_t0 + seconds(500), k_t0, t_new, exchange_event(id, t_new))
+            ->has_value());
     auto deleted = repo->oidc().delete_expired(k_t0 + seconds(200));
     REQUIRE(deleted.ok());
     CHECK(*deleted == 2);
@@ -229,10 +233,12 @@ TEST_CASE("oidc tokens are listed apart, counted in no cap and deleted after exp
     // "old" may be consumed again, "new" not.
     const auto later = k_t0 + seconds(200);
     auto again = token(id, "jti-again", later, GeneratedBy::oidc);
-    CHECK(repo->oidc().issue_token(iss, "old", k_t0 + seconds(900), later, again,
-                                     exchange_event(id, again))->has_value());
+    CHECK(repo->oidc()
+              .issue_token(iss, "old", k_t0 + seconds(900), later, again, exchange_event(id, again))
+              ->has_value());
     auto replay = token(id, "jti-replay", later, GeneratedBy::oidc);
     CHECK_FALSE(
-        repo->oidc().issue_token(iss, "new", k_t0 + seconds(900), later, replay,
-                                     exchange_event(id, replay))->has_value());
+        repo->oidc()
+            .issue_token(iss, "new", k_t0 + seconds(900), later, replay, exchange_event(id, replay))
+            ->has_value());
 }

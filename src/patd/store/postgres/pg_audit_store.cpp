@@ -25,12 +25,12 @@ std::vector<Param> filter_params(const AuditFilter& f) {
 
 void insert_audit_row(Connection& c, const AuditEventRecord& e) {
     c.exec(
-            "INSERT INTO audit_events (at, account_id, kind, actor, token_uuid, client_ip, "
-            "user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            {param(to_micros(e.at)),
-             param(e.account_id == 0 ? std::nullopt : std::optional(e.account_id)), param(e.kind),
-             param(e.actor), param(e.token_uuid), param(e.client_ip), param(e.user_agent),
-             param(e.detail)});
+        "INSERT INTO audit_events (at, account_id, kind, actor, token_uuid, client_ip, "
+        "user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {param(to_micros(e.at)),
+         param(e.account_id == 0 ? std::nullopt : std::optional(e.account_id)), param(e.kind),
+         param(e.actor), param(e.token_uuid), param(e.client_ip), param(e.user_agent),
+         param(e.detail)});
 }
 
 SResult<void> PgAuditStore::insert(const AuditEventRecord& e) {

@@ -128,12 +128,9 @@ SResult<bool> PgOidcStore::delete_policy(std::optional<std::int64_t> account_id,
     });
 }
 
-SResult<std::optional<TokenRecord>> PgOidcStore::issue_token(std::int64_t issuer_id,
-                                                             std::string_view jti,
-                                                             Timestamp jti_expires_at,
-                                                             Timestamp now,
-                                                             const TokenRecord& token,
-                                                             const AuditEventRecord& event) {
+SResult<std::optional<TokenRecord>> PgOidcStore::issue_token(
+    std::int64_t issuer_id, std::string_view jti, Timestamp jti_expires_at, Timestamp now,
+    const TokenRecord& token, const AuditEventRecord& event) {
     return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
         Transaction tx(c);
         // Two instances racing on one jti: the second waits for the first's

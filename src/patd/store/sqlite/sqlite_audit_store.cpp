@@ -32,17 +32,17 @@ void bind_filter(Statement& s, const AuditFilter& f) {
 
 void insert_audit_row(Connection& c, const AuditEventRecord& e) {
     c.prepare(
-             "INSERT INTO audit_events (at, account_id, kind, actor, token_uuid, client_ip, "
-             "user_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, std::int64_t{to_micros(e.at)})
-            .bind(2, account_or_null(e.account_id))
-            .bind(3, e.kind)
-            .bind(4, e.actor)
-            .bind(5, e.token_uuid)
-            .bind(6, e.client_ip)
-            .bind(7, e.user_agent)
-            .bind(8, e.detail)
-            .run();
+         "INSERT INTO audit_events (at, account_id, kind, actor, token_uuid, client_ip, "
+         "user_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, std::int64_t{to_micros(e.at)})
+        .bind(2, account_or_null(e.account_id))
+        .bind(3, e.kind)
+        .bind(4, e.actor)
+        .bind(5, e.token_uuid)
+        .bind(6, e.client_ip)
+        .bind(7, e.user_agent)
+        .bind(8, e.detail)
+        .run();
 }
 
 SResult<void> SqliteAuditStore::insert(const AuditEventRecord& e) {

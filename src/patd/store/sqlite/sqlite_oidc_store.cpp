@@ -132,12 +132,9 @@ SResult<bool> SqliteOidcStore::delete_policy(std::optional<std::int64_t> account
     });
 }
 
-SResult<std::optional<TokenRecord>> SqliteOidcStore::issue_token(std::int64_t issuer_id,
-                                                                 std::string_view jti,
-                                                                 Timestamp jti_expires_at,
-                                                                 Timestamp now,
-                                                                 const TokenRecord& token,
-                                                                 const AuditEventRecord& event) {
+SResult<std::optional<TokenRecord>> SqliteOidcStore::issue_token(
+    std::int64_t issuer_id, std::string_view jti, Timestamp jti_expires_at, Timestamp now,
+    const TokenRecord& token, const AuditEventRecord& event) {
     return with_connection<std::optional<TokenRecord>>(m_pool, [&](Connection& c) {
         Transaction tx(c, true);
         // An entry that expired may be reused: the token it guarded cannot
