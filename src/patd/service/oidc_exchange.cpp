@@ -79,7 +79,7 @@ void audit_refusal(TokenService::Impl& s, std::string_view check, const std::str
     detail["check"] = check;
     detail["reason"] = why;
     s.audit(audit_kind::oidc_exchange_refused, 0, claims.empty() ? "unknown" : job_actor(claims),
-            "", client, std::move(detail));
+            "", client, detail);
 }
 
 Timestamp numeric_time(const json& claims, const char* name) {

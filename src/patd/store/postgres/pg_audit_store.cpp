@@ -86,6 +86,7 @@ SResult<std::vector<TokenAddressUse>> PgAuditStore::recent_addresses(std::string
             "kind = 'token.used' GROUP BY client_ip ORDER BY last DESC LIMIT $2",
             {param(token_uuid), param(limit)});
         std::vector<TokenAddressUse> out;
+        out.reserve(static_cast<std::size_t>(r.size()));
         for (int i = 0; i < r.size(); ++i)
             out.push_back({r.text_at(i, 0), from_micros(r.int_at(i, 1))});
         return out;
