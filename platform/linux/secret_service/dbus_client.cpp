@@ -113,6 +113,11 @@ DbusClient::~DbusClient() {
 }
 
 std::vector<Reply> DbusClient::call_all(const std::vector<MethodCall>& calls) {
+    return call_all(calls, Clock::now() + m_timeout);
+}
+
+std::vector<Reply> DbusClient::call_all(const std::vector<MethodCall>& calls,
+                                        Clock::time_point deadline) {
     std::vector<Reply> replies;
     replies.reserve(calls.size());  // no reallocation: Pending points into it
     std::vector<Pending> pending;
@@ -134,7 +139,7 @@ std::vector<Reply> DbusClient::call_all(const std::vector<MethodCall>& calls) {
             replies.emplace_back(pat::fail(std::move(error)));
         }
     }
-    if (!pending.empty()) exchange(out, pending);
+    if (!pending.empty()) exchange(out, pending, deadline);
     if (!pending.empty() && pending.front().slot == &hello && !hello) {
         m_connect_error = std::move(hello).error();
     }
@@ -147,8 +152,8 @@ Reply DbusClient::call(MethodCall call) {
     return std::move(call_all(calls).front());
 }
 
-void DbusClient::exchange(std::string& out, std::vector<Pending>& pending) {
-    const auto deadline = Clock::now() + m_timeout;
+void DbusClient::exchange(std::string& out, std::vector<Pending>& pending,
+                          Clock::time_point deadline) {
     std::size_t written = 0;
     std::size_t answered = 0;
     char buffer[65536];

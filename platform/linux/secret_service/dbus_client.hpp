@@ -55,6 +55,10 @@ class DbusClient {
     // the deadline fails with G_IO_ERROR_TIMED_OUT, and every pending call
     // fails with G_IO_ERROR_CLOSED if the bus connection closes.
     std::vector<Reply> call_all(const std::vector<MethodCall>& calls);
+    // The same, waiting at most until `deadline` (a resend within the deadline
+    // of an earlier batch).
+    std::vector<Reply> call_all(const std::vector<MethodCall>& calls,
+                                std::chrono::steady_clock::time_point deadline);
     // One call with the deadline.
     Reply call(MethodCall call);
 
@@ -70,8 +74,9 @@ class DbusClient {
 
     DbusClient(ObjectPtr<GIOStream> stream, int fd, std::chrono::milliseconds timeout);
     // Writes `out` (then wipes it) and reads until every pending call has its
-    // reply, the deadline passes or the connection closes.
-    void exchange(std::string& out, std::vector<Pending>& pending);
+    // reply, `deadline` passes or the connection closes.
+    void exchange(std::string& out, std::vector<Pending>& pending,
+                  std::chrono::steady_clock::time_point deadline);
     // Consumes complete lines/messages from m_in; false on a protocol error.
     bool consume(std::vector<Pending>& pending, std::size_t& answered);
 

@@ -1,5 +1,6 @@
 #include "errors.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "glib_ptr.hpp"
@@ -68,6 +69,13 @@ bool is_missing_object(const GError& error) {
     return is(error, secret_error_quark(), static_cast<int>(SecretErrorCode::no_such_object)) ||
            is_dbus(error, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
            is_dbus(error, G_DBUS_ERROR_UNKNOWN_METHOD);
+}
+
+bool is_caller_not_registered_yet(const GError& error) {
+    // GDBus's generated skeleton says this when no handler took the call; a
+    // method the provider really lacks is "No such method", not this.
+    return is_dbus(error, G_DBUS_ERROR_UNKNOWN_METHOD) && error.message != nullptr &&
+           std::strstr(error.message, " is not implemented on interface ") != nullptr;
 }
 
 cred::Error map_gerror(const GError& error, Stage stage, std::chrono::milliseconds timeout) {

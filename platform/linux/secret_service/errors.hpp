@@ -29,6 +29,11 @@ GQuark secret_error_quark();
 // An object that no longer exists (an item deleted between two calls).
 bool is_missing_object(const GError& error);
 
+// gnome-keyring's answer to a call that reached it before it had registered
+// the calling connection as a client: the call was not carried out, and the
+// same call succeeds once the client exists (docs/secret-service.md).
+bool is_caller_not_registered_yet(const GError& error);
+
 // The one mapping function: GError (domain, code) at `stage` -> cred::Error.
 // `timeout` is the per-call deadline, quoted in the timeout message.
 cred::Error map_gerror(const GError& error, Stage stage, std::chrono::milliseconds timeout);

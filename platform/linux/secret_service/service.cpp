@@ -75,12 +75,45 @@ std::optional<Service> Service::open_if_available(std::chrono::milliseconds time
 }
 
 cred::Result<std::vector<Reply>> Service::run(std::vector<MethodCall> calls) {
-    // Own the parameters, so that the batch can be sent again after activation.
+    const auto deadline = std::chrono::steady_clock::now() + m_bus->timeout();
+    // Own the parameters, so that calls can be sent again (after activation,
+    // or below).
     std::vector<VariantPtr> parameters;
     for (MethodCall& call : calls) {
         if (call.parameters != nullptr)
             parameters.emplace_back(g_variant_ref_sink(call.parameters));
     }
+    auto replies = send(calls);
+    if (!replies) return replies;
+    resend_unregistered(calls, replies.value(), deadline);
+    return replies;
+}
+
+// gnome-keyring registers a new connection as a client in an idle callback
+// that races with the dispatch of that connection's first calls; a call that
+// wins the race is answered "not implemented" without being carried out
+// (docs/secret-service.md). Those calls, and only those, go again, a few times
+// at most and within the batch's deadline: by then the client exists.
+void Service::resend_unregistered(std::vector<MethodCall>& calls, std::vector<Reply>& replies,
+                                  std::chrono::steady_clock::time_point deadline) {
+    constexpr int k_max_resends = 3;
+    for (int round = 0; round < k_max_resends; ++round) {
+        std::vector<std::size_t> again;
+        for (std::size_t i = 0; i < replies.size(); ++i) {
+            if (!replies[i] && is_caller_not_registered_yet(*replies[i].error())) again.push_back(i);
+        }
+        if (again.empty() || std::chrono::steady_clock::now() >= deadline) return;
+        std::vector<MethodCall> batch;
+        for (std::size_t i : again) {
+            if (!m_owner.empty()) calls[i].destination = m_owner;
+            batch.push_back(calls[i]);
+        }
+        std::vector<Reply> answers = m_bus->call_all(batch, deadline);
+        for (std::size_t k = 0; k < again.size(); ++k) replies[again[k]] = std::move(answers[k]);
+    }
+}
+
+cred::Result<std::vector<Reply>> Service::send(std::vector<MethodCall>& calls) {
     const bool resolve = m_owner.empty();
     std::vector<MethodCall> batch;
     if (resolve) batch.push_back(get_name_owner());  // rides along with the first batch

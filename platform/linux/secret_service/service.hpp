@@ -82,6 +82,12 @@ class Service {
     // Sends a batch; errors of the connection or of finding the provider are
     // the Result's error, errors of single calls are in their Reply.
     cred::Result<std::vector<Reply>> run(std::vector<MethodCall> calls);
+    // run's first attempt (finding, or starting, the provider on the way).
+    cred::Result<std::vector<Reply>> send(std::vector<MethodCall>& calls);
+    // Sends again the calls whose reply says the provider had not registered
+    // this connection yet, until `deadline`.
+    void resend_unregistered(std::vector<MethodCall>& calls, std::vector<Reply>& replies,
+                             std::chrono::steady_clock::time_point deadline);
     // One call; any failure mapped at `stage`.
     cred::Result<VariantPtr> call_one(MethodCall call, Stage stage = Stage::provider_call);
     cred::Result<void> ensure_session();

@@ -1,5 +1,6 @@
 // The GError -> Errc mapping of the Secret Service store: by domain and code
-// (never by message text), and one distinct message per condition.
+// (never by message text), and one distinct message per condition. The one
+// predicate that must read the text, is_caller_not_registered_yet, is last.
 #include <catch2/catch.hpp>
 
 #include "linux/secret_service/errors.hpp"
@@ -7,6 +8,7 @@
 
 using pat::cred::Errc;
 using pat::platform::ss::ErrorPtr;
+using pat::platform::ss::is_caller_not_registered_yet;
 using pat::platform::ss::map_gerror;
 using pat::platform::ss::Stage;
 
@@ -113,4 +115,27 @@ TEST_CASE("Every condition has its own one-line message", "[secret-service][erro
             CHECK(errors[i].message != errors[j].message);
         }
     }
+}
+
+TEST_CASE("Only the skeleton's 'not implemented' answer means the caller is not registered yet",
+          "[secret-service][errors]") {
+    // As gnome-keyring sends it (the GError as our client decodes the reply).
+    ErrorPtr racing(g_dbus_error_new_for_dbus_error(
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "Method SearchItems is not implemented on interface org.freedesktop.Secret.Service"));
+    CHECK(is_caller_not_registered_yet(*racing));
+    // A method or object the provider really lacks is answered otherwise.
+    ErrorPtr no_method(g_dbus_error_new_for_dbus_error(
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "No such method 'Frobnicate' on interface 'org.freedesktop.Secret.Service'"));
+    CHECK_FALSE(is_caller_not_registered_yet(*no_method));
+    ErrorPtr no_interface(g_dbus_error_new_for_dbus_error(
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "No such interface 'org.freedesktop.DBus.Properties' on object at path /x"));
+    CHECK_FALSE(is_caller_not_registered_yet(*no_interface));
+    // The same words under another error name are not it either.
+    ErrorPtr failed(g_dbus_error_new_for_dbus_error(
+        "org.freedesktop.DBus.Error.Failed",
+        "Method SearchItems is not implemented on interface org.freedesktop.Secret.Service"));
+    CHECK_FALSE(is_caller_not_registered_yet(*failed));
 }
