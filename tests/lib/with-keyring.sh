@@ -32,6 +32,15 @@ set +e
 dbus-run-session -- bash -c '
   printf %s "$PAT_TEST_KEYRING_PASSWORD" |
     gnome-keyring-daemon --unlock --replace --daemonize --components=secrets >/dev/null
+  # --daemonize returns before the daemon owns its bus name; a test calling
+  # in that gap activates a second daemon, and the first one quits
+  # (docs/testing.md). Wait for the owner, at most 5 s.
+  for _ in $(seq 100); do
+    gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+      --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
+      grep -q true && break
+    sleep 0.05
+  done
   exec keyctl session - "$@"' with-keyring "$@"
 rc=$?
 if [ -e "$PAT_TEST_KEYRING_REACTIVATED" ]; then
