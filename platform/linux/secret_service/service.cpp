@@ -100,7 +100,8 @@ void Service::resend_unregistered(std::vector<MethodCall>& calls, std::vector<Re
     for (int round = 0; round < k_max_resends; ++round) {
         std::vector<std::size_t> again;
         for (std::size_t i = 0; i < replies.size(); ++i) {
-            if (!replies[i] && is_caller_not_registered_yet(*replies[i].error())) again.push_back(i);
+            if (!replies[i] && is_caller_not_registered_yet(*replies[i].error()))
+                again.push_back(i);
         }
         if (again.empty() || std::chrono::steady_clock::now() >= deadline) return;
         std::vector<MethodCall> batch;
