@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/url_split.hpp"
+
 namespace pat::cred {
 namespace {
 
@@ -15,19 +17,15 @@ struct ParsedKey {
 };
 
 std::optional<ParsedKey> parse(std::string_view key) {
-    ParsedKey out;
-    if (auto sep = key.find("://"); sep != std::string_view::npos) {
-        out.scheme = key.substr(0, sep);
-        if (out.scheme != "http" && out.scheme != "https") return std::nullopt;
-        key.remove_prefix(sep + 3);
-    }
-    if (key.find_first_of("?#@") != std::string_view::npos) return std::nullopt;
     if (key.find_first_of(k_space) != std::string_view::npos) return std::nullopt;
-    const auto slash = key.find('/');
-    out.host_port = key.substr(0, slash);
-    out.path = slash == std::string_view::npos ? std::string_view{} : key.substr(slash);
-    if (out.host_port.empty()) return std::nullopt;
-    return out;
+    const UrlSplit split = split_url(key);
+    if (split.has_scheme && split.scheme != "http" && split.scheme != "https") return std::nullopt;
+    // A '@' past the authority lands in the path, which makes the key strict
+    // below anyway.
+    if (!split.userinfo.empty() || !split.query.empty() || !split.fragment.empty())
+        return std::nullopt;
+    if (split.authority.empty()) return std::nullopt;
+    return ParsedKey{split.scheme, split.authority, split.path};
 }
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/base64.hpp"
+#include "common/url_split.hpp"
 #include "common/wiping_allocator.hpp"
 #include "tokenclient/url.hpp"
 
@@ -76,11 +77,10 @@ std::optional<std::vector<tcp::endpoint>> endpoints_of(const UrlParts& url) {
 
 // The request target: path and query as written, "/" when absent; nullopt
 // when it holds bytes that cannot go on a request line.
-std::optional<std::string> target_of(std::string_view url) {
-    const std::size_t authority = url.find("://") + 3;
-    const std::size_t start = url.find_first_of("/?#", authority);
-    if (start == std::string_view::npos) return std::string("/");
-    std::string_view target = url.substr(start, url.find('#', start) - start);
+std::optional<std::string> target_of(const UrlSplit& url) {
+    // path and query are adjacent in the URL: one view over both.
+    const char* start = url.path.empty() ? url.query.data() : url.path.data();
+    const std::string_view target(start, url.path.size() + url.query.size());
     if (target.empty()) return std::string("/");
     if (std::any_of(target.begin(), target.end(),
                     [](unsigned char c) { return c <= 0x20 || c >= 0x7f; }))
@@ -138,12 +138,10 @@ struct DirectUrl {
 std::optional<DirectUrl> direct_url(std::string_view url) {
     auto parts = parse_url(url);
     if (!parts || parts->scheme != "http") return std::nullopt;
-    const std::size_t authority = url.find("://") + 3;
-    if (url.substr(authority, url.find_first_of("/?#", authority) - authority).find('@') !=
-        std::string_view::npos)
-        return std::nullopt;  // user info: libcurl's business
+    const UrlSplit split = split_url(url);
+    if (!split.userinfo.empty()) return std::nullopt;  // user info: libcurl's business
     auto endpoints = endpoints_of(*parts);
-    auto target = target_of(url);
+    auto target = target_of(split);
     if (!endpoints || !target) return std::nullopt;
     return DirectUrl{std::move(*parts), std::move(*endpoints), std::move(*target)};
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/percent.hpp"
+#include "common/url_split.hpp"
 
 namespace pat::tokenclient {
 namespace {
@@ -24,36 +25,20 @@ bool all_digits(std::string_view text) {
 }  // namespace
 
 std::optional<UrlParts> parse_url(std::string_view url) {
-    const std::size_t sep = url.find("://");
-    if (sep == std::string_view::npos || sep == 0) return std::nullopt;
+    const UrlSplit split = split_url(url);
+    if (!split.has_scheme || split.scheme.empty()) return std::nullopt;
     UrlParts parts;
-    parts.scheme = lower(url.substr(0, sep));
+    parts.scheme = lower(split.scheme);
     if (!std::all_of(parts.scheme.begin(), parts.scheme.end(), [](unsigned char c) {
             return std::isalnum(c) != 0 || c == '+' || c == '-' || c == '.';
         }))
         return std::nullopt;
-    std::string_view authority = url.substr(sep + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos)
-        authority.remove_prefix(at + 1);
-    std::string_view host = authority;
-    std::string_view port;
-    if (!authority.empty() && authority.front() == '[') {
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        host = authority.substr(0, close + 1);
-        const std::string_view rest = authority.substr(close + 1);
-        if (!rest.empty()) {
-            if (rest.front() != ':') return std::nullopt;
-            port = rest.substr(1);
-        }
-    } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
-    if (host.empty() || !all_digits(port) || port.size() > 5) return std::nullopt;
-    parts.host = std::string(host);
-    parts.port = std::string(port);
+    const auto host_port = split_host_port(split.authority);
+    if (!host_port || host_port->host.empty() || !all_digits(host_port->port) ||
+        host_port->port.size() > 5)
+        return std::nullopt;
+    parts.host = std::string(host_port->host);
+    parts.port = std::string(host_port->port);
     return parts;
 }
 
