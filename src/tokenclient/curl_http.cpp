@@ -142,7 +142,8 @@ void http_global_init() {
     (void)curl_api(error);
 }
 
-err::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
+err::Result<HttpResponse> curl_http_send(const HttpRequest& request,
+                                         const std::string& docker_certs_root) {
     std::string load_error;
     const CurlApi* api = curl_api(load_error);
     if (api == nullptr) return fail(unreachable(request.url, load_error));
@@ -185,7 +186,7 @@ err::Result<HttpResponse> curl_http_send(const HttpRequest& request) {
 
     // docker's certs.d for private registries: curl gets the system bundle
     // plus those certificates as one in-memory bundle (copied by curl).
-    if (auto extra = docker_extra_cas(request.url)) {
+    if (auto extra = docker_extra_cas(request.url, docker_certs_root)) {
         char* system_bundle = nullptr;
         if (api->easy_getinfo(h, CURLINFO_CAINFO, &system_bundle) != CURLE_OK ||
             system_bundle == nullptr)

@@ -9,7 +9,9 @@
 
 namespace pat::tokenclient {
 
-err::Result<HttpResponse> curl_http_send(const HttpRequest& request);
+// `docker_certs_root`: where docker's certs.d lives (docker_certs.hpp).
+err::Result<HttpResponse> curl_http_send(const HttpRequest& request,
+                                         const std::string& docker_certs_root);
 
 // libcurl's global init, once per process (thread-safe, idempotent).
 void http_global_init();

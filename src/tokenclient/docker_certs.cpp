@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <vector>
 
@@ -11,14 +10,6 @@
 
 namespace pat::tokenclient {
 namespace {
-
-std::mutex g_mutex;
-std::string g_root = k_docker_certs_root;
-
-std::string root() {
-    const std::lock_guard lock(g_mutex);
-    return g_root;
-}
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -30,19 +21,14 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-void set_docker_certs_root(std::string dir) {
-    const std::lock_guard lock(g_mutex);
-    g_root = std::move(dir);
-}
-
-std::optional<std::string> docker_extra_cas(std::string_view url) {
+std::optional<std::string> docker_extra_cas(std::string_view url, const std::string& certs_root) {
     const auto parts = parse_url(url);
     if (!parts || parts->scheme != "https") return std::nullopt;
     std::string name = parts->host;
     if (!parts->port.empty()) name += ":" + parts->port;
     // A host name never contains '/', but the URL came from a server.
     if (name.find('/') != std::string::npos || name == "." || name == "..") return std::nullopt;
-    const std::filesystem::path dir = std::filesystem::path(root()) / name;
+    const std::filesystem::path dir = std::filesystem::path(certs_root) / name;
     std::error_code ec;
     std::vector<std::filesystem::path> files;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {

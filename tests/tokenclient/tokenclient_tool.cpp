@@ -30,7 +30,7 @@
 #include "common/clock.hpp"
 #include "common/pat_format.hpp"
 #include "helper/state/token_metadata.hpp"
-#include "tokenclient/docker_certs.hpp"
+#include "tokenclient/http_transport.hpp"
 #include "tokenclient/http_client.hpp"
 #include "tokenclient/token_service.hpp"
 
@@ -149,9 +149,10 @@ int main(int argc, char** argv) {
     LocatorOptions options;
     if (const char* backend = std::getenv(std::string(k_env_backend).c_str()))
         options.backend_url = backend;
+    TransportOptions transport_options;
     if (const char* transport = std::getenv("TOKENCLIENT_TOOL_TRANSPORT");
         transport != nullptr && std::string(transport) == "libcurl")
-        options.transport = &libcurl_http_transport();
+        transport_options.libcurl_only = true;
     std::size_t i = 0;
     for (; i + 1 < args.size() && args[i].rfind("--", 0) == 0; i += 2) {
         if (args[i] == "--deadline") {
@@ -159,7 +160,7 @@ int main(int argc, char** argv) {
         } else if (args[i] == "--cache") {
             options.cache_path = args[i + 1];
         } else if (args[i] == "--certs-d") {
-            set_docker_certs_root(args[i + 1]);
+            transport_options.docker_certs_root = args[i + 1];
         } else if (args[i] == "--service") {
             const auto eq = args[i + 1].find('=');
             if (eq == std::string::npos) return usage();
@@ -169,6 +170,8 @@ int main(int argc, char** argv) {
         }
     }
     if (i >= args.size()) return usage();
+    const auto transport = make_http_transport(std::move(transport_options));
+    options.transport = transport.get();
     const std::string op = args[i];
     const std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
     const auto deadline = options.deadline;

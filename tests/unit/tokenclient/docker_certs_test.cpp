@@ -18,20 +18,18 @@ TEST_CASE("docker's certs.d adds CAs per host:port for https only", "[tokenclien
     std::ofstream(root / "reg.example.com:5000" / "a.crt") << "A\n";
     std::ofstream(root / "reg.example.com:5000" / "client.key") << "KEY";
     std::ofstream(root / "reg.example.com" / "ca.crt") << "DEFAULT\n";
-    set_docker_certs_root(root.string());
+    const std::string certs = root.string();
 
-    CHECK(docker_extra_cas("https://reg.example.com:5000/v2/") == "A\nB\n");
-    CHECK(docker_extra_cas("https://reg.example.com/token") == "DEFAULT\n");
-    CHECK_FALSE(docker_extra_cas("http://reg.example.com:5000/v2/").has_value());
-    CHECK_FALSE(docker_extra_cas("https://other.example.com/v2/").has_value());
-    CHECK_FALSE(docker_extra_cas("https://../v2/").has_value());
-    CHECK_FALSE(docker_extra_cas("not a url").has_value());
+    CHECK(docker_extra_cas("https://reg.example.com:5000/v2/", certs) == "A\nB\n");
+    CHECK(docker_extra_cas("https://reg.example.com/token", certs) == "DEFAULT\n");
+    CHECK_FALSE(docker_extra_cas("http://reg.example.com:5000/v2/", certs).has_value());
+    CHECK_FALSE(docker_extra_cas("https://other.example.com/v2/", certs).has_value());
+    CHECK_FALSE(docker_extra_cas("https://../v2/", certs).has_value());
+    CHECK_FALSE(docker_extra_cas("not a url", certs).has_value());
 
     std::ofstream(root / "system.pem") << "SYSTEM";
     CHECK(ca_bundle_with((root / "system.pem").string(), "EXTRA\n") == "SYSTEM\nEXTRA\n");
     CHECK(ca_bundle_with("", "EXTRA\n") == "EXTRA\n");
     CHECK(ca_bundle_with((root / "missing.pem").string(), "EXTRA\n") == "EXTRA\n");
-
-    set_docker_certs_root(k_docker_certs_root);
     fs::remove_all(root);
 }
