@@ -30,8 +30,8 @@
 #include "common/clock.hpp"
 #include "common/pat_format.hpp"
 #include "helper/state/token_metadata.hpp"
-#include "tokenclient/http_transport.hpp"
 #include "tokenclient/http_client.hpp"
+#include "tokenclient/http_transport.hpp"
 #include "tokenclient/token_service.hpp"
 
 using namespace pat::tokenclient;
