@@ -46,6 +46,10 @@ std::string base62_fixed(std::uint64_t value, std::size_t width) {
     return out;
 }
 
+bool has_token_prefix(std::string_view prefix, std::string_view text) {
+    return !prefix.empty() && text.starts_with(prefix);
+}
+
 bool is_well_formed_token(std::string_view prefix, std::string_view text) {
     if (!text.starts_with(prefix)) return false;
     return is_checked_body(text.substr(prefix.size()));

@@ -22,13 +22,23 @@ std::uint32_t crc32(std::string_view data);
 // `value` in base62, left-padded with '0' to `width` chars.
 std::string base62_fixed(std::uint64_t value, std::size_t width);
 
-// True when `text` is `prefix` followed by exactly the random part and its
-// matching checksum. patd uses it with its configured prefix. Pure.
+// Three checks of the shape of a token, for three questions. All pure.
+//
+// Is this secret *meant* as a PAT? patd routes on the prefix alone, so a
+// mistyped or truncated token is judged as a token (a clear "unknown
+// token", never rate limited) and never tried as a password, and a
+// password can never start with the prefix and still be checked as one.
+// An empty prefix claims nothing: false.
+bool has_token_prefix(std::string_view prefix, std::string_view text);
+
+// Is it a PAT of this service, before any database work? `prefix` followed
+// by exactly the random part and its matching checksum; patd uses it with
+// its configured prefix to refuse typos and guesses cheaply.
 bool is_well_formed_token(std::string_view prefix, std::string_view text);
 
-// True when `secret` ends in a random part and its matching checksum,
-// whatever the prefix: the helper does not know a service's prefix, so it
-// judges the tail alone. Pure.
+// Is it a PAT of some service? True when `secret` ends in a random part
+// and its matching checksum, whatever the prefix: the helper does not know
+// a service's prefix, so it judges the tail alone.
 bool looks_like_pat(std::string_view secret);
 
 }  // namespace pat

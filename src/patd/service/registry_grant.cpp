@@ -79,7 +79,7 @@ SResult<Grant> TokenService::registry_grant(const GrantRequest& request) {
     std::optional<TokenRecord> used_token;
     if (request.credentials) {
         const auto& c = *request.credentials;
-        if (s.looks_like_pat(c.secret.reveal())) {
+        if (s.meant_as_pat(c.secret.reveal())) {
             // Never rate limited, so nobody can lock a PAT out (rate_limiter.hpp).
             auto pat = s.authenticate_pat(c.username, c.secret.reveal());
             if (!pat) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "common/hex.hpp"
+#include "common/pat_format.hpp"
 #include "patd/domain/ip_address.hpp"
 
 namespace pat::patd {
@@ -64,8 +65,8 @@ AccessTokenView TokenService::Impl::view_of(const TokenRecord& t) const {
     return v;
 }
 
-bool TokenService::Impl::looks_like_pat(std::string_view secret) const {
-    return !options.token_prefix.empty() && secret.starts_with(options.token_prefix);
+bool TokenService::Impl::meant_as_pat(std::string_view secret) const {
+    return has_token_prefix(options.token_prefix, secret);
 }
 
 SResult<void> TokenService::Impl::check_attempt(const ClientInfo& client,
@@ -105,7 +106,7 @@ TokenService::~TokenService() {
 }
 
 bool TokenService::needs_password_check(std::string_view secret) const {
-    return !m_impl->looks_like_pat(secret);
+    return !m_impl->meant_as_pat(secret);
 }
 
 SResult<void> TokenService::health() {

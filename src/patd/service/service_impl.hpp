@@ -56,8 +56,9 @@ struct TokenService::Impl {
     std::string new_uuid();
     // The API view of a stored token, with a pending last-used value merged in.
     AccessTokenView view_of(const TokenRecord& token) const;
-    // True when `secret` is meant as a PAT (it carries the token prefix).
-    bool looks_like_pat(std::string_view secret) const;
+    // True when `secret` is meant as a PAT: it carries the token prefix
+    // (has_token_prefix in common/pat_format.hpp says why the prefix alone).
+    bool meant_as_pat(std::string_view secret) const;
 
     // rate_limited while password or 2FA attempts for `username` from the
     // client's source must wait (and counts the refusal). With `username`

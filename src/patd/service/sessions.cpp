@@ -54,7 +54,7 @@ SResult<AccountRecord> password_step(TokenService::Impl& s, std::string_view use
 SResult<Secret> TokenService::login(std::string_view username, const Secret& secret,
                                     const ClientInfo& client) {
     Impl& s = *m_impl;
-    if (s.looks_like_pat(secret.reveal())) {
+    if (s.meant_as_pat(secret.reveal())) {
         // A PAT session: no second factor (that is what PATs are for), but
         // token management is refused later. Never rate limited: a PAT
         // cannot be guessed, and the owner's must keep working.
@@ -114,7 +114,7 @@ SResult<WebSession> TokenService::web_login(std::string_view username, const Sec
     Impl& s = *m_impl;
     // Refused before it is checked: the console must not become a way to
     // test tokens, and a token can never do account work.
-    if (s.looks_like_pat(password.reveal())) return fail(forbidden_pat_session());
+    if (s.meant_as_pat(password.reveal())) return fail(forbidden_pat_session());
     auto account = password_step(s, username, password, client, "console");
     if (!account) return fail(std::move(account).error());
     return s.open_web_session(account->id, client);

@@ -36,6 +36,14 @@ TEST_CASE("the example token published in docs/token-format.md is this format", 
     CHECK(is_well_formed_token("dckr_pat_", "dckr_pat_0123456789ABCDEFGHIJabcdefghij4Us3aw"));
 }
 
+TEST_CASE("has_token_prefix judges the prefix alone; an empty prefix claims nothing", "[common]") {
+    CHECK(has_token_prefix("dckr_pat_", "dckr_pat_"));
+    CHECK(has_token_prefix("dckr_pat_", "dckr_pat_typo"));  // routed as a token, never a password
+    CHECK_FALSE(has_token_prefix("dckr_pat_", "dckr_pa"));
+    CHECK_FALSE(has_token_prefix("dckr_pat_", "hunter2"));
+    CHECK_FALSE(has_token_prefix("", "dckr_pat_0123456789ABCDEFGHIJabcdefghij4Us3aw"));
+}
+
 TEST_CASE("looks_like_pat refuses a wrong checksum and characters outside base62", "[common]") {
     std::string token = make_token("dckr_pat_", k_random);
     token[12] = token[12] == 'x' ? 'y' : 'x';
