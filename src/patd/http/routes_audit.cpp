@@ -1,7 +1,6 @@
 // GET /v2/audit-logs: the caller's own account's audit log (docs/patd-api.md,
 // "Audit log"), paged like /v2/access-tokens, filtered by token and time.
-#include <cctype>
-
+#include "common/percent.hpp"
 #include "patd/http/parse.hpp"
 #include "patd/http/reply.hpp"
 #include "patd/http/routes.hpp"
@@ -10,24 +9,6 @@ namespace pat::http {
 namespace {
 
 using nlohmann::json;
-
-// A query value for the `next`/`previous` links: RFC 3986 unreserved
-// characters as they are, everything else %XX.
-std::string query_value(std::string_view text) {
-    static constexpr char k_hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(k_hex[u >> 4U]);
-            out.push_back(k_hex[u & 15U]);
-        }
-    }
-    return out;
-}
 
 // The stored detail is a JSON object written by patd; a row that does not
 // parse (edited by hand) is shown as {}.
@@ -77,7 +58,7 @@ Response list(RouteContext& ctx, Request& req) {
     std::string base = base_url(ctx.options) + "/v2/audit-logs?page_size=" + std::to_string(*size);
     for (const char* name : {"token", "from", "to"})
         if (const auto value = first_param(*query, name))
-            base.append("&").append(name).append("=").append(query_value(*value));
+            base.append("&").append(name).append("=").append(percent_encode(*value));
     base += "&page=";
     json results = json::array();
     for (const auto& e : result->results) results.push_back(event_json(e));
