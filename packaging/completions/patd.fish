@@ -1,11 +1,15 @@
 # fish completion for patd (installed by the Debian package)
-set -l cmds serve user oidc cert audit
+set -l cmds serve user oidc cert audit backup restore
 complete -c patd -f
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a serve -d "run the token service"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a user -d "accounts and 2FA"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a oidc -d "trusted OIDC issuers and policies"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a cert -d "print the signing certificate"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a audit -d "read the audit log"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a backup -d "copy the SQLite database"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a restore -d "replace the SQLite database by a backup"
+complete -c patd -n "__fish_seen_subcommand_from backup restore" -F
+complete -c patd -n "__fish_seen_subcommand_from restore" -l force -d "replace a database that holds accounts"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -l version -d "print the version"
 complete -c patd -s h -l help -d "show help"
 complete -c patd -l config -r -F -d "settings file"

@@ -56,6 +56,14 @@ constexpr std::array k_help{
                 "patd audit [--account NAME] [--token UUID] [--since TIME] [--until TIME] "
                 "[--json]\n",
                 false},
+    CommandHelp{"backup",
+                "patd backup FILE                        copy the SQLite database while patd "
+                "serves\n",
+                false},
+    CommandHelp{"restore",
+                "patd restore FILE [--force]             replace the SQLite database by a "
+                "backup\n",
+                false},
     CommandHelp{"cert",
                 "patd cert                               print the signing certificate (PEM)\n",
                 false},
@@ -106,6 +114,7 @@ void print_help(const std::string& command, std::ostream& out) {
     if (command == "user") out << "\n" << user_options(unused);
     if (command == "oidc") out << "\n" << oidc_options_help();
     if (command == "audit") out << "\n" << audit_options_help();
+    if (command == "restore") out << "\n" << restore_options_help();
 }
 
 void usage_error(const std::string& message) {
@@ -142,6 +151,8 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     }
     if (command == "oidc") return cmd_oidc({args.begin() + 1, args.end()}, out);
     if (command == "audit") return cmd_audit({args.begin() + 1, args.end()}, out);
+    if (command == "backup") return cmd_backup({args.begin() + 1, args.end()}, out);
+    if (command == "restore") return cmd_restore({args.begin() + 1, args.end()}, out);
     if (command != "serve" && command != "user" && command != "cert") {
         usage_error("unknown command '" + command + "'");
         return 2;

@@ -25,6 +25,12 @@ std::string oidc_options_help();
 int cmd_audit(const std::vector<std::string>& args, std::ostream& out);
 // The options of `patd audit`, as `patd audit --help` lists them.
 std::string audit_options_help();
+// `patd backup FILE` / `patd restore FILE [--force]` (`args` after the
+// command word): the SQLite database copied out and back.
+int cmd_backup(const std::vector<std::string>& args, std::ostream& out);
+int cmd_restore(const std::vector<std::string>& args, std::ostream& out);
+// The options of `patd restore`, as `patd restore --help` lists them.
+std::string restore_options_help();
 // `patd cert`.
 int cmd_cert(config::Config& config, std::ostream& out);
 
