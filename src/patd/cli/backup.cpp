@@ -57,7 +57,8 @@ std::string summary_line(const sqlite::BackupSummary& s) {
 
 // Parses `args` (after the command word) into `config` and the one FILE.
 Result<std::string, int> parse_file_arg(const std::vector<std::string>& args,
-                                        config::Config& config, po::options_description options) {
+                                        config::Config& config,
+                                        const po::options_description& options) {
     std::vector<std::string> words;
     if (auto parsed = config::parse(args, options, config, words, /*file_may_have_more=*/true);
         !parsed)
