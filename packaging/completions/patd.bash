@@ -10,7 +10,7 @@ _patd() {
     --oidc-admin --oidc-fetch-timeout --oidc-key-refresh --oidc-sweep-interval
     --registry --device-poll-interval --device-code-ttl"
   if [[ $cword -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "serve user oidc cert audit backup restore --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "serve user oidc cert audit backup restore migrate --help --version" -- "$cur"))
     return
   fi
   case $prev in
@@ -25,6 +25,7 @@ _patd() {
     audit) opts="--account --token --since --until --json $common" ;;
     backup) [[ $cur != -* ]] && { _filedir; return; } ;;
     restore) [[ $cur != -* ]] && { _filedir; return; }; opts="--force $common" ;;
+    migrate) opts="--to $common" ;;
     user)
       case $cword in
         2) COMPREPLY=($(compgen -W "add 2fa list" -- "$cur")); return ;;

@@ -1,5 +1,5 @@
 # fish completion for patd (installed by the Debian package)
-set -l cmds serve user oidc cert audit backup restore
+set -l cmds serve user oidc cert audit backup restore migrate
 complete -c patd -f
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a serve -d "run the token service"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a user -d "accounts and 2FA"
@@ -8,6 +8,8 @@ complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a cert -d "print th
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a audit -d "read the audit log"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a backup -d "copy the SQLite database"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a restore -d "replace the SQLite database by a backup"
+complete -c patd -n "not __fish_seen_subcommand_from $cmds" -a migrate -d "copy the SQLite database into PostgreSQL"
+complete -c patd -n "__fish_seen_subcommand_from migrate" -l to -x -d "postgresql:// URL of an empty database"
 complete -c patd -n "__fish_seen_subcommand_from backup restore" -F
 complete -c patd -n "__fish_seen_subcommand_from restore" -l force -d "replace a database that holds accounts"
 complete -c patd -n "not __fish_seen_subcommand_from $cmds" -l version -d "print the version"

@@ -211,6 +211,91 @@ class PgDumpRestore(unittest.TestCase):
             p.cleanup()
 
 
+@unittest.skipUnless(os.environ.get("PATD_TEST_POSTGRES_URL"), "needs with_postgres.sh")
+class MigrateToPostgres(unittest.TestCase):
+    """`patd migrate --to postgresql://…`: every table copied, counts checked,
+    tokens and passwords keep working on PostgreSQL, new rows get fresh ids;
+    a non-empty target or an unknown table is refused and nothing is copied."""
+
+    def psql(self, url, sql):
+        return subprocess.run(["psql", url, "-tAqc", sql], check=True, timeout=60,
+                              capture_output=True, text=True).stdout.strip()
+
+    def test_migrate_keeps_everything_working(self):
+        base = os.environ["PATD_TEST_POSTGRES_URL"]
+        target = base.replace("postgresql:///postgres?", "postgresql:///migrated?")
+        self.psql(base, "CREATE DATABASE migrated")
+        p = patdlib.Patd(patdlib.BUILD_DIR)
+        q = None
+        try:
+            user, pw = p.add_user()
+            other, other_pw = p.add_user()
+            p.enable_2fa(other)
+            p.start()
+            session = p.session(user, pw)
+            token = p.new_token(session, label="moved", scopes=("repo:write",))["token"]
+            second = p.new_token(session, label="second")["token"]
+            scope = [SCOPE[0].format(user)]
+            self.assertEqual(p.token_endpoint(user, token, scope).status, 200)
+            p.stop()
+            db = os.path.join(p.data_dir, "patd.db")
+            con = sqlite3.connect(db)
+            expected = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                        for t in ("accounts", "tokens", "audit_events", "web_sessions")}
+            con.close()
+
+            r = p.cli("migrate", "--to", target)
+            text = r.stdout.decode()
+            self.assertTrue(text.startswith(f"patd: copied {db} into PostgreSQL, row counts checked: "
+                                            "accounts 2, tokens 2, "), text)
+            for table, n in expected.items():
+                self.assertIn(f"{table} {n}", text)
+                self.assertEqual(self.psql(target, f"SELECT count(*) FROM {table}"), str(n))
+
+            q = patdlib.Patd(patdlib.BUILD_DIR, ["--database", target], data_dir=p.data_dir)
+            q.start()
+            self.assertEqual(q.token_endpoint(user, token, scope).status, 200)
+            self.assertEqual(q.token_endpoint(user, second, scope).status, 200)
+            s2 = q.session(user, pw)
+            listing = q.request("GET", "/v2/access-tokens", bearer=s2)
+            self.assertEqual(listing.json["count"], 2)
+            fresh = q.new_token(s2, label="on postgres")["token"]  # ids past the copied ones
+            self.assertEqual(q.token_endpoint(user, fresh, scope).status, 200)
+            self.assertEqual(q.login(other, other_pw).status, 401)  # 2FA moved too: needs a code
+            q.secrets |= {token, second, fresh, pw, other_pw}
+            q.assert_no_secrets()
+            q.kill()
+
+            # Not empty now: refused, nothing added.
+            r = p.cli("migrate", "--to", target, check=False)
+            self.assertEqual((r.returncode, r.stderr.decode()),
+                             (1, "patd: migrate: the PostgreSQL database is not empty (2 rows in "
+                                 "accounts); patd migrate copies into an empty database only; "
+                                 "nothing was copied\n"))
+            self.assertEqual(self.psql(target, "SELECT count(*) FROM tokens"), "3")
+
+            # A table this patd does not know: refused before the target is touched.
+            self.psql(base, "CREATE DATABASE untouched")
+            untouched = base.replace("postgresql:///postgres?", "postgresql:///untouched?")
+            con = sqlite3.connect(db)
+            con.execute("CREATE TABLE extra (x)")
+            con.commit()
+            con.close()
+            r = p.cli("migrate", "--to", untouched, check=False)
+            self.assertEqual((r.returncode, r.stderr.decode()),
+                             (1, "patd: migrate: the SQLite database has a table this patd does not "
+                                 "know how to copy (extra); nothing was copied\n"))
+            self.assertEqual(self.psql(untouched, "SELECT count(*) FROM pg_tables WHERE "
+                                                  "schemaname = 'public'"), "0")
+            r = p.cli("migrate", "--to", "mysql://x", check=False)
+            self.assertEqual(r.returncode, 2)
+            self.assertTrue(r.stderr.decode().startswith("patd: migrate needs --to postgresql://...\n"))
+        finally:
+            if q:
+                q.kill()
+            p.cleanup()
+
+
 def subprocess_cli(p, *args):
     """patd ARGS without the test server's --data-dir."""
     return subprocess.run([p.binary, *args], stdin=subprocess.DEVNULL, capture_output=True,

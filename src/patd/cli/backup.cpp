@@ -1,6 +1,7 @@
 // `patd backup FILE` and `patd restore FILE [--force]`: a consistent copy of
 // the SQLite database while patd serves, and the way back
-// (docs/operations.md "Backup and restore"). PostgreSQL has pg_dump.
+// (docs/operations.md "Backup and restore"; PostgreSQL has pg_dump); and
+// `patd migrate --to postgresql://…`, SQLite into an empty PostgreSQL.
 #include <sys/stat.h>
 
 #include <boost/program_options.hpp>
@@ -11,6 +12,7 @@
 #include "patd/cli/commands.hpp"
 #include "patd/config/data_dir.hpp"
 #include "patd/store/sqlite/sqlite_backup.hpp"
+#include "patd/store/table_copy.hpp"
 
 namespace pat::patd::cli {
 namespace {
@@ -18,7 +20,8 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* k_backup_usage =
-    "usage: patd backup FILE\n       patd restore FILE [--force]\n";
+    "usage: patd backup FILE\n       patd restore FILE [--force]\n"
+    "       patd migrate --to postgresql://...\n";
 // Long enough for a large database behind a busy writer; never forever.
 constexpr int k_deadline_ms = 60000;
 
@@ -71,7 +74,59 @@ Result<std::string, int> parse_file_arg(const std::vector<std::string>& args,
     return words[0];
 }
 
+po::options_description migrate_options(std::string& to) {
+    po::options_description own("Options of patd migrate");
+    own.add_options()("to", po::value(&to),
+                      "the empty PostgreSQL database to copy into (postgresql://...; a password "
+                      "belongs in ~/.pgpass or PGPASSWORD, not here)");
+    return own;
+}
+
 }  // namespace
+
+std::string migrate_options_help() {
+    std::string unused;
+    std::ostringstream text;
+    text << migrate_options(unused);
+    return text.str();
+}
+
+int cmd_migrate(const std::vector<std::string>& args, std::ostream& out) {
+    config::Config config;
+    std::string to;
+    auto options = config::common_options(config);
+    options.add(migrate_options(to));
+    std::vector<std::string> words;
+    if (auto parsed = config::parse(args, options, config, words, /*file_may_have_more=*/true);
+        !parsed)
+        return usage(parsed.error());
+    if (!words.empty()) return usage("unexpected argument '" + words[0] + "'");
+    if (!log::set_level_from_string(config.log_level))
+        return usage("unknown --log-level '" + config.log_level + "'");
+    if (auto ok = config::finalize(config); !ok) return usage(ok.error());
+    if (!to.starts_with("postgresql://") && !to.starts_with("postgres://"))
+        return usage("migrate needs --to postgresql://...");
+    auto source = sqlite_path(config, "migrate");
+    if (!source) {
+        say(source.error());
+        return 1;
+    }
+    auto counts = copy_sqlite_to_postgres(*source, to);
+    if (!counts) {
+        say("migrate: " + counts.error());
+        return 1;
+    }
+    std::string line;
+    for (const auto& c : *counts)
+        line.append(line.empty() ? "" : ", ")
+            .append(c.table)
+            .append(" ")
+            .append(std::to_string(c.rows));
+    out << "patd: copied " << *source << " into PostgreSQL, row counts checked: " << line << "\n"
+        << "patd: serve with --database set to the new database and the same data dir (its "
+           "pepper)\n";
+    return out ? 0 : 1;
+}
 
 std::string restore_options_help() {
     bool unused = false;

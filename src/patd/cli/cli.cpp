@@ -64,6 +64,10 @@ constexpr std::array k_help{
                 "patd restore FILE [--force]             replace the SQLite database by a "
                 "backup\n",
                 false},
+    CommandHelp{"migrate",
+                "patd migrate --to postgresql://...      copy the SQLite database into an "
+                "empty PostgreSQL one\n",
+                false},
     CommandHelp{"cert",
                 "patd cert                               print the signing certificate (PEM)\n",
                 false},
@@ -115,6 +119,7 @@ void print_help(const std::string& command, std::ostream& out) {
     if (command == "oidc") out << "\n" << oidc_options_help();
     if (command == "audit") out << "\n" << audit_options_help();
     if (command == "restore") out << "\n" << restore_options_help();
+    if (command == "migrate") out << "\n" << migrate_options_help();
 }
 
 void usage_error(const std::string& message) {
@@ -153,6 +158,7 @@ int run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     if (command == "audit") return cmd_audit({args.begin() + 1, args.end()}, out);
     if (command == "backup") return cmd_backup({args.begin() + 1, args.end()}, out);
     if (command == "restore") return cmd_restore({args.begin() + 1, args.end()}, out);
+    if (command == "migrate") return cmd_migrate({args.begin() + 1, args.end()}, out);
     if (command != "serve" && command != "user" && command != "cert") {
         usage_error("unknown command '" + command + "'");
         return 2;

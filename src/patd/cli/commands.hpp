@@ -31,6 +31,9 @@ int cmd_backup(const std::vector<std::string>& args, std::ostream& out);
 int cmd_restore(const std::vector<std::string>& args, std::ostream& out);
 // The options of `patd restore`, as `patd restore --help` lists them.
 std::string restore_options_help();
+// `patd migrate --to postgresql://…`: SQLite into an empty PostgreSQL.
+int cmd_migrate(const std::vector<std::string>& args, std::ostream& out);
+std::string migrate_options_help();
 // `patd cert`.
 int cmd_cert(config::Config& config, std::ostream& out);
 
