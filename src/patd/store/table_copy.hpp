@@ -5,22 +5,13 @@
 // SQLite or libpq type leaves its own folder.
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "patd/store/table_rows.hpp"
 
 namespace pat::patd {
-
-// One cell as SQLite stores it (its four storage classes patd uses).
-struct Cell {
-    enum class Kind { null, integer, text, blob };
-    Kind kind = Kind::null;
-    std::int64_t integer = 0;
-    std::string bytes;  // text or blob
-};
-using TableRow = std::vector<Cell>;
 
 // Every table patd's schema has, parents before children (foreign keys).
 // schema_version is not in it: the target's migrations write their own.

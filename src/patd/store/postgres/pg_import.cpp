@@ -100,10 +100,14 @@ void TableImport::commit(const std::vector<std::string>& tables) {
     for (const auto& table : tables) {
         const auto& types = m_impl->types_of(table);
         if (types.find("id") == types.end()) continue;
-        const std::string sql = "SELECT setval(pg_get_serial_sequence('" + table +
-                                "', 'id'), COALESCE((SELECT MAX(id) FROM " + table +
-                                "), 0) + 1, false) WHERE pg_get_serial_sequence('" + table +
-                                "', 'id') IS NOT NULL";
+        const std::string sequence = "pg_get_serial_sequence('" + table + "', 'id')";
+        std::string sql = "SELECT setval(";
+        sql.append(sequence)
+            .append(", COALESCE((SELECT MAX(id) FROM ")
+            .append(table)
+            .append("), 0) + 1, false) WHERE ")
+            .append(sequence)
+            .append(" IS NOT NULL");
         m_impl->connection.exec(sql.c_str());
     }
     m_impl->transaction->commit();

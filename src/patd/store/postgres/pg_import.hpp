@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "patd/store/table_copy.hpp"
+#include "patd/store/table_rows.hpp"
 
 namespace pat::patd::pg {
 

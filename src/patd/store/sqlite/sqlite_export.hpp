@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "patd/store/table_copy.hpp"
+#include "patd/store/table_rows.hpp"
 
 namespace pat::patd::sqlite {
 
