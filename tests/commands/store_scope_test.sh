@@ -71,6 +71,7 @@ expect_eq "check (json, all keys) lists R" \
   "[\"active\",\"patd\",[\"repo:read\"],\"pull\",\"$UUID\"]"
 run_helper check "$REG" --refresh --format json
 expect_eq "check --refresh: still active" "$(jq -r '.[0].state' <<<"$OUT")" active
+expect_eq "check: a token without expiry is not flagged" "$(jq -r '.[0].expires_soon' <<<"$OUT")" false
 
 before=$(keychain_snapshot "$REG")
 expect_error "check: unknown option" 2 "docker-credential-pat check: unrecognised option '--bogus'" check --bogus
@@ -86,6 +87,15 @@ expect_eq "check: state inactive" "$(grep -F "$REG" <<<"$OUT" | awk '{print $3}'
 out=$(printf '%s' "$REG" | timeout 30 "$HELPER" get 2>&1)
 expect_contains "the verdict check wrote makes get answer not found" "$out" "credentials not found in native keychain"
 expect_eq "and get removed the item" "$(timeout 30 "$HELPER" list | jq --arg k "$REG" 'has($k)')" false
+echo "# a token that expires within 7 days: check flags it, still exit 0"
+HELPER_STDIN=$tmp/pw run_helper tokens create --label "short" --scope read --expires 3d --store "$REG" \
+  --username alice --password-stdin
+expect_eq "create --expires 3d --store: exit 0" "$RC" 0
+run_helper check "$REG" --format json
+expect_eq "check (json): expires_soon" "$(jq -r '.[0] | [.state, .expires_soon] | @tsv' <<<"$OUT")" "active	true"
+run_helper check "$REG"
+expect_eq "check: exit 0 (a warning, not a failure)" "$RC" 0
+expect_eq "check: the note says when" "$(grep -F "$REG" <<<"$OUT" | grep -o 'expires in 3 days')" "expires in 3 days"
 expect_error "check of a key that is not stored" 1 "docker-credential-pat check: no credential stored for nothing.invalid" check nothing.invalid
 printf '%s' "$REG" | timeout 30 "$HELPER" erase
 finish

@@ -385,6 +385,25 @@ class TokensTest(PatdCase):
         r = self.p.request("DELETE", f"/v2/access-tokens/{tok['uuid']}", bearer=session)
         self.assertEqual(r.status, 204, r)
 
+    def test_expiry_warning_window(self):
+        """expires_soon: still valid and at most 7 days left (docs/patd-api.md)."""
+        _, _, session = self.account()
+        now = utcnow().replace(microsecond=0)
+        made = {}
+        for label, delta in (("3 days", datetime.timedelta(days=3)),
+                             ("just inside", datetime.timedelta(days=7) - datetime.timedelta(hours=1)),
+                             ("just outside", datetime.timedelta(days=7, hours=1)),
+                             ("30 days", datetime.timedelta(days=30))):
+            made[label] = self.p.new_token(session, label=label, expires_at=rfc3339(now + delta))
+        made["never"] = self.p.new_token(session, label="never")
+        want = {"3 days": True, "just inside": True, "just outside": False, "30 days": False,
+                "never": False}
+        for label, tok in made.items():
+            self.assertIs(tok["expires_soon"], want[label], label)  # the create reply
+            self.assertIs(self.get(session, tok["uuid"]).json["expires_soon"], want[label], label)
+        listed = {t["token_label"]: t["expires_soon"] for t in self.listing(session)["results"]}
+        self.assertEqual(listed, want)
+
     def test_malformed_tokens_rejected(self):
         user, _, session = self.account()
         tok = self.p.new_token(session, label="real")["token"]

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "common/expiry.hpp"
 #include "helper/commands/cli_support.hpp"
 #include "helper/commands/commands.hpp"
 #include "helper/commands/parse_values.hpp"
@@ -39,7 +40,28 @@ std::string scopes_text(const TokenInfo& info) {
     return out.empty() ? "-" : out;
 }
 
-nlohmann::ordered_json row_json(const Row& r) {
+// Within the expiry-warning window (common/expiry.hpp) and still usable.
+bool warn_expiry(const Row& r, tokenclient::TimePoint now) {
+    return r.info.state == TokenState::active && r.info.expires_at &&
+           expires_soon(*r.info.expires_at, now);
+}
+
+// The NOTE column: what the service or the refresh said, and how soon an
+// active token expires (the service's note for an active token is only
+// "active", which the STATE column already says).
+std::string note_of(const Row& r, tokenclient::TimePoint now) {
+    std::string why = r.note.empty() ? r.info.reason : r.note;
+    if (!warn_expiry(r, now)) return why;
+    if (why == "active") why.clear();
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(*r.info.expires_at - now);
+    const auto days = (hours.count() + 12) / 24;  // to the nearest day
+    const std::string when =
+        hours.count() < 24 ? "expires within a day"
+                           : "expires in " + std::to_string(days) + (days == 1 ? " day" : " days");
+    return why.empty() ? when : why + "; " + when;
+}
+
+nlohmann::ordered_json row_json(const Row& r, tokenclient::TimePoint now) {
     auto t = [](const std::optional<tokenclient::TimePoint>& tp) -> nlohmann::ordered_json {
         if (!tp) return nullptr;
         return tokenclient::format_time(*tp);
@@ -55,6 +77,7 @@ nlohmann::ordered_json row_json(const Row& r) {
             {"label", r.info.label},
             {"uuid", r.info.uuid},
             {"expires_at", t(r.info.expires_at)},
+            {"expires_soon", warn_expiry(r, now)},
             {"last_used", t(r.info.last_used)},
             {"checked_at", t(r.info.checked_at)},
             {"reason", r.note.empty() ? r.info.reason : r.note}};
@@ -156,14 +179,14 @@ int run_check(const Args& args, CommandContext& ctx) {
     for (const auto& r : rows) any_invalid = any_invalid || tokenclient::is_revoked(r.info.state);
     if (parsed->format == OutputFormat::json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (const auto& r : rows) list.push_back(row_json(r));
+        for (const auto& r : rows) list.push_back(row_json(r, now));
         ctx.out << list.dump() << '\n';
     } else if (rows.empty()) {
         ctx.out << "no credentials stored\n";
     } else {
         std::vector<TableRow> table;
         for (const auto& r : rows) {
-            const std::string why = r.note.empty() ? r.info.reason : r.note;
+            const std::string why = note_of(r, now);
             table.push_back({r.key, r.username, std::string(tokenclient::to_string(r.info.state)),
                              scopes_text(r.info), short_time(r.info.expires_at, "never"),
                              short_time(r.info.last_used, "never"),

@@ -3,6 +3,7 @@
 // token's plaintext), and each row's actions.
 #include <charconv>
 
+#include "common/expiry.hpp"
 #include "patd/console/ci_tokens.hpp"
 #include "patd/console/console.hpp"
 #include "patd/console/page.hpp"
@@ -72,6 +73,8 @@ std::string row_html(const patd::AccessTokenView& t, const SignedIn& who, patd::
                                                     {"csrf", who.csrf()}});
     std::string expires = "Never";
     if (t.expires_at) expires = time_element(*t.expires_at, now);
+    if (t.expires_at && expires_soon(*t.expires_at, now))
+        expires += " <span class=\"badge expiring\">Expires soon</span>";
     return render_asset(
         "token_row.html",
         {{"uuid", t.uuid},

@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "common/expiry.hpp"
 #include "common/secret.hpp"
 #include "patd/http/parse.hpp"
 #include "patd/http/reply.hpp"
@@ -121,7 +122,8 @@ nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t) {
     return t ? nlohmann::json(patd::format_rfc3339(*t)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json token_json(const patd::AccessTokenView& v, std::string_view token) {
+nlohmann::json token_json(const patd::AccessTokenView& v, std::chrono::system_clock::time_point now,
+                          std::string_view token) {
     return {{"uuid", v.uuid},
             {"client_id", v.client_id},
             {"creator_ip", v.creator_ip},
@@ -133,7 +135,8 @@ nlohmann::json token_json(const patd::AccessTokenView& v, std::string_view token
             {"token", token},
             {"token_label", v.token_label},
             {"scopes", nlohmann::json::array({patd::to_string(v.scope)})},
-            {"expires_at", time_or_null(v.expires_at)}};
+            {"expires_at", time_or_null(v.expires_at)},
+            {"expires_soon", v.expires_at.has_value() && expires_soon(*v.expires_at, now)}};
 }
 
 Response authentication_required(const char* scheme) {

@@ -92,7 +92,9 @@ std::optional<long long> parse_integer_param(const std::optional<std::string>& t
 // An RFC 3339 string, or JSON null.
 nlohmann::json time_or_null(const std::optional<patd::Timestamp>& t);
 // The accessToken shape; `token` is the plaintext only in a creation reply.
-nlohmann::json token_json(const patd::AccessTokenView& view, std::string_view token = {});
+// `now` decides `expires_soon` (common/expiry.hpp).
+nlohmann::json token_json(const patd::AccessTokenView& view,
+                          std::chrono::system_clock::time_point now, std::string_view token = {});
 // 401 {"detail":"authentication required"} with WWW-Authenticate: `scheme`.
 Response authentication_required(const char* scheme);
 // The caller of a management route, from `Authorization: Bearer <session>`;

@@ -32,7 +32,7 @@ Response list(RouteContext& ctx, Request& req, bool oidc) {
                              (oidc ? "/v2/oidc/tokens" : "/v2/access-tokens") +
                              "?page_size=" + std::to_string(*size) + "&page=";
     json results = json::array();
-    for (const auto& view : result->results) results.push_back(token_json(view));
+    for (const auto& view : result->results) results.push_back(token_json(view, ctx.clock.now()));
     return json_reply(
         200, {{"count", result->count},
               {"next", result->has_next ? json(base + std::to_string(*page + 1)) : json(nullptr)},
@@ -79,7 +79,7 @@ Response create(RouteContext& ctx, Request& req) {
     if (!bad.empty()) return validation_error("invalid access token request", bad);
     auto created = ctx.service.create_token(*who, request, client_info(req));
     if (!created) return service_error(created.error());
-    return json_reply(201, token_json(created->view, created->token.reveal()));
+    return json_reply(201, token_json(created->view, ctx.clock.now(), created->token.reveal()));
 }
 
 Response desktop_generate(RouteContext& ctx, Request& req) {
@@ -97,7 +97,7 @@ Response get_one(RouteContext& ctx, Request& req, const PathParams& params) {
     if (!who) return error;
     auto view = ctx.service.get_token(*who, params.at(0));
     if (!view) return service_error(view.error());
-    json body = token_json(*view);
+    json body = token_json(*view, ctx.clock.now());
     json ips = json::array();
     for (const auto& use : view->last_used_ips)
         ips.push_back({{"ip", use.ip}, {"last_used", patd::format_rfc3339(use.last_used)}});
@@ -129,7 +129,7 @@ Response patch_one(RouteContext& ctx, Request& req, const PathParams& params) {
     if (!bad.empty()) return validation_error("invalid access token update", bad);
     auto view = ctx.service.patch_token(*who, params.at(0), patch, client_info(req));
     if (!view) return service_error(view.error());
-    return json_reply(200, token_json(*view));
+    return json_reply(200, token_json(*view, ctx.clock.now()));
 }
 
 Response delete_one(RouteContext& ctx, Request& req, const PathParams& params) {
@@ -153,7 +153,7 @@ Response current(RouteContext& ctx, Request& req) {
     if (!credentials) return error;
     auto view = ctx.service.current(*credentials, client_info(req));
     if (!view) return service_error(view.error());
-    return json_reply(200, token_json(*view));
+    return json_reply(200, token_json(*view, ctx.clock.now()));
 }
 
 // `docker-credential-pat logout`: an auto-generated token deletes itself.

@@ -486,3 +486,31 @@ TEST_CASE("last used and expires: relative text, the exact UTC time on hover", "
           "<time datetime=\"2026-03-10T11:57:00.000000Z\" title=\"2026-03-10 11:57 UTC\">3 minutes "
           "ago</time>");
 }
+
+TEST_CASE("the token page flags tokens that expire within 7 days", "[patd][console]") {
+    Console c;
+    c.sign_in();
+    const std::string in_three_days =
+        patd::format_rfc3339(
+            patd::to_timestamp(std::chrono::system_clock::now() + std::chrono::hours(72)))
+            .substr(0, 10);
+    auto soon = c.post("/settings/security/tokens", "csrf=" + c.csrf +
+                                                        "&description=soon&expiration=custom"
+                                                        "&expires_on=" +
+                                                        in_three_days + "&scope=read");
+    REQUIRE(soon.status == 201);
+    auto later = c.post("/settings/security/tokens",
+                        "csrf=" + c.csrf + "&description=later&expiration=30&scope=read");
+    REQUIRE(later.status == 201);
+    auto page = c.call("GET", "/settings/security/tokens");
+    REQUIRE(page.status == 200);
+    CHECK(count_of(page.body, "<span class=\"badge expiring\">Expires soon</span>") == 1);
+    // Newest first: the 30-day row, then the 3-day row, which has the badge.
+    const auto later_row = page.body.find(">later<");
+    const auto soon_row = page.body.find(">soon<");
+    const auto badge = page.body.find("badge expiring");
+    REQUIRE(later_row != std::string::npos);
+    REQUIRE(soon_row != std::string::npos);
+    CHECK(later_row < soon_row);
+    CHECK(badge > soon_row);
+}
