@@ -18,7 +18,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 namespace {
 
 struct Console {
-    explicit Console(std::string public_url = "http://patd.test") {
+    explicit Console(const std::string& public_url = "http://patd.test") {
         auto material = jwt::generate_signing_material("patd", 1);
         REQUIRE(material.ok());
         auto made = jwt::Es256Signer::from_pem(material->key_pem, material->cert_pem);
