@@ -102,6 +102,11 @@ TEST_CASE("config: file settings and their errors", "[config]") {
     CHECK(file_error(R"({"stor":"keyring"})") ==
           "invalid config file /c.json: unknown setting \"stor\" (known: store, keyring, "
           "timeout_ms)");
+    // A key with control characters is shown JSON-escaped: the error stays
+    // one line (found by the config fuzzer, docs/fuzzing.md).
+    CHECK(file_error("{\"time\\nout\\u001b[2J\":1}") ==
+          "invalid config file /c.json: unknown setting \"time\\nout\\u001b[2J\" (known: store, "
+          "keyring, timeout_ms)");
     // Keys read by other parts of the program share the file: the caller
     // names them (the helper passes its own, helper_config.hpp).
     constexpr std::string_view other[] = {"services", "flush_interval_s"};
