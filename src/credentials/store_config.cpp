@@ -119,8 +119,8 @@ Result<StoreConfig> apply_config_file(StoreConfig config, std::string_view text,
             // the user's text, and the error must stay one line.
             const std::string shown =
                 nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            return fail(bad_file(path, "unknown setting " + shown +
-                                           " (known: " + known_keys(other_keys) + ")"));
+            return fail(bad_file(
+                path, "unknown setting " + shown + " (known: " + known_keys(other_keys) + ")"));
         }
         // store and keyring are strings, timeout_ms a JSON integer.
         const bool is_timeout = setting->key == "timeout_ms";
