@@ -14,8 +14,11 @@ import hashlib
 import hmac
 import json
 import os
+import http.client
+import signal
 import socket
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -373,6 +376,58 @@ class JwksFetchTest(OidcCase):
         for _ in range(3):
             self.assertEqual(self.exchange_at(issuer).status, 200)
         self.assertEqual(issuer.jwks_fetches, fetches)
+
+
+class CrashTest(OidcCase):
+    """kill -9 while exchanges commit (and WAL checkpoints run beside them,
+    docs/patd-core.md "SQLite"): every exchange that got its reply keeps its
+    token, and its ID token stays burnt."""
+
+    def test_kill9_during_exchanges_loses_no_token_and_burns_every_jti(self):
+        tokens = [self.mint(kid="ec-1") for _ in range(600)]
+        confirmed = []  # (ID token, PAT) of every 200 reply
+        lock = threading.Lock()
+        stop = threading.Event()
+        errors = []
+
+        def worker(mine):
+            for token in mine:
+                if stop.is_set():
+                    return
+                try:
+                    r = self.exchange(token)
+                except (OSError, http.client.HTTPException):
+                    return  # patd died under us
+                if r.status != 200:
+                    errors.append(r)
+                    return
+                with lock:
+                    confirmed.append((token, r.json["access_token"]))
+
+        threads = [threading.Thread(target=worker, args=(tokens[i::3],), daemon=True)
+                   for i in range(3)]
+        for t in threads:
+            t.start()
+        # ~12 WAL pages per exchange: 250 exchanges cross SQLite's checkpoint
+        # threshold (1000 pages) more than twice.
+        deadline = time.monotonic() + 60
+        while len(confirmed) < 250 and time.monotonic() < deadline and not errors:
+            time.sleep(0.01)
+        self.p.proc.send_signal(signal.SIGKILL)
+        self.p.proc.wait(5)
+        stop.set()
+        for t in threads:
+            t.join(15)
+        self.assertEqual(errors, [])
+        self.assertGreaterEqual(len(confirmed), 250, "too few exchanges before the kill")
+        self.p.start()
+        for token, pat in confirmed:
+            cur = self.p.request("GET", "/v2/access-tokens/current", auth=(self.acme, pat))
+            self.assertEqual(cur.status, 200, f"a confirmed exchange's token was lost: {cur}")
+            self.assert_refused(self.exchange(token),
+                                REFUSED + "its jti was used before (a replayed token)")
+        print(f"\nkill -9 after {len(confirmed)} confirmed exchanges: every token works, "
+              "every ID token stays burnt", file=sys.stderr)
 
 
 class UnreachableIssuerTest(OidcCase):

@@ -79,6 +79,9 @@ class Connection {
     void exec(const char* sql);
     std::int64_t last_insert_rowid() const;
     int changes() const;
+    // The raw handle, for the few calls this layer does not wrap (the WAL
+    // hook and checkpoints of WalCheckpointer).
+    sqlite3* handle() { return m_db.get(); }
 
   private:
     DbHandle m_db;

@@ -11,6 +11,7 @@
 #include "patd/store/sqlite/sqlite_db.hpp"
 #include "patd/store/sqlite/sqlite_oidc_store.hpp"
 #include "patd/store/sqlite/sqlite_rows.hpp"
+#include "patd/store/sqlite/wal_checkpointer.hpp"
 
 namespace pat::patd {
 
@@ -20,11 +21,21 @@ using sqlite::Pool;
 using sqlite::Transaction;
 using sqlite::with_connection;
 
-std::vector<std::unique_ptr<Connection>> open_all(const std::string& path, bool uri,
-                                                  std::size_t n) {
+std::vector<std::unique_ptr<Connection>> open_all(const std::string& path, bool uri, std::size_t n,
+                                                  sqlite::WalCheckpointer* checkpointer) {
     std::vector<std::unique_ptr<Connection>> out;
-    for (std::size_t i = 0; i < n; ++i) out.push_back(std::make_unique<Connection>(path, uri));
+    for (std::size_t i = 0; i < n; ++i) {
+        out.push_back(std::make_unique<Connection>(path, uri));
+        if (checkpointer) checkpointer->attach(*out.back());
+    }
     return out;
+}
+
+// An in-memory database has no WAL to checkpoint (and a second connection
+// to ":memory:" would be another, empty database).
+std::unique_ptr<sqlite::WalCheckpointer> checkpointer_for(const std::string& path, bool uri) {
+    if (path == ":memory:") return nullptr;
+    return std::make_unique<sqlite::WalCheckpointer>(path, uri);
 }
 
 // Recent PAT lookups by digest. The /token hot path would otherwise open a
@@ -77,7 +88,10 @@ class TokenLookupCache {
 class SqliteRepository final : public Repository {
   public:
     SqliteRepository(const std::string& path, bool uri, std::size_t pool_size)
-        : m_pool(open_all(path, uri, pool_size)), m_oidc(m_pool), m_audit(m_pool) {
+        : m_checkpointer(checkpointer_for(path, uri)),
+          m_pool(open_all(path, uri, pool_size, m_checkpointer.get())),
+          m_oidc(m_pool),
+          m_audit(m_pool) {
         auto lease = m_pool.acquire();
         sqlite::migrate(*lease);
     }
@@ -394,6 +408,9 @@ class SqliteRepository final : public Repository {
         ~ClearOnExit() { cache.clear(); }
     };
 
+    // Before the pool: its connections' WAL hooks point at it, so it must
+    // outlive them.
+    std::unique_ptr<sqlite::WalCheckpointer> m_checkpointer;
     Pool m_pool;
     sqlite::SqliteOidcStore m_oidc;
     sqlite::SqliteAuditStore m_audit;
