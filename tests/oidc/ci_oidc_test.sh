@@ -113,6 +113,14 @@ ACTIONS_ID_TOKEN_REQUEST_URL="$ISS/github/idtoken?api-version=2.0" ACTIONS_ID_TO
   expect_error "GitHub's endpoint refuses the request token" 1 \
   "$N: cannot get the job's ID token from GitHub Actions (ACTIONS_ID_TOKEN_REQUEST_URL): HTTP 401 (does the job have \`permissions: id-token: write\`?)" \
   ci login "$REG" --oidc
+# --audience is what the helper asks GitHub's endpoint for: a token for
+# another audience is refused by patd's aud check.
+github_job "$MAIN"
+ACTIONS_ID_TOKEN_REQUEST_URL="$ISS/github/idtoken?api-version=2.0" \
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN=$(cat "$tmp/request-token") \
+  expect_error "--audience is the aud asked of GitHub's endpoint" 1 \
+  "$N: patd refused the job's ID token: id token refused: its aud does not contain '$AUD'; nothing stored" \
+  ci login "$REG" --oidc --audience another-service
 expect_eq "nothing changed by refused logins" "$(state)" "$before"
 
 echo "# 1. a GitHub Actions job logs in, pushes, and its token expires on time"
@@ -150,6 +158,8 @@ expect_eq "skopeo pushes with it" "$RC" 0
 echo "# 3. the policy's namespace only"
 sk_push "$REG/other/app:1"
 [ "$RC" != 0 ] && ok "it cannot push to other/*" || fail "pushed to other/app"
+# Refused by the registry for want of a grant, not failing for another reason.
+expect_contains "other/*: the registry denies it" "$OUT" "denied: requested access to the resource is denied"
 echo "# the token expires on time"
 while [ $(($(date +%s) - t0)) -lt 17 ]; do sleep 0.5; done
 expect_eq "patd refuses it after its lifetime" "$(current acme "$PAT")" 401
@@ -233,7 +243,9 @@ leaks=0
 for s in "${SECRETS[@]}"; do
   [ ${#s} -ge 20 ] || continue
   if grep -qF -- "$s" "${haystack[@]}"; then fail "a token is in a log or argv: ${s:0:12}..."; leaks=1; fi
-  if grep -rqF -- "$s" "$DOCKER_CONFIG" "$tmp/state" "$tmp/cache" "$tmp/run" "$tmp/registry" 2>/dev/null; then
+  # $tmp/patd: patd's data dir (its database, WAL and keys) keeps digests only.
+  if grep -rqF -- "$s" "$DOCKER_CONFIG" "$tmp/state" "$tmp/cache" "$tmp/run" "$tmp/registry" \
+    "$tmp/patd" 2>/dev/null; then
     fail "a token is in a file: ${s:0:12}..."; leaks=1
   fi
 done

@@ -279,6 +279,24 @@ class ExchangeTest(OidcCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("must use https (http only for a loopback host)", r.stderr.decode())
 
+    def test_cli_removes_policies_and_issuers(self):
+        claims = dict(environment="removed-soon", repository="x/y")
+        pid = self.p.cli("oidc", "policy", "add", "--account", self.acme, "--issuer",
+                         self.issuer.url, "--claim", "environment=removed-soon", "--claim",
+                         "repository=x/y", "--scope", "read").stdout.decode().strip()
+        self.assertEqual(self.exchange(self.mint(**claims)).status, 200)
+        self.p.cli("oidc", "policy", "remove", pid)
+        self.assertNotIn(pid, self.p.cli("oidc", "policy", "list").stdout.decode())
+        # In effect at once: the exchange reads the policies every time.
+        self.assert_refused(self.exchange(self.mint(**claims)),
+                            REFUSED + "no trust policy matches its claims")
+        url = "http://127.0.0.1:9/removable"
+        self.p.cli("oidc", "add-issuer", url, "--audience", AUD)
+        self.p.cli("oidc", "remove-issuer", url)
+        self.assertNotIn(url, self.p.cli("oidc", "list-issuers").stdout.decode())
+        self.assert_refused(self.exchange(self.mint(iss=url)),
+                            REFUSED + f"issuer '{url}' is not trusted")
+
     def test_api_policies_are_the_callers_own(self):
         session = self.p.session(self.acme, self.acme_pw)
         r = self.p.request("POST", "/v2/oidc/policies",

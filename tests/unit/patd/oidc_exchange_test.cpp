@@ -122,6 +122,29 @@ TEST_CASE("an ID token matching a policy becomes a short-lived PAT of the policy
     }
 }
 
+TEST_CASE("only a policy that says repo:admin grants delete", "[service][oidc]") {
+    ExchangeFixture f;
+    NewOidcPolicy p;
+    p.account = "bob";
+    p.issuer = k_iss;
+    p.claims = {{"repository", "bob/app"}};
+    p.scope = "repo:admin";
+    REQUIRE(f.service->add_oidc_policy(p).ok());
+    auto claims = f.claims();
+    claims["repository"] = "bob/app";
+    auto issued = f.exchange(rsa().token(claims));
+    REQUIRE(issued.ok());
+    CHECK(issued->username == "bob");
+    CHECK(issued->token.view.scope == TokenScope::admin);
+    using V = std::vector<std::string>;
+    CHECK(f.actions("bob", issued->token.token, "repository:bob/app:pull,push,delete") ==
+          V{"pull", "push", "delete"});
+    // alice's policy says repo:write: never delete (and never more when asked).
+    auto write = f.exchange(rsa().token(f.claims()));
+    REQUIRE(write.ok());
+    CHECK(f.actions("alice", write->token.token, "repository:alice/app:delete").empty());
+}
+
 TEST_CASE("oidc tokens are listed apart and count in no cap", "[service][oidc]") {
     ExchangeFixture f;
     const auto alice = f.session_of("alice");

@@ -251,6 +251,32 @@ TEST_CASE("the key cache fetches discovery and JWKS once and then answers from m
     CHECK(f.fetcher->requests() == 4);
 }
 
+TEST_CASE("a JWKS is kept for its max-age, clamped to 5 minutes .. 24 hours", "[oidc][cache]") {
+    CacheFixture f;
+    f.fetcher->issuer(f.issuer, jwks_of({&rsa_key()}));
+    const auto jwks_with_max_age = [&](seconds max_age) {
+        f.fetcher->serve(f.issuer + "/jwks", {200, jwks_of({&rsa_key()}).dump(), max_age});
+    };
+    // max-age=10: kept for 5 minutes, not 10 seconds.
+    jwks_with_max_age(seconds(10));
+    REQUIRE(f.cache->find(f.issuer, "rsa-1").ok());
+    CHECK(f.fetcher->requests() == 2);
+    f.clock.advance(seconds(11));
+    CHECK(f.cache->find(f.issuer, "rsa-1").ok());
+    CHECK(f.fetcher->requests() == 2);
+    // max-age of a week: kept for 24 hours, not longer.
+    jwks_with_max_age(seconds(7 * 86400));
+    f.clock.advance(seconds(290));
+    CHECK(f.cache->find(f.issuer, "rsa-1").ok());
+    CHECK(f.fetcher->requests() == 4);
+    f.clock.advance(std::chrono::hours(23));
+    CHECK(f.cache->find(f.issuer, "rsa-1").ok());
+    CHECK(f.fetcher->requests() == 4);
+    f.clock.advance(std::chrono::hours(1) + seconds(1));
+    CHECK(f.cache->find(f.issuer, "rsa-1").ok());
+    CHECK(f.fetcher->requests() == 6);
+}
+
 TEST_CASE("an unknown kid refetches the JWKS at most once per refresh interval", "[oidc][cache]") {
     CacheFixture f;
     f.fetcher->issuer(f.issuer, jwks_of({&rsa_key()}));
