@@ -302,7 +302,7 @@ TEST_CASE("trust policies are checked before they are stored", "[service][oidc]"
     p.issuer = k_iss;
     p.claims = {{"repository", "bob/app"}};
     p.scope = "write";
-    auto problem = [&](NewOidcPolicy q) {
+    auto problem = [&](const NewOidcPolicy& q) {
         auto r = f.service->add_oidc_policy(q);
         REQUIRE_FALSE(r.ok());
         REQUIRE(r.error().fields.size() == 1);

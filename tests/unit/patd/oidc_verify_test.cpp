@@ -125,7 +125,8 @@ TEST_CASE("malformed ID tokens are refused with what is wrong", "[oidc][format]"
           "has a header that is not a JSON object");
     CHECK(decode_id_token("e30." + base64url_encode("nope") + ".").error() ==
           "has claims that are not a JSON object");
-    CHECK(decode_id_token(std::string(17 * 1024, 'a')).error() == "is larger than 16 KiB");
+    CHECK(decode_id_token(std::string(std::size_t{17} * 1024, 'a')).error() ==
+          "is larger than 16 KiB");
 }
 
 TEST_CASE("iss, aud, exp, nbf, iat and jti are checked with a small skew", "[oidc][claims]") {
