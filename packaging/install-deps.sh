@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs=(
   g++ cmake ninja-build pkg-config
-  libglib2.0-dev libkeyutils-dev
+  libsystemd-dev libkeyutils-dev
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libsodium-dev libsqlite3-dev
   libpq-dev libpqxx-dev libqrencode-dev
@@ -23,7 +23,6 @@ test_pkgs=(
   postgresql strace python3-jwt python3-cryptography
   help2man lintian dpkg-dev file bash-completion zsh fish
   chromium chromium-driver python3-selenium zbar-tools
-  libsystemd-dev
   g++-mingw-w64-x86-64-posix wine64
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev catch2)

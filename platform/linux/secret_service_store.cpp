@@ -1,5 +1,5 @@
 // The Secret Service CredentialStore: upstream docker-credential-secretservice
-// items (schema io.docker.Credentials), read and written over a direct GDBus
+// items (schema io.docker.Credentials), read and written over a direct sd-bus
 // client (secret_service/). Behaviour and reasoning: docs/secret-service.md.
 #include "secret_service_store.hpp"
 
@@ -71,8 +71,8 @@ std::vector<std::string> paths_of(const std::vector<ItemInfo>& infos, const std:
 }
 
 // D-Bus strings are UTF-8 without NUL: a key or username that is not can be
-// neither stored nor found (GLib would refuse to build the message). The
-// same rule as g_utf8_validate_len, without loading GLib for a key that
+// neither stored nor found (sd-bus would refuse to build the message). The
+// same rule as sd-bus's own check, without loading libsystemd for a key that
 // never reaches the bus.
 bool is_dbus_text(std::string_view text) {
     return text.find('\0') == std::string_view::npos && is_strict_utf8(text);

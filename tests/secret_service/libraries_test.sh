@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# libraries_test.sh BIN: GIO/GObject/GLib are loaded only on the Secret
-# Service path (platform/linux/secret_service/glib_loader.hpp). The helper
-# does not link them; `version`, `--help` and the kernel-keyring store
-# (chosen explicitly, or by `auto` without a session bus) never load them;
-# a Secret Service `get` loads them and works. What a process loaded is read
+# libraries_test.sh BIN: libsystemd (sd-bus) is loaded only on the Secret
+# Service path (platform/linux/secret_service/sdbus_loader.hpp), and GLib on
+# none. The helper links neither; `version`, `--help` and the kernel-keyring
+# store (chosen explicitly, or by `auto` without a session bus) never load
+# them; a Secret Service `get` loads libsystemd (and no GLib) and works. What a process loaded is read
 # from the dynamic loader's own trace (LD_DEBUG=files, into files).
 set -uo pipefail
 bin=$1
@@ -15,6 +15,8 @@ done
 . "$here/../lib/secret-service.sh"
 ss_init
 glib='lib(gio|gobject|glib|gmodule)-2\.0'
+# what a D-Bus client could bring: GLib's libraries or libsystemd
+dbus_libs="$glib|libsystemd\.so"
 
 # loaded NAME STDIN CMD...: runs CMD with the loader's file trace and sets
 # ss_rc, ss_out and `libs` (every shared object the process loaded).
@@ -27,7 +29,7 @@ loaded() {
   libs=$(cat "$SS_TMP/ld/$name".* 2>/dev/null | sed -n 's/.*file=\([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' ')
 }
 
-# expect_no_glib NAME RC STDIN CMD...: CMD exits RC and loads no GLib library.
+# expect_no_glib NAME RC STDIN CMD...: CMD exits RC and loads neither GLib nor libsystemd.
 expect_no_glib() {
   local name=$1 rc=$2 input=$3
   shift 3
@@ -36,10 +38,10 @@ expect_no_glib() {
     ss_fail "$name: exit $ss_rc, expected $rc: $(head -c 300 "$SS_TMP/stderr")"
   elif [ -z "$libs" ]; then
     ss_fail "$name: the loader trace is empty (LD_DEBUG not honoured?)"
-  elif grep -Eq "$glib" <<<"$libs"; then
-    ss_fail "$name loaded GLib: $libs"
+  elif grep -Eq "$dbus_libs" <<<"$libs"; then
+    ss_fail "$name loaded a D-Bus library: $libs"
   else
-    ss_pass "$name loads no GLib ($libs)"
+    ss_pass "$name loads no D-Bus library ($libs)"
   fi
 }
 
@@ -66,10 +68,10 @@ if [ "${PAT_LIBRARIES_TEST_KEYRING:-}" = 1 ]; then
   ss_finish
 fi
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-if grep -Eq "$glib" <<<"$needed"; then
-  ss_fail "the helper links GLib: NEEDED $needed"
+if grep -Eq "$dbus_libs" <<<"$needed"; then
+  ss_fail "the helper links a D-Bus library: NEEDED $needed"
 else
-  ss_pass "the helper does not link GLib (NEEDED $needed)"
+  ss_pass "the helper links no D-Bus library (NEEDED $needed)"
 fi
 
 expect_no_glib "version" 0 "" "$bin" version
@@ -83,7 +85,7 @@ else
   ss_fail "kernel-keyring paths"
 fi
 
-# The Secret Service path loads GIO on demand, and works.
+# The Secret Service path loads libsystemd on demand, no GLib, and works.
 ss_start_bus
 ss_start_keyring unlocked || exit 1
 export DOCKER_CREDENTIAL_PAT_STORE=secretservice DOCKER_CREDENTIAL_PAT_OFFLINE=1
@@ -91,9 +93,11 @@ ss_expect_output "secret service store" "" '{"ServerURL":"ss.example.com","Usern
 loaded ss-get "ss.example.com" "$bin" get
 if [ "$ss_rc" != 0 ] || [ "$ss_out" != '{"ServerURL":"ss.example.com","Username":"u","Secret":"s3cret"}' ]; then
   ss_fail "secret service get: exit $ss_rc, stdout [$ss_out]"
-elif ! grep -q 'libgio-2\.0' <<<"$libs"; then
-  ss_fail "secret service get did not load GIO: $libs"
+elif ! grep -q 'libsystemd\.so\.0' <<<"$libs"; then
+  ss_fail "secret service get did not load libsystemd: $libs"
+elif grep -Eq "$glib" <<<"$libs"; then
+  ss_fail "secret service get loaded GLib: $libs"
 else
-  ss_pass "secret service get loads GIO on demand and returns the credential"
+  ss_pass "secret service get loads libsystemd on demand (no GLib) and returns the credential"
 fi
 ss_finish

@@ -1,6 +1,6 @@
 #pragma once
 // A Secret Service item's lookup attributes (name -> value), shared by the
-// service calls (service.hpp) and the D-Bus conversions (variants.hpp).
+// service calls (service.hpp) and the D-Bus conversions (message_args.hpp).
 
 #include <map>
 #include <string>

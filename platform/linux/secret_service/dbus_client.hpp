@@ -1,59 +1,62 @@
 #pragma once
-// A minimal D-Bus client for the session bus: GLib parses the address,
-// connects and (de)serialises messages (GDBusMessage), and this class moves
-// them over the socket itself, without GDBusConnection's worker thread.
-// That lets it pipeline everything -- the SASL handshake, Hello and a batch
-// of N calls each leave in one write -- and give every batch one deadline.
+// A minimal D-Bus client for the session bus over sd-bus (libsystemd, loaded
+// on first use: sdbus_loader.hpp). sd-bus writes the whole SASL exchange in
+// one go and queues Hello and the first batch behind it; every batch of N
+// calls is sent at once and waited for under one deadline of our own.
 // (A get costs 3 round trips on a private socket; see docs/secret-service.md.)
 
-#include <gio/gio.h>
-
 #include <chrono>
-#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "common/result.hpp"
 #include "credentials/errors.hpp"
-#include "glib_ptr.hpp"
+#include "dbus_error.hpp"
+#include "sdbus_ptr.hpp"
 
 namespace pat::platform::ss {
 
+// Appends a call's arguments to its message; returns sd-bus's result (< 0:
+// -errno). Called again for a call that is sent again.
+using AppendArguments = std::function<int(sd_bus_message*)>;
+
 // One D-Bus method call.
 struct MethodCall {
-    std::string destination;  // bus name
-    std::string path;         // object path
-    const char* interface;    // e.g. "org.freedesktop.Secret.Service"
-    const char* method;       // e.g. "SearchItems"
-    GVariant* parameters;     // tuple or nullptr; a floating ref is consumed
-    const char* reply_type;   // expected reply signature, e.g. "(aoao)", or nullptr
+    std::string destination;    // bus name
+    std::string path;           // object path
+    const char* interface;      // e.g. "org.freedesktop.Secret.Service"
+    const char* method;         // e.g. "SearchItems"
+    AppendArguments arguments;  // empty: no arguments
+    const char* reply_type;     // expected reply signature, e.g. "aoao", or nullptr
 };
 
-// The reply to one call: the reply tuple, or the GError it failed with
-// (D-Bus error replies become GErrors through GDBus's error-domain registry).
-using Reply = pat::Result<VariantPtr, ErrorPtr>;
+// The reply to one call (its read position at the first argument), or why
+// it failed.
+using Reply = pat::Result<MessagePtr, DbusError>;
 
 class DbusClient {
   public:
     // Connects the socket to the session bus (DBUS_SESSION_BUS_ADDRESS, else
-    // $XDG_RUNTIME_DIR/bus; never X11 autolaunch). Authentication and Hello
-    // are queued in front of the first batch of calls, so they cost no round
-    // trip of their own; their failure is then reported by connect_error().
-    // Errors here: no_session_bus (unset or unreachable).
+    // $XDG_RUNTIME_DIR/bus; never X11 autolaunch) and writes the SASL
+    // exchange. Hello and the first batch wait behind it, so they cost no
+    // round trip of their own; a failed handshake is then reported by
+    // connect_error(). Errors here: no_session_bus (unset or unreachable).
     static cred::Result<std::unique_ptr<DbusClient>> connect(std::chrono::milliseconds timeout);
 
     // Why the handshake (auth + Hello) failed, once a batch has run; null if
     // it succeeded or has not run. Every call fails once this is set.
-    const GError* connect_error() const { return m_connect_error.get(); }
+    const DbusError* connect_error() const { return m_connect_error ? &*m_connect_error : nullptr; }
 
-    ~DbusClient();
     DbusClient(const DbusClient&) = delete;
     DbusClient& operator=(const DbusClient&) = delete;
+    ~DbusClient() = default;
 
     // Sends every call at once (NO_AUTO_START) and waits for all replies, at
     // most the deadline after sending. replies[i] answers calls[i]; a call past
-    // the deadline fails with G_IO_ERROR_TIMED_OUT, and every pending call
-    // fails with G_IO_ERROR_CLOSED if the bus connection closes.
+    // the deadline fails with Kind::timed_out, and every pending call fails
+    // with Kind::closed (or sd-bus's NoReply) if the bus connection closes.
     std::vector<Reply> call_all(const std::vector<MethodCall>& calls);
     // The same, waiting at most until `deadline` (a resend within the deadline
     // of an earlier batch).
@@ -65,30 +68,17 @@ class DbusClient {
     std::chrono::milliseconds timeout() const { return m_timeout; }
 
   private:
-    // A call on the wire, waiting for the reply with its serial.
-    struct Pending {
-        std::uint32_t serial;
-        const char* reply_type;
-        Reply* slot;  // pre-filled with a timeout error
-    };
+    DbusClient(BusPtr bus, std::chrono::milliseconds timeout);
+    // Builds the message of `call`; an error says why not.
+    pat::Result<MessagePtr, DbusError> message_for(const MethodCall& call);
+    // Runs the bus until `*left` is 0, `deadline` passes or the connection
+    // closes (then m_closed).
+    void wait(const std::size_t* left, std::chrono::steady_clock::time_point deadline);
 
-    DbusClient(ObjectPtr<GIOStream> stream, int fd, std::chrono::milliseconds timeout);
-    // Writes `out` (then wipes it) and reads until every pending call has its
-    // reply, `deadline` passes or the connection closes.
-    void exchange(std::string& out, std::vector<Pending>& pending,
-                  std::chrono::steady_clock::time_point deadline);
-    // Consumes complete lines/messages from m_in; false on a protocol error.
-    bool consume(std::vector<Pending>& pending, std::size_t& answered);
-
-    ObjectPtr<GIOStream> m_stream;  // owns the socket
-    int m_fd;
+    BusPtr m_bus;
     std::chrono::milliseconds m_timeout;
-    std::uint32_t m_next_serial = 1;
-    std::string m_in;        // bytes read but not yet consumed
-    std::string m_preamble;  // auth + Hello, sent with the first batch
-    std::uint32_t m_hello_serial = 0;
-    ErrorPtr m_connect_error;
-    bool m_authenticated = false;
+    std::optional<DbusError> m_connect_error;
+    bool m_ready = false;  // the handshake completed
     bool m_closed = false;
 };
 

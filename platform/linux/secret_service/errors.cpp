@@ -1,92 +1,71 @@
 #include "errors.hpp"
 
-#include <cstring>
 #include <string>
-
-#include "glib_ptr.hpp"
+#include <string_view>
 
 namespace pat::platform::ss {
 namespace {
 
-constexpr GDBusErrorEntry k_secret_errors[] = {
-    {static_cast<gint>(SecretErrorCode::is_locked), "org.freedesktop.Secret.Error.IsLocked"},
-    {static_cast<gint>(SecretErrorCode::no_session), "org.freedesktop.Secret.Error.NoSession"},
-    {static_cast<gint>(SecretErrorCode::no_such_object),
-     "org.freedesktop.Secret.Error.NoSuchObject"},
-};
+constexpr std::string_view k_dbus_error = "org.freedesktop.DBus.Error.";
 
-bool is(const GError& error, GQuark domain, int code) {
-    return error.domain == domain && error.code == code;
-}
-
-bool is_dbus(const GError& error, GDBusError code) {
-    return is(error, G_DBUS_ERROR, static_cast<int>(code));
-}
-
-bool is_io(const GError& error, GIOErrorEnum code) {
-    return is(error, G_IO_ERROR, static_cast<int>(code));
+// The bus's own errors (org.freedesktop.DBus.Error.<suffix>).
+bool is_dbus(const DbusError& error, std::string_view suffix) {
+    const std::string_view name = error.name;
+    return error.kind == DbusError::Kind::reply && name.starts_with(k_dbus_error) &&
+           name.substr(k_dbus_error.size()) == suffix;
 }
 
 // The provider is gone: the bus says the (unique) name has no owner, or the
-// call was cut off because the provider disconnected before replying.
-bool is_gone(const GError& error) {
-    return is_dbus(error, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-           is_dbus(error, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-           is_dbus(error, G_DBUS_ERROR_NO_REPLY) || is_dbus(error, G_DBUS_ERROR_DISCONNECTED) ||
-           is_io(error, G_IO_ERROR_CLOSED) || is_io(error, G_IO_ERROR_CONNECTION_CLOSED) ||
-           is_io(error, G_IO_ERROR_BROKEN_PIPE);
+// call was cut off because the provider or the bus disconnected before
+// replying (sd-bus answers the calls still pending then with NoReply).
+bool is_gone(const DbusError& error) {
+    return is_dbus(error, "ServiceUnknown") || is_dbus(error, "NameHasNoOwner") ||
+           is_dbus(error, "NoReply") || is_dbus(error, "Disconnected") ||
+           error.kind == DbusError::Kind::closed;
 }
 
-bool is_activation_failure(const GError& error) {
-    return error.domain == G_DBUS_ERROR && error.code >= G_DBUS_ERROR_SPAWN_EXEC_FAILED &&
-           error.code <= G_DBUS_ERROR_SPAWN_FILE_INVALID;
+// dbus-daemon could not start the activatable provider (Spawn.*; out of
+// memory is not the provider's fault).
+bool is_activation_failure(const DbusError& error) {
+    constexpr std::string_view spawn = "org.freedesktop.DBus.Error.Spawn.";
+    return error.kind == DbusError::Kind::reply && error.name.starts_with(spawn) &&
+           error.name != "org.freedesktop.DBus.Error.Spawn.NoMemory";
 }
 
-// Anything we do not recognise: name the D-Bus error (or domain/code) so the
-// user can search for it; the first line of GLib's text helps a human.
-cred::Error unexpected(const GError& error) {
-    std::string what;
-    if (GCharPtr remote{g_dbus_error_get_remote_error(&error)}) {
-        what = remote.get();
-    } else {
-        what = std::string(g_quark_to_string(error.domain)) + " " + std::to_string(error.code);
-    }
-    std::string text = error.message != nullptr ? error.message : "";
+// Anything we do not recognise: name the D-Bus error so the user can search
+// for it; the first line of its text helps a human.
+cred::Error unexpected(const DbusError& error) {
+    const std::string what = error.kind == DbusError::Kind::reply ? error.name : "sd-bus";
+    std::string text = error.message;
     if (auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
     return {cred::Errc::backend, "Secret Service error (" + what + "): " + text};
 }
 
 }  // namespace
 
-GQuark secret_error_quark() {
-    static gsize quark = 0;
-    g_dbus_error_register_error_domain("pat-secret-service-error-quark", &quark, k_secret_errors,
-                                       G_N_ELEMENTS(k_secret_errors));
-    return static_cast<GQuark>(quark);
+bool is_reply(const DbusError& error, const char* name) {
+    return error.kind == DbusError::Kind::reply && error.name == name;
 }
 
-bool is_missing_object(const GError& error) {
-    return is(error, secret_error_quark(), static_cast<int>(SecretErrorCode::no_such_object)) ||
-           is_dbus(error, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-           is_dbus(error, G_DBUS_ERROR_UNKNOWN_METHOD);
+bool is_missing_object(const DbusError& error) {
+    return is_reply(error, "org.freedesktop.Secret.Error.NoSuchObject") ||
+           is_dbus(error, "UnknownObject") || is_dbus(error, "UnknownMethod");
 }
 
-bool is_caller_not_registered_yet(const GError& error) {
+bool is_caller_not_registered_yet(const DbusError& error) {
     // GDBus's generated skeleton says this when no handler took the call; a
     // method the provider really lacks is "No such method", not this.
-    return is_dbus(error, G_DBUS_ERROR_UNKNOWN_METHOD) && error.message != nullptr &&
-           std::strstr(error.message, " is not implemented on interface ") != nullptr;
+    return is_dbus(error, "UnknownMethod") &&
+           error.message.find(" is not implemented on interface ") != std::string::npos;
 }
 
-cred::Error map_gerror(const GError& error, Stage stage, std::chrono::milliseconds timeout) {
-    const GQuark secret = secret_error_quark();
-    // A deadline is a deadline at every stage; CANCELLED is how we abandon a
-    // connection attempt that passed its deadline.
-    if (is_io(error, G_IO_ERROR_TIMED_OUT) || is_io(error, G_IO_ERROR_CANCELLED) ||
-        is_dbus(error, G_DBUS_ERROR_TIMEOUT) || is_dbus(error, G_DBUS_ERROR_TIMED_OUT)) {
+cred::Error map_error(const DbusError& error, Stage stage, std::chrono::milliseconds timeout) {
+    // A deadline is a deadline at every stage, ours or one the bus reports.
+    if (error.kind == DbusError::Kind::timed_out || is_dbus(error, "Timeout") ||
+        is_dbus(error, "TimedOut")) {
         return deadline_passed(timeout);
     }
-    if (is(error, secret, static_cast<int>(SecretErrorCode::is_locked))) return keychain_locked();
+    if (is_reply(error, "org.freedesktop.Secret.Error.IsLocked")) return keychain_locked();
     switch (stage) {
         case Stage::connect:
             return no_session_bus_unreachable();

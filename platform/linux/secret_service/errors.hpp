@@ -1,17 +1,17 @@
 #pragma once
-// Error mapping for the Secret Service store: GError domain/code (never
-// message text) -> the helper's Errc with a one-line, actionable message.
-// The texts are user-facing and pinned by tests (README "Error messages").
-
-#include <gio/gio.h>
+// Error mapping for the Secret Service store: a failed call's D-Bus error
+// name or local kind (never its text) -> the helper's Errc with a one-line,
+// actionable message. The texts are user-facing and pinned by tests (README
+// "Error messages").
 
 #include <chrono>
 
 #include "credentials/errors.hpp"
+#include "dbus_error.hpp"
 
 namespace pat::platform::ss {
 
-// What the client was doing when a GError happened: the same code means
+// What the client was doing when a call failed: the same error means
 // different things at different steps (e.g. ServiceUnknown before we found a
 // provider = there is none; after = it went away).
 enum class Stage {
@@ -21,24 +21,22 @@ enum class Stage {
     collection,     // resolving the collection to store into
 };
 
-// The Secret Service's own D-Bus errors (org.freedesktop.Secret.Error.*),
-// registered with GDBus as a GError domain so they are matched by code.
-enum class SecretErrorCode { is_locked = 0, no_session = 1, no_such_object = 2 };
-GQuark secret_error_quark();
+// Whether the error is the reply `name` (a D-Bus error name).
+bool is_reply(const DbusError& error, const char* name);
 
 // An object that no longer exists (an item deleted between two calls).
-bool is_missing_object(const GError& error);
+bool is_missing_object(const DbusError& error);
 
 // gnome-keyring's answer to a call that reached it before it had registered
 // the calling connection as a client: the call was not carried out, and the
 // same call succeeds once the client exists (docs/secret-service.md).
-bool is_caller_not_registered_yet(const GError& error);
+bool is_caller_not_registered_yet(const DbusError& error);
 
-// The one mapping function: GError (domain, code) at `stage` -> cred::Error.
+// The one mapping function: the error at `stage` -> cred::Error.
 // `timeout` is the per-call deadline, quoted in the timeout message.
-cred::Error map_gerror(const GError& error, Stage stage, std::chrono::milliseconds timeout);
+cred::Error map_error(const DbusError& error, Stage stage, std::chrono::milliseconds timeout);
 
-// The messages, for the paths that detect a condition without a GError.
+// The messages, for the paths that detect a condition without an error reply.
 cred::Error no_session_bus_unset();
 cred::Error no_session_bus_unreachable();
 cred::Error no_provider();

@@ -1,8 +1,8 @@
 #pragma once
-// The org.freedesktop.Secret.Service API, spoken directly over GDBus (no
+// The org.freedesktop.Secret.Service API, spoken directly over sd-bus (no
 // libsecret on the hot path: libsecret negotiates an encrypted DH session on
 // every lookup, see docs/secret-service.md). Every method maps failures to
-// cred::Error through map_gerror().
+// cred::Error through map_error().
 
 #include <chrono>
 #include <cstdint>
@@ -89,13 +89,14 @@ class Service {
     void resend_unregistered(std::vector<MethodCall>& calls, std::vector<Reply>& replies,
                              std::chrono::steady_clock::time_point deadline);
     // One call; any failure mapped at `stage`.
-    cred::Result<VariantPtr> call_one(MethodCall call, Stage stage = Stage::provider_call);
+    cred::Result<MessagePtr> call_one(MethodCall call, Stage stage = Stage::provider_call);
     cred::Result<void> ensure_session();
     MethodCall open_session_call() const;
     MethodCall property_call(const std::string& path, const char* name) const;
+    MethodCall collection_locked_call(std::string path) const;
     MethodCall provider_call(std::string path, const char* interface, const char* method,
-                             GVariant* parameters, const char* reply_type) const;
-    cred::Error map(const GError& error, Stage stage = Stage::provider_call) const;
+                             AppendArguments arguments, const char* reply_type) const;
+    cred::Error map(const DbusError& error, Stage stage = Stage::provider_call) const;
 
     std::unique_ptr<DbusClient> m_bus;
     bool m_activate;
