@@ -14,6 +14,10 @@ void wipe_string(std::string& s) noexcept {
     s.clear();
 }
 
+void wipe_bytes(void* data, std::size_t size) noexcept {
+    if (size > 0) explicit_bzero(data, size);
+}
+
 Secret::Secret(std::string&& bytes) : m_bytes() {
     m_bytes.reserve(bytes.size());
     m_bytes.assign(bytes.data(), bytes.size());

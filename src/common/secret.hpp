@@ -42,4 +42,8 @@ class Secret {
 // way the optimiser cannot drop, then clears it.
 void wipe_string(std::string& s) noexcept;
 
+// Overwrites `size` bytes at `data` with zeros in a way the optimiser cannot
+// drop (a buffer that held a secret, before it goes out of scope).
+void wipe_bytes(void* data, std::size_t size) noexcept;
+
 }  // namespace pat

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "common/secret.hpp"
 #include "common/terminal_text.hpp"
 #include "common/version.hpp"
 #include "credentials/input_text.hpp"
@@ -17,13 +18,18 @@ namespace {
 // endless stream costs bounded memory and time.
 Result<std::string> read_bounded(std::istream& in) {
     std::string data;
-    std::array<char, std::size_t{64} * 1024> chunk{};
+    // Not zeroed first: a `get` reads a few dozen bytes, and only the bytes
+    // that held input are wiped (zeroing 64 KiB twice was 8 % of a
+    // Secret Service get's instructions, docs/benchmarks.md).
+    std::array<char, std::size_t{64} * 1024> chunk;
+    std::size_t used = 0;  // the bytes of `chunk` that held input
     while (in) {
         in.read(chunk.data(), chunk.size());
         const auto got = static_cast<std::size_t>(in.gcount());
+        used = std::max(used, got);
         if (data.size() + got > k_max_stdin_bytes) {
             wipe_string(data);
-            chunk.fill('\0');
+            wipe_bytes(chunk.data(), used);
             return fail(Error{Errc::too_large, "payload too large: the helper reads at most " +
                                                    std::to_string(k_max_stdin_bytes) +
                                                    " bytes from stdin"});
@@ -38,7 +44,7 @@ Result<std::string> read_bounded(std::istream& in) {
         }
         data.append(chunk.data(), got);
     }
-    chunk.fill('\0');
+    wipe_bytes(chunk.data(), used);
     return data;
 }
 
