@@ -20,7 +20,7 @@ runtime_pkgs=(
 test_pkgs=(
   catch2 dbus-x11 libsecret-tools golang-docker-credential-helpers umoci jq
   apache2-utils python3 procps psmisc wrk nginx-light hyperfine clang-tidy clang-format time
-  postgresql strace python3-jwt python3-cryptography
+  postgresql strace python3-jwt python3-cryptography python3-dbus python3-gi
   help2man lintian dpkg-dev file bash-completion zsh fish
   chromium chromium-driver python3-selenium zbar-tools
   g++-mingw-w64-x86-64-posix wine64
