@@ -53,6 +53,7 @@ class OwnedPatStore final : public cred::CredentialStore {
 
 test::ConformanceTraits pat_store_traits() {
     test::ConformanceTraits traits;
+    traits.account_layer_over_it = false;
     // Every name TokenInfo can write, from one with every field set.
     tokenclient::TokenInfo all;
     all.kind = tokenclient::ServiceKind::patd;

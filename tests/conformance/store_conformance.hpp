@@ -50,12 +50,20 @@ struct ConformanceTraits {
     // item's token metadata under them): left out wherever the suite
     // compares metadata.
     std::set<std::string> own_metadata_names;
+    // Whether the account layer may sit on this store. Not on PatAwareStore:
+    // it hides the helper's own keys, and the helper puts it above the
+    // account layer instead (the black-box docker tests run that order).
+    bool account_layer_over_it = true;
 };
 
 using StoreFactory = std::function<std::unique_ptr<cred::CredentialStore>()>;
 
 // Runs the suite's sections against a fresh store from `make_store`.
 void check_store_conformance(const StoreFactory& make_store, const ConformanceTraits& traits);
+
+// Several accounts per registry (credentials/account_store.hpp) over a
+// fresh store from `make_store` (account_conformance.cpp).
+void check_account_conformance(const StoreFactory& make_store, const ConformanceTraits& traits);
 
 // Defined by each conformance executable: nullopt when the store can be
 // reached, else the reason it cannot (main then exits 77, reported SKIPPED).
@@ -66,4 +74,7 @@ std::optional<std::string> store_unreachable_reason();
 #define PAT_STORE_CONFORMANCE(store_name, factory, traits)                                     \
     TEST_CASE(store_name " store conforms to the CredentialStore contract", "[conformance]") { \
         ::pat::test::check_store_conformance(factory, traits);                                 \
+    }                                                                                          \
+    TEST_CASE(store_name " store keeps several accounts per registry", "[conformance]") {      \
+        ::pat::test::check_account_conformance(factory, traits);                               \
     }

@@ -1,0 +1,209 @@
+#include "credentials/account_store.hpp"
+
+#include "common/percent.hpp"
+
+namespace pat::cred {
+namespace {
+
+bool is_own_key(std::string_view key) {
+    return key.starts_with(k_own_key_prefix);
+}
+
+// Errors that say nothing about what is stored: the keychain could not be
+// asked. Any other failure to read the selected account (an item we cannot
+// parse) lets add() replace it, as a single-account store does.
+bool keychain_unavailable(Errc code) {
+    switch (code) {
+        case Errc::keychain_locked:
+        case Errc::no_session_bus:
+        case Errc::no_provider:
+        case Errc::no_default_collection:
+        case Errc::timeout:
+        case Errc::provider_vanished:
+            return true;
+        default:
+            return false;
+    }
+}
+
+Error no_such_account(std::string_view server, std::string_view username) {
+    return {Errc::bad_input, "no account '" + std::string(username) + "' is stored for " +
+                                 std::string(server) +
+                                 " (docker-credential-pat accounts list shows them)"};
+}
+
+// Keeps `account` (read from the plain key) under its account key.
+Result<void> park(CredentialStore& inner, const Credentials& account) {
+    return inner.add(Credentials{account_key(account.server_url, account.username),
+                                 account.username, account.secret.clone(), account.metadata});
+}
+
+// Best effort: a leftover copy of an account under its account key is
+// harmless (the plain key wins, and the next move of that account replaces it).
+void drop_copy(CredentialStore& inner, std::string_view server, std::string_view username) {
+    (void)inner.erase(account_key(server, username));
+}
+
+// Puts `account` under the plain key `server` as its selected account,
+// parking the one selected there before (`current`, if any).
+Result<void> promote(CredentialStore& inner, std::string_view server, const Credentials& account,
+                     const std::optional<Credentials>& current) {
+    const bool parked = current && current->username != account.username;
+    if (parked) {
+        if (auto kept = park(inner, *current); !kept) return kept;  // nothing changed
+    }
+    Credentials selected{std::string(server), account.username, account.secret.clone(),
+                         account.metadata};
+    if (auto added = inner.add(selected); !added) {
+        if (parked) drop_copy(inner, server, current->username);  // it is still selected
+        return added;
+    }
+    drop_copy(inner, server, account.username);
+    return {};
+}
+
+}  // namespace
+
+std::string account_key(std::string_view server, std::string_view username) {
+    return std::string(k_account_key_prefix) + percent_encode(username) + ':' + std::string(server);
+}
+
+std::optional<AccountKey> parse_account_key(std::string_view key) {
+    if (!key.starts_with(k_account_key_prefix)) return std::nullopt;
+    key.remove_prefix(k_account_key_prefix.size());
+    const auto colon = key.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == key.size()) {
+        return std::nullopt;
+    }
+    auto username = percent_decode(key.substr(0, colon));
+    if (!username) return std::nullopt;
+    return AccountKey{std::string(key.substr(colon + 1)), std::move(*username)};
+}
+
+AccountStore::AccountStore(std::unique_ptr<CredentialStore> inner,
+                           std::optional<std::string> override_username)
+    : m_inner(std::move(inner)), m_override(std::move(override_username)) {}
+
+Result<void> AccountStore::add(const Credentials& credentials) {
+    if (is_own_key(credentials.server_url)) return m_inner->add(credentials);
+    auto current = m_inner->get(credentials.server_url);
+    if (!current && keychain_unavailable(current.error().code)) {
+        return fail(std::move(current).error());
+    }
+    std::optional<Credentials> selected;
+    if (current) selected = std::move(current).value();
+    return promote(*m_inner, credentials.server_url, credentials, selected);
+}
+
+Result<Credentials> AccountStore::get(std::string_view server_url) {
+    if (is_own_key(server_url) || !m_override) return m_inner->get(server_url);
+    auto plain = m_inner->get(server_url);
+    if (plain && plain->username == *m_override) return plain;
+    if (!plain && plain.error().code != Errc::not_found) return plain;
+    auto chosen = m_inner->get(account_key(server_url, *m_override));
+    if (chosen) {
+        chosen->server_url = std::string(server_url);
+        return chosen;
+    }
+    if (chosen.error().code != Errc::not_found) return chosen;
+    return plain;  // the registry has no such account: its selected one
+}
+
+Result<void> AccountStore::erase(std::string_view server_url) {
+    if (is_own_key(server_url)) return m_inner->erase(server_url);
+    auto selected = selected_username(server_url);
+    if (m_override && selected && *selected != m_override) {
+        // get answered the override's account if the registry has it.
+        auto erased = m_inner->erase(account_key(server_url, *m_override));
+        if (erased || erased.error().code != Errc::not_found) return erased;
+    }
+    auto erased = m_inner->erase(server_url);
+    if (erased && selected && *selected) drop_copy(*m_inner, server_url, **selected);
+    return erased;
+}
+
+Result<std::map<std::string, std::string>> AccountStore::list() {
+    auto entries = m_inner->list();
+    if (!entries) return entries;
+    std::map<std::string, std::string> out;
+    std::map<std::string, std::string> overridden;
+    for (auto& [key, username] : *entries) {
+        if (!key.starts_with(k_account_key_prefix)) {
+            out.emplace(key, std::move(username));
+        } else if (auto parsed = parse_account_key(key);
+                   parsed && m_override && parsed->username == *m_override) {
+            overridden.insert_or_assign(parsed->server, parsed->username);
+        }
+    }
+    for (auto& [server, username] : overridden) out.insert_or_assign(server, std::move(username));
+    return out;
+}
+
+Result<std::map<std::string, std::vector<Account>>> AccountStore::accounts() {
+    auto entries = m_inner->list();
+    if (!entries) return fail(std::move(entries).error());
+    std::map<std::string, std::map<std::string, Account>> by_server;
+    for (const auto& [key, username] : *entries) {
+        if (auto parsed = parse_account_key(key)) {
+            by_server[parsed->server].try_emplace(parsed->username,
+                                                  Account{parsed->username, false, false});
+        } else if (!is_own_key(key)) {
+            by_server[key].insert_or_assign(username, Account{username, true, false});
+        }
+    }
+    std::map<std::string, std::vector<Account>> out;
+    for (auto& [server, accounts] : by_server) {
+        auto in_use = m_override ? accounts.find(*m_override) : accounts.end();
+        for (auto& [name, account] : accounts) {
+            account.in_use =
+                in_use != accounts.end() ? &account == &in_use->second : account.selected;
+            out[server].push_back(std::move(account));
+        }
+    }
+    return out;
+}
+
+Result<void> AccountStore::select(std::string_view server, std::string_view username) {
+    if (is_own_key(server)) return fail(no_such_account(server, username));
+    auto current = m_inner->get(server);
+    if (!current && current.error().code != Errc::not_found) {
+        return fail(std::move(current).error());
+    }
+    if (current && current->username == username) {
+        drop_copy(*m_inner, server, username);
+        return {};
+    }
+    auto chosen = m_inner->get(account_key(server, username));
+    if (!chosen && chosen.error().code == Errc::not_found) {
+        return fail(no_such_account(server, username));
+    }
+    if (!chosen) return fail(std::move(chosen).error());
+    std::optional<Credentials> selected;
+    if (current) selected = std::move(current).value();
+    return promote(*m_inner, server, *chosen, selected);
+}
+
+Result<void> AccountStore::remove(std::string_view server, std::string_view username) {
+    if (is_own_key(server)) return fail(no_such_account(server, username));
+    auto selected = selected_username(server);
+    if (!selected) return fail(std::move(selected).error());
+    if (*selected == username) {
+        auto erased = m_inner->erase(server);
+        if (erased) drop_copy(*m_inner, server, username);
+        return erased;
+    }
+    auto erased = m_inner->erase(account_key(server, username));
+    if (!erased && erased.error().code == Errc::not_found) {
+        return fail(no_such_account(server, username));
+    }
+    return erased;
+}
+
+Result<std::optional<std::string>> AccountStore::selected_username(std::string_view server) {
+    auto current = m_inner->get(server);
+    if (current) return std::optional<std::string>(current->username);
+    if (current.error().code == Errc::not_found) return std::optional<std::string>();
+    return fail(std::move(current).error());
+}
+
+}  // namespace pat::cred
