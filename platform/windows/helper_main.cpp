@@ -7,11 +7,13 @@
 #include <io.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string_view>
 #include <vector>
 
+#include "credentials/account_store.hpp"
 #include "credentials/cli.hpp"
 #include "credentials/protocol.hpp"
 #include "windows/credential_manager_store.hpp"
@@ -26,7 +28,14 @@ int main(int argc, char** argv) {
         const int rc = pat::cred::run_cli(
             args,
             []() -> pat::cred::Result<std::unique_ptr<pat::cred::CredentialStore>> {
-                return pat::platform::make_credential_manager_store();
+                // Several accounts per registry, as on Linux (docs/accounts.md).
+                pat::cred::StoreConfig config;
+                if (const char* account = std::getenv(pat::cred::k_env_account.data());
+                    account != nullptr && *account != '\0') {
+                    config.account = account;
+                }
+                return std::unique_ptr<pat::cred::CredentialStore>(pat::cred::with_accounts(
+                    pat::platform::make_credential_manager_store(), config));
             },
             std::cin, std::cout);
         std::cout.flush();

@@ -90,6 +90,18 @@ Result<void> AccountStore::add(const Credentials& credentials) {
     if (!current && keychain_unavailable(current.error().code)) {
         return fail(std::move(current).error());
     }
+    if (current && m_override && credentials.username == *m_override &&
+        current->username != credentials.username) {
+        // The override's account is refreshed where it is: one process's
+        // choice never changes the registry's selection.
+        const std::string parked = account_key(credentials.server_url, credentials.username);
+        auto existing = m_inner->get(parked);
+        if (existing) {
+            return m_inner->add(Credentials{parked, credentials.username,
+                                            credentials.secret.clone(), credentials.metadata});
+        }
+        if (existing.error().code != Errc::not_found) return fail(std::move(existing).error());
+    }
     std::optional<Credentials> selected;
     if (current) selected = std::move(current).value();
     return promote(*m_inner, credentials.server_url, credentials, selected);
@@ -197,6 +209,11 @@ Result<void> AccountStore::remove(std::string_view server, std::string_view user
         return fail(no_such_account(server, username));
     }
     return erased;
+}
+
+std::unique_ptr<AccountStore> with_accounts(std::unique_ptr<CredentialStore> native,
+                                            const StoreConfig& config) {
+    return std::make_unique<AccountStore>(std::move(native), config.account);
 }
 
 Result<std::optional<std::string>> AccountStore::selected_username(std::string_view server) {

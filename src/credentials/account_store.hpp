@@ -14,7 +14,8 @@
 //    order that leaves every account readable after a crash at any point.
 //  - get / erase / list answer the selected account, or the one
 //    `override_username` names when the registry has it
-//    (DOCKER_CREDENTIAL_PAT_ACCOUNT, one process). After erase no account of
+//    (DOCKER_CREDENTIAL_PAT_ACCOUNT, one process); add of that account
+//    refreshes it where it is, without changing the selection. After erase no account of
 //    the registry is selected: the others stay until `accounts use`.
 //  - the helper's other own keys (`docker-credential-pat:` ...) pass through.
 
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "credentials/credential_store.hpp"
+#include "credentials/store_config.hpp"
 
 namespace pat::cred {
 
@@ -78,5 +80,10 @@ class AccountStore final : public CredentialStore {
     std::unique_ptr<CredentialStore> m_inner;
     std::optional<std::string> m_override;
 };
+
+// `native` with several accounts per registry, the override from
+// `config.account`: how the helper opens every keychain docker reads.
+std::unique_ptr<AccountStore> with_accounts(std::unique_ptr<CredentialStore> native,
+                                            const StoreConfig& config);
 
 }  // namespace pat::cred

@@ -145,6 +145,7 @@ Result<StoreConfig> apply_environment(StoreConfig config, const EnvLookup& env) 
                                                    "\": " + std::string(setting.expected)});
         }
     }
+    if (auto account = env(k_env_account); account && !account->empty()) config.account = *account;
     return config;
 }
 

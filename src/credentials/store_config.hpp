@@ -33,11 +33,15 @@ struct StoreConfig {
     KeyringParent keyring = KeyringParent::user;
     // Deadline for each keychain call (D-Bus); nothing waits longer.
     std::chrono::milliseconds timeout{3000};
+    // DOCKER_CREDENTIAL_PAT_ACCOUNT (environment only): the account this
+    // process uses on every registry that has it (docs/accounts.md).
+    std::optional<std::string> account;
 };
 
 inline constexpr std::string_view k_env_store = "DOCKER_CREDENTIAL_PAT_STORE";
 inline constexpr std::string_view k_env_keyring = "DOCKER_CREDENTIAL_PAT_KEYRING";
 inline constexpr std::string_view k_env_timeout = "DOCKER_CREDENTIAL_PAT_TIMEOUT_MS";
+inline constexpr std::string_view k_env_account = "DOCKER_CREDENTIAL_PAT_ACCOUNT";
 
 // Returns the value of an environment variable, or nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;

@@ -67,9 +67,10 @@ expect "get from another session without @u" 0 "$want" \
   as_user sh -c "printf h:5000 | $bin get"
 expect "get from a session that links @u" 0 "$want" \
   as_user sh -c "keyctl link @u @s && printf h:5000 | $bin get"
+# The same username: a second one would be a second account (docs/accounts.md).
 expect "replace from a session without @u" 0 "" \
-  as_user sh -c "printf '%s' '$(payload h:5000 bob pw-2)' | $bin store"
-expect "list from a session without @u" 0 '{"h:5000":"bob"}' as_user "$bin" list
+  as_user sh -c "printf '%s' '$(payload h:5000 alice pw-2)' | $bin store"
+expect "list from a session without @u" 0 '{"h:5000":"alice"}' as_user "$bin" list
 expect "the keys carry explicit user permissions" 0 "3f3f0000" \
   as_user sh -c 'keyctl rdescribe $(keyctl search @u keyring docker-credential-pat) | cut -d";" -f4'
 
@@ -86,7 +87,7 @@ if [ "$maxbytes" -lt 30000 ]; then
   expect "a secret above the quota (chunked)" 1 "$quota_line" \
     as_user sh -c "$bin store < $tmp/chunked.json"
   expect "the old credential survived the failed replaces" 0 \
-    '{"ServerURL":"h:5000","Username":"bob","Secret":"pw-2"}' as_user sh -c "printf h:5000 | $bin get"
+    '{"ServerURL":"h:5000","Username":"alice","Secret":"pw-2"}' as_user sh -c "printf h:5000 | $bin get"
   expect "no partial chunks were left behind" 0 "1" \
     as_user sh -c 'keyctl rlist $(keyctl search @u keyring docker-credential-pat) | wc -w'
 else

@@ -181,7 +181,10 @@ void check_account_conformance(const StoreFactory& make_store, const Conformance
         check_get(as_alice, other, "carol", "carol-secret");  // no alice there
         CHECK(listing(as_alice) == Listing{{reg, "alice"}, {other, "carol"}});
         CHECK(accounts_of(as_alice, reg) == Strings{">alice", "-*bob"});
-        REQUIRE(as_alice.erase(reg).ok());  // the account it answered
+        add(as_alice, reg, "alice", "alice-renewed");  // refreshed in place
+        check_get(as_alice, reg, "alice", "alice-renewed");
+        check_get(store, reg, "bob", "bob-secret");  // the selection is unchanged
+        REQUIRE(as_alice.erase(reg).ok());           // the account it answered
         check_get(store, reg, "bob", "bob-secret");
         CHECK(accounts_of(store, reg) == Strings{"*bob"});
         check_get(as_alice, reg, "bob", "bob-secret");  // no alice any more

@@ -86,7 +86,9 @@ set -e
   fail "docker login without flags did not find the stored credential: $out"
 expect_stored alice 'alice-pw-1'
 
-# 4. Logging in as another user replaces the credential: one item, new user.
+# 4. Logging in as another user: docker gets the new user, the one item under
+#    the registry's key (our helper keeps alice as a second account,
+#    docs/accounts.md; docker_accounts_test.sh covers that).
 #    The password has spaces, quotes and a backslash (JSON escaping on the way).
 docker_login bob 'b0b pw "quoted" \ back'
 expect_eq "docker login as bob exit code ($out)" 0 "$rc"

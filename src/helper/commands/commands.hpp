@@ -32,6 +32,7 @@ int run_configure(const Args& args, CommandContext& ctx);  // configure [--regis
 int run_doctor(const Args& args, CommandContext& ctx);     // doctor
 int run_login(const Args& args, CommandContext& ctx);      // login R [--no-browser]
 int run_logout(const Args& args, CommandContext& ctx);     // logout R
+int run_accounts(const Args& args, CommandContext& ctx);   // accounts list|use|remove
 
 // Whether argv[1] names one of the commands above (or the hidden `flush`);
 // main sends those to run_command, everything else to cred::run_cli.

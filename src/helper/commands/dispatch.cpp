@@ -35,6 +35,8 @@ constexpr std::array k_commands{
     Entry{"login", "sign in through the browser and keep the token patd issues", &run_login},
     Entry{"logout", "forget a registry's token (and delete an auto-generated one on patd)",
           &run_logout},
+    Entry{"accounts", "several accounts per registry: list them, pick the one docker uses",
+          &run_accounts},
     Entry{"help", "this overview; help COMMAND is COMMAND --help", &run_help},
 };
 

@@ -7,7 +7,12 @@ namespace pat::helper::cmd {
 
 std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig& config,
                                                          const cred::EnvLookup& env) {
-    return cred::make_native_store(config, env);
+    return open_account_store(config, env);
+}
+
+std::unique_ptr<cred::AccountStore> open_account_store(const cred::StoreConfig& config,
+                                                       const cred::EnvLookup& env) {
+    return cred::with_accounts(cred::make_native_store(config, env), config);
 }
 
 cred::Result<std::unique_ptr<tokenclient::PatdClient>> locate_patd(const HelperConfig& config,

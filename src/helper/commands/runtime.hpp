@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/clock.hpp"
+#include "credentials/account_store.hpp"
 #include "credentials/credential_store.hpp"
 #include "helper/lifecycle/helper_config.hpp"
 #include "helper/lifecycle/token_item.hpp"
@@ -17,11 +18,15 @@
 
 namespace pat::helper::cmd {
 
-// The native keychain store `config` selects (no PAT lifecycle on top: the
-// commands write metadata themselves and must not validate twice). The
+// The native keychain store `config` selects, with several accounts per
+// registry (cred::AccountStore; no PAT lifecycle on top: the commands write
+// metadata themselves and must not validate twice). The
 // settings come from lifecycle's load_settings, one read per command.
 std::unique_ptr<cred::CredentialStore> open_native_store(const cred::StoreConfig& config,
                                                          const cred::EnvLookup& env);
+// The same store, with the account operations (`accounts`).
+std::unique_ptr<cred::AccountStore> open_account_store(const cred::StoreConfig& config,
+                                                       const cred::EnvLookup& env);
 
 // patd's client for `key` (a registry server key or, when only
 // DOCKER_CREDENTIAL_PAT_BACKEND is set, that URL). Errors: the service

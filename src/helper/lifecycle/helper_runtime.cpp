@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "common/log.hpp"
+#include "credentials/account_store.hpp"
 #include "credentials/native_keychain.hpp"
 #include "helper/lifecycle/flush.hpp"
 #include "helper/lifecycle/pat_store.hpp"
@@ -89,7 +90,10 @@ cred::Result<std::unique_ptr<cred::CredentialStore>> open_pat_store(const cred::
                                                                     std::ostream& warnings) {
     auto config = load_settings(env);
     if (!config) return fail(std::move(config).error());
-    std::unique_ptr<cred::CredentialStore> inner = cred::make_native_store(config->store, env);
+    // Several accounts per registry under the lifecycle: each account keeps
+    // its own token metadata (docs/accounts.md).
+    std::unique_ptr<cred::CredentialStore> inner =
+        cred::with_accounts(cred::make_native_store(config->store, env), config->store);
     if (config->helper.paths.state_dir.empty()) return inner;
     if (auto made = ensure_private_dir(config->helper.paths.state_dir); !made) {
         // Someone else could have planted files there: use none of them.
@@ -116,7 +120,8 @@ int run_flush_command(const cred::EnvLookup& env) {
     }
     const HelperConfig& config = settings->helper;
     if (config.offline) return 0;  // nothing may touch the network
-    auto inner = cred::make_native_store(settings->store, env);
+    auto inner =
+        cred::with_accounts(cred::make_native_store(settings->store, env), settings->store);
     auto service = make_token_service(config, system_clock());
     auto report = run_flush(*inner, *service, config, system_clock());
     if (!report) {
