@@ -5,7 +5,7 @@ _docker_credential_pat() {
   local common="--format --help"
   local session="--registry --username --password-stdin --otp --no-session-cache"
   if [[ $cword -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "store get erase list version tokens check login logout ci configure doctor --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "store get erase list version tokens check login logout ci configure doctor accounts --help --version" -- "$cur"))
     return
   fi
   case $prev in
@@ -37,6 +37,12 @@ _docker_credential_pat() {
         login) opts="--registry --username --password-env --password-file --password-stdin --oidc --audience --id-token-env --id-token-file --account --timeout --require --ttl --no-configure $common" ;;
         *) opts="--registry $common" ;;
       esac ;;
+    accounts)
+      if [[ $cword -eq 2 ]]; then
+        COMPREPLY=($(compgen -W "list use remove --help" -- "$cur"))
+        return
+      fi
+      opts="--registry --username $common" ;;
     check) opts="--registry --refresh $common" ;;
     login) opts="--no-browser --help" ;;
     logout) opts="--help" ;;

@@ -1,5 +1,5 @@
 # fish completion for docker-credential-pat (installed by the Debian package)
-set -l cmds store get erase list version tokens check login logout ci configure doctor
+set -l cmds store get erase list version tokens check login logout ci configure doctor accounts
 complete -c docker-credential-pat -f
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a "store get erase list version" -d "credential helper protocol action"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a tokens -d "manage your tokens on patd"
@@ -9,12 +9,15 @@ complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a 
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a ci -d "registry logins for CI jobs"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a configure -d "point the docker CLI at the helper"
 complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a doctor -d "check keychain, D-Bus, token services"
+complete -c docker-credential-pat -n "not __fish_seen_subcommand_from $cmds" -a accounts -d "several accounts per registry: list, use, remove"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list use remove" -a "list use remove"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from accounts" -l username -x -d "account username"
 set -l verbs list create rename activate deactivate delete
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens; and not __fish_seen_subcommand_from $verbs" -a "$verbs"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from ci; and not __fish_seen_subcommand_from login logout" -a "login logout"
-complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure doctor" -l format -xa "table json" -d "output format"
-complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure doctor" -s h -l help -d "show help"
-complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure" -l registry -x -d "registry"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure doctor accounts" -l format -xa "table json" -d "output format"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure doctor accounts" -s h -l help -d "show help"
+complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens check ci configure accounts" -l registry -x -d "registry"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens ci" -l username -x -d "account"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens ci" -l password-stdin -d "read the password from stdin"
 complete -c docker-credential-pat -n "__fish_seen_subcommand_from tokens" -l otp -x -d "2FA code"

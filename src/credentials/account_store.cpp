@@ -5,6 +5,15 @@
 namespace pat::cred {
 namespace {
 
+// Lower-case letters, digits and "-._~" as they are, every other byte as
+// %XX (upper-case hex): so two usernames that differ only in case get two
+// keys even in a keychain whose names ignore case (the Windows Credential
+// Manager's target names), and no escape can be mistaken for text.
+bool kept_in_account_key(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
 bool is_own_key(std::string_view key) {
     return key.starts_with(k_own_key_prefix);
 }
@@ -24,6 +33,16 @@ bool keychain_unavailable(Errc code) {
         default:
             return false;
     }
+}
+
+// The account `username` keeps under its account key: not_found unless the
+// item holds exactly that username (a keychain that ignores case in names
+// could answer another's).
+Result<Credentials> read_account(CredentialStore& inner, std::string_view server,
+                                 std::string_view username) {
+    auto found = inner.get(account_key(server, username));
+    if (found && found->username != username) return fail(not_found());
+    return found;
 }
 
 Error no_such_account(std::string_view server, std::string_view username) {
@@ -65,7 +84,8 @@ Result<void> promote(CredentialStore& inner, std::string_view server, const Cred
 }  // namespace
 
 std::string account_key(std::string_view server, std::string_view username) {
-    return std::string(k_account_key_prefix) + percent_encode(username) + ':' + std::string(server);
+    return std::string(k_account_key_prefix) + percent_encode(username, kept_in_account_key) + ':' +
+           std::string(server);
 }
 
 std::optional<AccountKey> parse_account_key(std::string_view key) {
@@ -95,7 +115,7 @@ Result<void> AccountStore::add(const Credentials& credentials) {
         // The override's account is refreshed where it is: one process's
         // choice never changes the registry's selection.
         const std::string parked = account_key(credentials.server_url, credentials.username);
-        auto existing = m_inner->get(parked);
+        auto existing = read_account(*m_inner, credentials.server_url, credentials.username);
         if (existing) {
             return m_inner->add(Credentials{parked, credentials.username,
                                             credentials.secret.clone(), credentials.metadata});
@@ -112,7 +132,7 @@ Result<Credentials> AccountStore::get(std::string_view server_url) {
     auto plain = m_inner->get(server_url);
     if (plain && plain->username == *m_override) return plain;
     if (!plain && plain.error().code != Errc::not_found) return plain;
-    auto chosen = m_inner->get(account_key(server_url, *m_override));
+    auto chosen = read_account(*m_inner, server_url, *m_override);
     if (chosen) {
         chosen->server_url = std::string(server_url);
         return chosen;
@@ -126,8 +146,9 @@ Result<void> AccountStore::erase(std::string_view server_url) {
     auto selected = selected_username(server_url);
     if (m_override && selected && *selected != m_override) {
         // get answered the override's account if the registry has it.
-        auto erased = m_inner->erase(account_key(server_url, *m_override));
-        if (erased || erased.error().code != Errc::not_found) return erased;
+        auto parked = read_account(*m_inner, server_url, *m_override);
+        if (parked) return m_inner->erase(account_key(server_url, *m_override));
+        if (parked.error().code != Errc::not_found) return fail(std::move(parked).error());
     }
     auto erased = m_inner->erase(server_url);
     if (erased && selected && *selected) drop_copy(*m_inner, server_url, **selected);
@@ -185,7 +206,7 @@ Result<void> AccountStore::select(std::string_view server, std::string_view user
         drop_copy(*m_inner, server, username);
         return {};
     }
-    auto chosen = m_inner->get(account_key(server, username));
+    auto chosen = read_account(*m_inner, server, username);
     if (!chosen && chosen.error().code == Errc::not_found) {
         return fail(no_such_account(server, username));
     }
@@ -204,11 +225,12 @@ Result<void> AccountStore::remove(std::string_view server, std::string_view user
         if (erased) drop_copy(*m_inner, server, username);
         return erased;
     }
-    auto erased = m_inner->erase(account_key(server, username));
-    if (!erased && erased.error().code == Errc::not_found) {
+    auto parked = read_account(*m_inner, server, username);
+    if (!parked && parked.error().code == Errc::not_found) {
         return fail(no_such_account(server, username));
     }
-    return erased;
+    if (!parked) return fail(std::move(parked).error());
+    return m_inner->erase(account_key(server, username));
 }
 
 std::unique_ptr<AccountStore> with_accounts(std::unique_ptr<CredentialStore> native,

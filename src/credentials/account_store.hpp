@@ -4,7 +4,8 @@
 // The registry's selected account is the item under the plain server key,
 // exactly as a single-account store (and upstream's helpers) keep it; every
 // other account of that registry is an item under its account key,
-// `docker-credential-pat:account:<username %-escaped>:<server key>`. So the
+// `docker-credential-pat:account:<username %-escaped>:<server key>` (all but
+// a-z 0-9 -._~ escaped: names that differ in case stay apart). So the
 // selection lives in the keychain itself, on every store, and cannot drift:
 // there is no second record of it. Upstream's own item under the plain key
 // is the selected account.

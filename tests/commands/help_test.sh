@@ -14,7 +14,7 @@ expect_eq "help: exit 0" "$RC" 0
 help=$OUT
 expect_eq "help: upstream's usage line first" "$(head -n1 <<<"$help")" \
   "Usage: docker-credential-pat <store|get|erase|list|version>"
-for word in store get erase list version tokens check ci configure doctor login logout help; do
+for word in store get erase list version tokens check ci configure doctor login logout accounts help; do
   [ "$(grep -cE "^  $word +[a-z]" <<<"$help")" = 1 ] && ok "help lists $word on one line" ||
     fail "help does not list $word on one line"
 done
@@ -39,6 +39,15 @@ for c in $commands; do
   expect_eq "$c $sub --help: exit 0" "$RC" 0
   expect_contains "$c $sub --help: usage" "$(head -n1 <<<"$OUT")" "Usage: docker-credential-pat $c"
 done
+run_helper accounts --help
+expect_contains "accounts --help names its commands" "$OUT" "  use R USERNAME"
+expect_contains "accounts --help names the override" "$OUT" "DOCKER_CREDENTIAL_PAT_ACCOUNT"
+run_helper accounts
+expect_eq "accounts without a command: exit 2" "$RC" 2
+expect_eq "accounts without a command: usage on stderr" "$(head -n1 <<<"$ERR")" \
+  "Usage: docker-credential-pat accounts <list|use|remove> [options]"
+expect_error "accounts with an unknown command" 2 \
+  "docker-credential-pat accounts: unknown command 'switch'; expected list, use or remove" accounts switch
 run_helper help doctor
 doctor_help=$OUT
 run_helper doctor --help

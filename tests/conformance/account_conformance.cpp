@@ -217,14 +217,17 @@ void check_account_conformance(const StoreFactory& make_store, const Conformance
         add(store, reg, "a:b", "1");
         add(store, reg, "a%3Ab", "2");
         add(store, reg, "<token>", "3");
+        add(store, reg, "A:B", "5");  // case matters, even where key names ignore it
         add(store, reg + "/v2", "a:b", "4");
-        CHECK(accounts_of(store, reg) == Strings{"*<token>", "a%3Ab", "a:b"});
+        CHECK(accounts_of(store, reg) == Strings{"<token>", "*A:B", "a%3Ab", "a:b"});
         REQUIRE(store.select(reg, "a:b").ok());
         check_get(store, reg, "a:b", "1");
         REQUIRE(store.select(reg, "a%3Ab").ok());
         check_get(store, reg, "a%3Ab", "2");
+        REQUIRE(store.select(reg, "A:B").ok());
+        check_get(store, reg, "A:B", "5");
         check_get(store, reg + "/v2", "a:b", "4");
-        CHECK(listing(store) == Listing{{reg, "a%3Ab"}, {reg + "/v2", "a:b"}});
+        CHECK(listing(store) == Listing{{reg, "A:B"}, {reg + "/v2", "a:b"}});
     }
 }
 

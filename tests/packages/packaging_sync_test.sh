@@ -51,9 +51,10 @@ check_completions() { # NAME BASH ZSH FISH WORDS...
 }
 
 hb=$comp/docker-credential-pat.bash hz=$comp/_docker-credential-pat hf=$comp/docker-credential-pat.fish
-check_completions helper "$hb" "$hz" "$hf" store get erase list version tokens check login logout ci configure doctor
+check_completions helper "$hb" "$hz" "$hf" store get erase list version tokens check login logout ci configure doctor accounts
 for c in "tokens list" "tokens create" "tokens rename" "tokens activate" "tokens deactivate" \
-  "tokens delete" check login logout "ci login" "ci logout" configure doctor; do
+  "tokens delete" check login logout "ci login" "ci logout" configure doctor "accounts list" \
+  "accounts use" "accounts remove"; do
   # shellcheck disable=SC2086
   read -ra opts <<<"$(flags "$helper" $c | tr '\n' ' ')"
   [ ${#opts[@]} -gt 0 ] || { fail "docker-credential-pat $c --help lists no options"; continue; }
